@@ -1,0 +1,43 @@
+/** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
+import type { SourceInventory, TargetInventory } from '../model/inventory.js';
+import type { PgferryEvent } from '../run/events.js';
+
+/** What an endpoint can do; phases branch on these flags, never on the kind's name. */
+export interface EndpointCapabilities {
+  /** Can export a snapshot that parallel readers share (pg_export_snapshot). */
+  readonly sharedSnapshot: boolean;
+  /** Speaks PostgreSQL's binary COPY format. */
+  readonly binaryCopy: boolean;
+  /** Has roles, owners and grants to inventory or apply. */
+  readonly roles: boolean;
+}
+
+export interface EndpointBase {
+  /** "postgres", later "sqlite", "json", "archive". */
+  readonly kind: string;
+  /** Where it points, passwords masked. */
+  readonly display: string;
+  readonly capabilities: EndpointCapabilities;
+  /** Closes every connection the endpoint opened. */
+  close(): Promise<void>;
+}
+
+export interface InventoryOptions {
+  /** Planner estimates instead of exact count(*) per table. */
+  readonly estimateCounts: boolean;
+  /** Sessions to count rows with in parallel. */
+  readonly jobs: number;
+  readonly onEvent?: (event: PgferryEvent) => void;
+}
+
+export interface SourceEndpoint extends EndpointBase {
+  /** Everything preflight reports about a source; reads only. */
+  inventorySource(options: InventoryOptions): Promise<SourceInventory>;
+}
+
+export interface TargetEndpoint extends EndpointBase {
+  /** Everything preflight reports about a target, given the schemas the source will bring; reads only. */
+  inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory>;
+}
+
+export type EndpointRole = 'source' | 'target';

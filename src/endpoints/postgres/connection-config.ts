@@ -1,0 +1,94 @@
+/** Turns a postgres:// URL plus libpq's PG* environment into node-postgres settings, the way psql would. */
+import { userInfo } from 'node:os';
+import { parse } from 'pg-connection-string';
+import type { ClientConfig } from 'pg';
+import pgpass from 'pgpass';
+import { PgferryError } from '../../errors/pgferry-error.js';
+import { redactSecrets } from '../../errors/redact.js';
+
+/** Where a connection goes, with no secret in it. */
+export interface PostgresAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+}
+
+export interface PostgresConnectionConfig {
+  readonly address: PostgresAddress;
+  /** The URL with its password masked, for messages. */
+  readonly display: string;
+  /** Settings for pg.Client, except the connect timeout, which the caller sets. */
+  readonly client: ClientConfig;
+}
+
+/**
+ * Parses a postgres:// or postgresql:// URL. Pieces the URL leaves out come from PGHOST, PGPORT,
+ * PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE, PGSSLROOTCERT and PGAPPNAME, then ~/.pgpass (or PGPASSFILE),
+ * as libpq does; sslmode follows libpq's meaning (require encrypts without verifying the certificate).
+ */
+export function postgresConnectionConfig(url: string, env: NodeJS.ProcessEnv = process.env): PostgresConnectionConfig {
+  const display = redactSecrets(url);
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw new PgferryError('URL_INVALID', `${display} is not a PostgreSQL URL`, {
+      hint: 'Write it as postgres://user@host:5432/dbname (postgresql:// works too).',
+    });
+  }
+  const withEnvSsl = addEnvParameters(url, env);
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(withEnvSsl, { useLibpqCompat: true });
+  } catch (cause) {
+    throw new PgferryError('URL_INVALID', `${display} cannot be parsed: ${redactSecrets((cause as Error).message)}`, {
+      hint: 'Percent-encode special characters in the user and password (e.g. @ as %40) and check host:port/dbname.',
+      cause,
+    });
+  }
+  const host = parsed.host || env.PGHOST || 'localhost';
+  const portText = parsed.port || env.PGPORT || '5432';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new PgferryError('URL_INVALID', `${display} has port "${portText}", which is not a TCP port`, {
+      hint: 'Use a port between 1 and 65535, e.g. postgres://user@host:5432/dbname.',
+    });
+  }
+  const user = parsed.user || env.PGUSER || userInfo().username;
+  const database = parsed.database || env.PGDATABASE || user;
+  const address: PostgresAddress = { host, port, database, user };
+  const explicitPassword = parsed.password ?? env.PGPASSWORD;
+  const client: ClientConfig = {
+    host,
+    port,
+    user,
+    database,
+    password: explicitPassword ?? (() => passwordFromPgpass(address)),
+    ssl: parsed.ssl as ClientConfig['ssl'],
+    application_name: (parsed.application_name as string | undefined) ?? env.PGAPPNAME ?? 'pgferry',
+    ...(typeof parsed.options === 'string' ? { options: parsed.options } : {}),
+  };
+  return { address, display, client };
+}
+
+/** libpq reads sslmode and sslrootcert from the environment when the URL does not set them. */
+function addEnvParameters(url: string, env: NodeJS.ProcessEnv): string {
+  const extra: string[] = [];
+  if (env.PGSSLMODE && !/[?&]sslmode=/.test(url)) extra.push(`sslmode=${encodeURIComponent(env.PGSSLMODE)}`);
+  if (env.PGSSLROOTCERT && !/[?&]sslrootcert=/.test(url)) extra.push(`sslrootcert=${encodeURIComponent(env.PGSSLROOTCERT)}`);
+  if (extra.length === 0) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}${extra.join('&')}`;
+}
+
+/** Called only when the server asks for a password; none found means an empty one, which the server rejects clearly. */
+function passwordFromPgpass(address: PostgresAddress): Promise<string> {
+  return new Promise((resolve) => {
+    pgpass({ host: address.host, port: address.port, database: address.database, user: address.user }, (password) =>
+      resolve(password ?? ''),
+    );
+  });
+}
+
+/** True when two addresses name the same database on the same server. */
+export function sameDatabase(a: PostgresAddress, b: PostgresAddress): boolean {
+  const loopback = (host: string) => (['localhost', '127.0.0.1', '::1'].includes(host.toLowerCase()) ? 'loopback' : host.toLowerCase());
+  return loopback(a.host) === loopback(b.host) && a.port === b.port && a.database === b.database;
+}

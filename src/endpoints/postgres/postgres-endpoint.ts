@@ -1,0 +1,103 @@
+/** A PostgreSQL database as a source or a target of a run. */
+import type pg from 'pg';
+import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
+import { emitter } from '../../run/events.js';
+import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
+import { connectPostgres } from './connect.js';
+import type { PostgresConnectionConfig } from './connection-config.js';
+import { detectConnectionPath } from './connection-path.js';
+import { countLargeObjects, listExtensions, listRolesInUse, listSchemas, listSequences } from './queries/catalog-facts.js';
+import { readCollationFacts } from './queries/collation-facts.js';
+import { readMigrationTables } from './queries/migration-tables.js';
+import { readServerFacts } from './queries/server-facts.js';
+import { countRows, listTables } from './queries/table-facts.js';
+import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
+import { listUnsupportedObjects } from './queries/unsupported-objects.js';
+import type { Session } from './run-query.js';
+
+export interface PostgresEndpointOptions {
+  readonly role: EndpointRole;
+  readonly connectTimeoutSeconds: number;
+}
+
+export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
+  readonly kind = 'postgres';
+  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true };
+  readonly display: string;
+  private readonly label: string;
+  private readonly clients: pg.Client[] = [];
+
+  constructor(
+    private readonly config: PostgresConnectionConfig,
+    private readonly options: PostgresEndpointOptions,
+  ) {
+    this.display = config.display;
+    this.label = `${options.role} ${config.address.host}:${config.address.port}/${config.address.database}`;
+  }
+
+  /** Opens a new session; it is closed with the endpoint. */
+  async session(): Promise<Session> {
+    const client = await connectPostgres(this.config, { label: this.options.role, connectTimeoutSeconds: this.options.connectTimeoutSeconds });
+    this.clients.push(client);
+    return { client, label: this.label };
+  }
+
+  async inventorySource(options: InventoryOptions): Promise<SourceInventory> {
+    const emit = emitter(options.onEvent);
+    const step = (what: string) => emit({ type: 'step', phase: 'preflight', endpoint: 'source', what });
+    const main = await this.session();
+    const probe = await this.session();
+    step('server, collation and connection path');
+    const server = await readServerFacts(main);
+    const collation = await readCollationFacts(main, server.major);
+    const path = await detectConnectionPath(main, probe, this.config.address.port);
+    step('schemas, extensions, roles and sequences');
+    const schemas = await listSchemas(main);
+    const extensions = await listExtensions(main);
+    const roles = await listRolesInUse(main);
+    const sequences = await listSequences(main);
+    const largeObjects = await countLargeObjects(main);
+    const migrationTables = await readMigrationTables(main);
+    const unsupported = await listUnsupportedObjects(main);
+    step(options.estimateCounts ? 'tables (estimated row counts)' : 'tables (exact row counts)');
+    const listed = await listTables(main);
+    const tables = options.estimateCounts ? listed : await this.countExactly(listed, [main, probe], options);
+    return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, unsupported };
+  }
+
+  async inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory> {
+    const main = await this.session();
+    const probe = await this.session();
+    const server = await readServerFacts(main);
+    const collation = await readCollationFacts(main, server.major);
+    const path = await detectConnectionPath(main, probe, this.config.address.port);
+    const existing = await listExistingObjects(main);
+    const privileges = await readTargetPrivileges(main, sourceSchemas);
+    const availableExtensions = await listAvailableExtensions(main);
+    return { server, collation, path, existingObjects: existing.names, existingObjectCount: existing.count, privileges, availableExtensions };
+  }
+
+  /** count(*) per table, biggest first, on up to `jobs` sessions. */
+  private async countExactly(tables: TableFacts[], sessions: Session[], options: InventoryOptions): Promise<TableFacts[]> {
+    const emit = emitter(options.onEvent);
+    while (sessions.length < Math.min(options.jobs, tables.length)) sessions.push(await this.session());
+    const queue = tables.map((table, index) => ({ table, index })).sort((a, b) => b.table.totalBytes - a.table.totalBytes);
+    const counted: TableFacts[] = [...tables];
+    let done = 0;
+    const worker = async (session: Session) => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const rows = await countRows(session, next.table);
+        counted[next.index] = { ...next.table, rows, rowsExact: true };
+        done += 1;
+        emit({ type: 'count:progress', endpoint: 'source', table: `${next.table.schema}.${next.table.name}`, done, total: tables.length, rows });
+      }
+    };
+    await Promise.all(sessions.map(worker));
+    return counted;
+  }
+
+  async close(): Promise<void> {
+    const clients = this.clients.splice(0);
+    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,52 @@
+/** Version, size, limits and current sessions of the connected server and database. */
+import type { ConnectionGroup, ServerFacts } from '../../../model/inventory.js';
+import { runQuery, type Session } from '../run-query.js';
+
+interface ServerRow {
+  version: string;
+  version_num: string;
+  database: string;
+  user: string;
+  is_superuser: boolean;
+  database_bytes: string;
+  max_connections: string;
+}
+
+export async function readServerFacts(session: Session): Promise<ServerFacts> {
+  const [row] = await runQuery<ServerRow>(
+    session,
+    'server version and database size',
+    `SELECT current_setting('server_version') AS version,
+            current_setting('server_version_num') AS version_num,
+            current_database() AS database,
+            current_user AS "user",
+            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS is_superuser,
+            pg_database_size(current_database()) AS database_bytes,
+            current_setting('max_connections') AS max_connections`,
+  );
+  const versionNum = Number(row!.version_num);
+  return {
+    version: row!.version.split(' ')[0]!,
+    versionNum,
+    major: Math.floor(versionNum / 10000),
+    database: row!.database,
+    user: row!.user,
+    isSuperuser: row!.is_superuser,
+    databaseBytes: Number(row!.database_bytes),
+    maxConnections: Number(row!.max_connections),
+    connections: await readConnectionGroups(session),
+  };
+}
+
+export async function readConnectionGroups(session: Session): Promise<ConnectionGroup[]> {
+  const rows = await runQuery<{ user: string | null; application: string; count: string }>(
+    session,
+    'active connections (pg_stat_activity)',
+    `SELECT usename AS "user", application_name AS application, count(*) AS count
+       FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+      GROUP BY 1, 2
+      ORDER BY 3 DESC, 1, 2`,
+  );
+  return rows.map((r) => ({ user: r.user ?? '(hidden)', application: r.application, count: Number(r.count) }));
+}

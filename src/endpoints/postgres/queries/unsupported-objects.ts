@@ -1,0 +1,88 @@
+/** Objects of kinds pgferry does not migrate, listed by name so nothing is skipped silently. */
+import type { UnsupportedObject } from '../../../model/inventory.js';
+import { runQuery, type Session } from '../run-query.js';
+import { isNotExtensionMember, isUserSchema } from '../sql.js';
+
+/** One query per kind; each returns the objects' names. Extension members are left out: the extension brings them. */
+const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: string }> = [
+  {
+    kind: 'foreign table',
+    sql: `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind = 'f' AND ${isNotExtensionMember('pg_class', 'c.oid')}`,
+  },
+  {
+    kind: 'foreign server',
+    sql: `SELECT quote_ident(s.srvname) FROM pg_foreign_server s WHERE ${isNotExtensionMember('pg_foreign_server', 's.oid')}`,
+  },
+  {
+    kind: 'foreign-data wrapper',
+    sql: `SELECT quote_ident(w.fdwname) FROM pg_foreign_data_wrapper w WHERE ${isNotExtensionMember('pg_foreign_data_wrapper', 'w.oid')}`,
+  },
+  { kind: 'event trigger', sql: `SELECT quote_ident(e.evtname) FROM pg_event_trigger e WHERE ${isNotExtensionMember('pg_event_trigger', 'e.oid')}` },
+  { kind: 'publication', sql: 'SELECT quote_ident(pubname) FROM pg_publication' },
+  {
+    kind: 'subscription',
+    sql: 'SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())',
+  },
+  {
+    kind: 'rule',
+    sql: `SELECT format('%I on %I.%I', r.rulename, n.nspname, c.relname) FROM pg_rewrite r
+            JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE r.rulename <> '_RETURN' AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_rewrite', 'r.oid')}`,
+  },
+  {
+    kind: 'cast',
+    sql: `SELECT format('%s AS %s', format_type(c.castsource, NULL), format_type(c.casttarget, NULL)) FROM pg_cast c
+           WHERE c.oid >= 16384 AND ${isNotExtensionMember('pg_cast', 'c.oid')}`,
+  },
+  {
+    kind: 'operator',
+    sql: `SELECT format('%I.%s(%s, %s)', n.nspname, o.oprname, format_type(o.oprleft, NULL), format_type(o.oprright, NULL))
+            FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_operator', 'o.oid')}`,
+  },
+  {
+    kind: 'operator class',
+    sql: `SELECT format('%I.%I', n.nspname, o.opcname) FROM pg_opclass o JOIN pg_namespace n ON n.oid = o.opcnamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_opclass', 'o.oid')}`,
+  },
+  {
+    kind: 'text search configuration',
+    sql: `SELECT format('%I.%I', n.nspname, t.cfgname) FROM pg_ts_config t JOIN pg_namespace n ON n.oid = t.cfgnamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_ts_config', 't.oid')}`,
+  },
+  {
+    kind: 'text search dictionary',
+    sql: `SELECT format('%I.%I', n.nspname, t.dictname) FROM pg_ts_dict t JOIN pg_namespace n ON n.oid = t.dictnamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_ts_dict', 't.oid')}`,
+  },
+  {
+    kind: 'collation',
+    sql: `SELECT format('%I.%I', n.nspname, c.collname) FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_collation', 'c.oid')}`,
+  },
+  {
+    kind: 'conversion',
+    sql: `SELECT format('%I.%I', n.nspname, c.conname) FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_conversion', 'c.oid')}`,
+  },
+  {
+    kind: 'extended statistics',
+    sql: `SELECT format('%I.%I', n.nspname, s.stxname) FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_statistic_ext', 's.oid')}`,
+  },
+  {
+    kind: 'procedural language',
+    sql: `SELECT quote_ident(l.lanname) FROM pg_language l
+           WHERE l.lanname NOT IN ('internal', 'c', 'sql', 'plpgsql') AND ${isNotExtensionMember('pg_language', 'l.oid')}`,
+  },
+  { kind: 'large objects', sql: `SELECT count(*) || ' large object(s)' FROM pg_largeobject_metadata HAVING count(*) > 0` },
+];
+
+export async function listUnsupportedObjects(session: Session): Promise<UnsupportedObject[]> {
+  const union = unsupportedKinds
+    .map((k, i) => `SELECT ${i} AS kind, name FROM (${k.sql}) AS k${i}(name)`)
+    .join('\n UNION ALL ');
+  const rows = await runQuery<{ kind: number; name: string }>(session, 'objects pgferry does not migrate', `${union}\n ORDER BY 1, 2`);
+  return rows.map((r) => ({ kind: unsupportedKinds[r.kind]!.kind, name: r.name }));
+}

@@ -1,0 +1,9 @@
+/** Masks passwords in connection strings and key=value settings before anything is printed. */
+
+const urlPassword = /((?:postgres(?:ql)?|sqlite|json):\/\/[^:/?#@\s]*:)([^@\s]*)(@)/gi;
+const keywordPassword = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)/gi;
+
+/** Replaces every password found in `text` with `****`. */
+export function redactSecrets(text: string): string {
+  return text.replace(urlPassword, '$1****$3').replace(keywordPassword, '$1****');
+}

@@ -1,0 +1,10 @@
+/** pgferry's library API: everything the CLI does, a program can do. */
+export { preflight, type PreflightOptions, type PreflightResult } from './api/preflight.js';
+export { PgferryError } from './errors/pgferry-error.js';
+export { errorCodes, type ErrorCode } from './errors/codes.js';
+export { redactSecrets } from './errors/redact.js';
+export type { Finding } from './model/findings.js';
+export type * from './model/inventory.js';
+export type { Plan, PlanInput } from './plan/plan-schema.js';
+export type { PgferryEvent } from './run/events.js';
+export { exitCodes } from './cli/exit-codes.js';

@@ -1,0 +1,133 @@
+/** What an endpoint knows about itself before anything moves: the facts preflight reports. */
+
+export interface ServerFacts {
+  /** e.g. "17.2" */
+  readonly version: string;
+  /** e.g. 170002 */
+  readonly versionNum: number;
+  readonly major: number;
+  readonly database: string;
+  readonly user: string;
+  readonly isSuperuser: boolean;
+  readonly databaseBytes: number;
+  readonly maxConnections: number;
+  /** Client sessions on this database, pgferry's own excluded. */
+  readonly connections: readonly ConnectionGroup[];
+}
+
+export interface ConnectionGroup {
+  readonly user: string;
+  readonly application: string;
+  readonly count: number;
+}
+
+export interface CollationFacts {
+  /** "libc", "icu" or "builtin" */
+  readonly provider: string;
+  readonly collate: string;
+  readonly ctype: string;
+  readonly locale: string | null;
+  /** The version recorded when the database was created (PostgreSQL 15+). */
+  readonly recordedVersion: string | null;
+  /** The version the server's C library or ICU has now (PostgreSQL 15+). */
+  readonly actualVersion: string | null;
+}
+
+/** How the connection reaches the server: directly, or through a pooler or proxy. */
+export interface ConnectionPath {
+  /** "direct", "proxy" (session kept, some middle box), "transaction-pooler" or "statement-pooler". */
+  readonly kind: 'direct' | 'proxy' | 'transaction-pooler' | 'statement-pooler';
+  /** What was observed, in words. */
+  readonly evidence: string;
+}
+
+export interface TableFacts {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: 'table' | 'partitioned' | 'partition';
+  readonly unlogged: boolean;
+  readonly rows: number;
+  /** False when rows is the planner's estimate. */
+  readonly rowsExact: boolean;
+  /** Table, TOAST and index bytes. */
+  readonly totalBytes: number;
+  readonly hasPrimaryKey: boolean;
+  /** "default", "nothing", "full" or "index" (pg_class.relreplident). */
+  readonly replicaIdentity: 'default' | 'nothing' | 'full' | 'index';
+}
+
+export interface ExtensionFacts {
+  readonly name: string;
+  readonly version: string;
+  readonly schema: string;
+}
+
+export interface RoleFacts {
+  readonly name: string;
+  readonly superuser: boolean;
+  readonly canLogin: boolean;
+  readonly ownedObjects: number;
+  readonly grants: number;
+}
+
+export interface MigrationTableFacts {
+  /** The tool that keeps this table, e.g. "alembic". */
+  readonly tool: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly currentVersion: string | null;
+  readonly entries: number;
+}
+
+export interface SequenceFacts {
+  readonly schema: string;
+  readonly name: string;
+  readonly dataType: string;
+  /** Null when never called or not readable by the connected role. */
+  readonly lastValue: string | null;
+}
+
+/** An object that exists in the source and that pgferry does not migrate. */
+export interface UnsupportedObject {
+  readonly kind: string;
+  readonly name: string;
+}
+
+export interface SourceInventory {
+  readonly server: ServerFacts;
+  readonly collation: CollationFacts;
+  readonly path: ConnectionPath;
+  readonly schemas: readonly string[];
+  readonly tables: readonly TableFacts[];
+  readonly extensions: readonly ExtensionFacts[];
+  readonly roles: readonly RoleFacts[];
+  readonly migrationTables: readonly MigrationTableFacts[];
+  readonly sequences: readonly SequenceFacts[];
+  readonly largeObjects: number;
+  readonly unsupported: readonly UnsupportedObject[];
+}
+
+export interface TargetPrivileges {
+  readonly canCreateSchemas: boolean;
+  /** Schemas that already exist on the target and where the role cannot create objects. */
+  readonly schemasWithoutCreate: readonly string[];
+  /** Schemas the source has that the target lacks: creating them needs CREATE on the database. */
+  readonly missingSchemas: readonly string[];
+}
+
+export interface AvailableExtension {
+  readonly name: string;
+  readonly defaultVersion: string;
+  readonly installedVersion: string | null;
+}
+
+export interface TargetInventory {
+  readonly server: ServerFacts;
+  readonly collation: CollationFacts;
+  readonly path: ConnectionPath;
+  /** A few user objects found on the target, e.g. "table public.users"; empty when the target is empty. */
+  readonly existingObjects: readonly string[];
+  readonly existingObjectCount: number;
+  readonly privileges: TargetPrivileges;
+  readonly availableExtensions: readonly AvailableExtension[];
+}

@@ -1,0 +1,42 @@
+/** The plan: every setting of a run, checked once by one zod schema. */
+import { z } from 'zod';
+
+export const ifTargetNotEmptyChoices = ['refuse', 'drop'] as const;
+
+export const planSchema = z.strictObject({
+  /** Where the data comes from: a postgres:// or postgresql:// URL. */
+  source: z.string().min(1),
+  /** Where the data goes: a postgres:// or postgresql:// URL. */
+  target: z.string().min(1),
+  /** What to do when the target already holds tables or other objects. */
+  ifTargetNotEmpty: z.enum(ifTargetNotEmptyChoices).default('refuse'),
+  /** Directory for the run's journal, logs and (later) backups. */
+  runDir: z.string().min(1).default('./pgferry-runs'),
+  /** Parallel workers for copy and index builds. */
+  jobs: z.coerce.number().int().min(1).max(64).default(2),
+  /** How long to wait for a server to answer a connection attempt. */
+  connectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
+  preflight: z
+    .strictObject({
+      /** Use planner statistics (pg_class.reltuples) instead of exact count(*) per table. */
+      estimateCounts: z.boolean().default(false),
+    })
+    .default({ estimateCounts: false }),
+});
+
+/** A validated plan with every default filled in. */
+export type Plan = z.infer<typeof planSchema>;
+/** What a plan file, flags or the environment may say before validation. */
+export type PlanInput = z.input<typeof planSchema>;
+
+/** An example of a right value per key, shown beside a validation problem. */
+export const planExamples: Readonly<Record<string, string>> = {
+  source: 'source: postgres://app@old-db:5432/app',
+  target: 'target: postgresql://app@new-db:5432/app?sslmode=require',
+  ifTargetNotEmpty: `ifTargetNotEmpty: refuse   # one of ${ifTargetNotEmptyChoices.join(', ')}`,
+  runDir: 'runDir: ./pgferry-runs',
+  jobs: 'jobs: 4',
+  connectTimeoutSeconds: 'connectTimeoutSeconds: 10',
+  preflight: 'preflight: { estimateCounts: false }',
+  'preflight.estimateCounts': 'preflight: { estimateCounts: true }',
+};

@@ -1,0 +1,27 @@
+/** Typed events the library emits; the CLI renders them (a line on a TTY, NDJSON with --json). */
+
+export type PgferryEvent =
+  | { readonly type: 'phase:start'; readonly phase: string; readonly at: string }
+  | { readonly type: 'phase:end'; readonly phase: string; readonly at: string; readonly ms: number }
+  | { readonly type: 'step'; readonly phase: string; readonly endpoint: string; readonly what: string }
+  | {
+      readonly type: 'count:progress';
+      readonly endpoint: string;
+      readonly table: string;
+      readonly done: number;
+      readonly total: number;
+      readonly rows: number;
+    };
+
+export type EventListener = (event: PgferryEvent) => void;
+
+/** Emits to the listener if there is one; a listener that throws never breaks the run. */
+export function emitter(listener: EventListener | undefined): EventListener {
+  return (event) => {
+    try {
+      listener?.(event);
+    } catch {
+      // Rendering problems must not stop a migration.
+    }
+  };
+}
