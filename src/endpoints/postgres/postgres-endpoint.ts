@@ -13,7 +13,7 @@ import { readServerFacts } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
-import type { Session } from './run-query.js';
+import { runQuery, type Session } from './run-query.js';
 
 export interface PostgresEndpointOptions {
   readonly role: EndpointRole;
@@ -26,6 +26,8 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   readonly display: string;
   private readonly label: string;
   private readonly clients: pg.Client[] = [];
+  /** Backend pids of this endpoint's sessions, so its own sessions are not reported as other users'. */
+  private readonly ownPids: number[] = [];
 
   constructor(
     private readonly config: PostgresConnectionConfig,
@@ -39,7 +41,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   async session(): Promise<Session> {
     const client = await connectPostgres(this.config, { label: this.options.role, connectTimeoutSeconds: this.options.connectTimeoutSeconds });
     this.clients.push(client);
-    return { client, label: this.label };
+    const session = { client, label: this.label };
+    const [row] = await runQuery<{ pid: number }>(session, 'the backend pid', 'SELECT pg_backend_pid() AS pid');
+    this.ownPids.push(row!.pid);
+    return session;
   }
 
   async inventorySource(options: InventoryOptions): Promise<SourceInventory> {
@@ -48,7 +53,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const main = await this.session();
     const probe = await this.session();
     step('server, collation and connection path');
-    const server = await readServerFacts(main);
+    const server = await readServerFacts(main, this.ownPids);
     const collation = await readCollationFacts(main, server.major);
     const path = await detectConnectionPath(main, probe, this.config.address.port);
     step('schemas, extensions, roles and sequences');
@@ -68,7 +73,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   async inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory> {
     const main = await this.session();
     const probe = await this.session();
-    const server = await readServerFacts(main);
+    const server = await readServerFacts(main, this.ownPids);
     const collation = await readCollationFacts(main, server.major);
     const path = await detectConnectionPath(main, probe, this.config.address.port);
     const existing = await listExistingObjects(main);

@@ -12,7 +12,8 @@ interface ServerRow {
   max_connections: string;
 }
 
-export async function readServerFacts(session: Session): Promise<ServerFacts> {
+/** `ownPids`: backends of pgferry's own sessions, left out of the session counts. */
+export async function readServerFacts(session: Session, ownPids: readonly number[]): Promise<ServerFacts> {
   const [row] = await runQuery<ServerRow>(
     session,
     'server version and database size',
@@ -34,19 +35,20 @@ export async function readServerFacts(session: Session): Promise<ServerFacts> {
     isSuperuser: row!.is_superuser,
     databaseBytes: Number(row!.database_bytes),
     maxConnections: Number(row!.max_connections),
-    connections: await readConnectionGroups(session),
+    connections: await readConnectionGroups(session, ownPids),
   };
 }
 
-export async function readConnectionGroups(session: Session): Promise<ConnectionGroup[]> {
+export async function readConnectionGroups(session: Session, ownPids: readonly number[]): Promise<ConnectionGroup[]> {
   const rows = await runQuery<{ user: string | null; application: string; count: string }>(
     session,
     'active connections (pg_stat_activity)',
     `SELECT usename AS "user", application_name AS application, count(*) AS count
        FROM pg_stat_activity
-      WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+      WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> ALL($1::int[])
       GROUP BY 1, 2
       ORDER BY 3 DESC, 1, 2`,
+    [ownPids],
   );
   return rows.map((r) => ({ user: r.user ?? '(hidden)', application: r.application, count: Number(r.count) }));
 }

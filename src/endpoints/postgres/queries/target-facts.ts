@@ -38,8 +38,8 @@ export async function readTargetPrivileges(session: Session, schemas: readonly s
     session,
     'privileges of the connected role',
     `SELECT has_database_privilege(current_database(), 'CREATE') AS can_create_schemas,
-            coalesce(array_agg(n.nspname ORDER BY n.nspname) FILTER (WHERE NOT has_schema_privilege(n.oid, 'CREATE')), '{}') AS schemas_without_create,
-            coalesce(array_agg(n.nspname), '{}') AS existing
+            coalesce(array_agg(n.nspname::text ORDER BY n.nspname) FILTER (WHERE NOT has_schema_privilege(n.oid, 'CREATE')), '{}') AS schemas_without_create,
+            coalesce(array_agg(n.nspname::text), '{}') AS existing
        FROM pg_namespace n WHERE n.nspname = ANY($1)`,
     [schemas],
   );

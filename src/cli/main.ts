@@ -1,0 +1,32 @@
+/** The pgferry command line: a thin shell that parses flags, calls the library and maps results to exit codes. */
+import { Command, CommanderError } from 'commander';
+import { asPgferryError } from '../errors/pgferry-error.js';
+import { preflightCommand } from './commands/preflight-command.js';
+import { exitCodes } from './exit-codes.js';
+import { processOutput, type CommandOutput } from './output.js';
+import { renderError } from './render-error.js';
+
+export function buildProgram(output: CommandOutput): Command {
+  const program = new Command('pgferry')
+    .description('Move a database into PostgreSQL and prove nothing was lost.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => output.stdout(s.trimEnd()), writeErr: (s) => output.stderr(s.trimEnd()) });
+  program.addCommand(preflightCommand(output).exitOverride());
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function runCli(argv: string[], output: CommandOutput = processOutput()): Promise<number> {
+  let exitCode: number = exitCodes.ok;
+  const captured: CommandOutput = { ...output, setExitCode: (code) => (exitCode = code) };
+  try {
+    await buildProgram(captured).parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.error;
+    output.stderr(renderError(asPgferryError(error), argv.includes('--debug')));
+    return exitCodes.error;
+  }
+}
