@@ -7,13 +7,16 @@ import { processOutput, type CommandOutput } from './output.js';
 import { renderError } from './render-error.js';
 
 export function buildProgram(output: CommandOutput): Command {
+  const streams = { writeOut: (s: string) => output.stdout(s.trimEnd()), writeErr: (s: string) => output.stderr(s.trimEnd()) };
   const program = new Command('pgferry')
     .description('Move a database into PostgreSQL and prove nothing was lost.')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => output.stdout(s.trimEnd()), writeErr: (s) => output.stderr(s.trimEnd()) });
-  program.addCommand(preflightCommand(output).exitOverride());
+    .configureOutput(streams);
+  for (const command of [preflightCommand(output)]) {
+    program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
+  }
   return program;
 }
 

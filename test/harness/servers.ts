@@ -1,0 +1,63 @@
+/**
+ * Real PostgreSQL servers for tests. The test runner (test/run-tests.ts) starts one server per major and
+ * passes them in PGFERRY_TEST_SERVERS; a test file run on its own starts the majors it asks for itself
+ * and stops them when it ends. Each test gets its own database.
+ */
+import { after } from 'node:test';
+import pg from 'pg';
+import { startLocalServer, type LocalServer } from '../../src/embedded/local-server.js';
+
+export interface TestServer {
+  readonly major: number;
+  readonly port: number;
+  readonly password: string;
+  url(database?: string, user?: string, password?: string): string;
+}
+
+export interface SharedServer {
+  readonly major: number;
+  readonly port: number;
+  readonly password: string;
+}
+
+const started = new Map<number, Promise<LocalServer>>();
+
+function urlFor(port: number, password: string) {
+  return (database = 'postgres', user = 'postgres', secret = password) =>
+    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+/** The server of this major: the shared one if the runner started it, else one started for this file. */
+export async function testServer(major: number): Promise<TestServer> {
+  const shared = (JSON.parse(process.env.PGFERRY_TEST_SERVERS ?? '[]') as SharedServer[]).find((s) => s.major === major);
+  if (shared) return { ...shared, url: urlFor(shared.port, shared.password) };
+  let server = started.get(major);
+  if (!server) {
+    server = startLocalServer({ major });
+    started.set(major, server);
+    after(async () => (await server!).stop());
+  }
+  const s = await server;
+  return { major, port: s.port, password: s.password, url: s.url };
+}
+
+let databaseCounter = 0;
+
+/** Creates a fresh, uniquely named database and returns its URL; `sql` runs in it first. */
+export async function freshDatabase(server: TestServer, sql?: string): Promise<{ name: string; url: string }> {
+  databaseCounter += 1;
+  const name = `t${process.pid}_${databaseCounter}`;
+  await withClient(server.url(), (c) => c.query(`CREATE DATABASE ${name}`));
+  if (sql) await withClient(server.url(name), (c) => c.query(sql));
+  return { name, url: server.url(name) };
+}
+
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
