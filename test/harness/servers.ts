@@ -21,6 +21,10 @@ export interface SharedServer {
 }
 
 const started = new Map<number, Promise<LocalServer>>();
+// Registered at import time so it belongs to the file's root, not to whichever suite first asks for a server.
+after(async () => {
+  await Promise.all([...started.values()].map(async (server) => (await server).stop()));
+});
 
 function urlFor(port: number, password: string) {
   return (database = 'postgres', user = 'postgres', secret = password) =>
@@ -35,7 +39,6 @@ export async function testServer(major: number): Promise<TestServer> {
   if (!server) {
     server = startLocalServer({ major });
     started.set(major, server);
-    after(async () => (await server!).stop());
   }
   const s = await server;
   return { major, port: s.port, password: s.password, url: s.url };
