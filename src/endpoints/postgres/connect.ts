@@ -60,6 +60,12 @@ function connectionError(error: unknown, config: PostgresConnectionConfig, optio
         server,
       });
   }
+  if (/client password must be/i.test(message)) {
+    return new PgferryError('AUTH_FAILED', `${where}: the server asks user "${user}" for a password and none was given`, {
+      hint: 'Put the password in the URL, PGPASSWORD or ~/.pgpass (PGPASSFILE), as for psql.',
+      cause: error,
+    });
+  }
   if (/timeout/i.test(message)) return timeoutError(where, options, error);
   if (/ssl|tls|certificate/i.test(message)) {
     return new PgferryError('TLS_FAILED', `${where}: TLS failed: ${message}`, {

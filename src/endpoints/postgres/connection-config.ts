@@ -55,7 +55,7 @@ export function postgresConnectionConfig(url: string, env: NodeJS.ProcessEnv = p
   const user = parsed.user || env.PGUSER || userInfo().username;
   const database = parsed.database || env.PGDATABASE || user;
   const address: PostgresAddress = { host, port, database, user };
-  const explicitPassword = parsed.password ?? env.PGPASSWORD;
+  const explicitPassword = parsed.password || env.PGPASSWORD;
   const client: ClientConfig = {
     host,
     port,
