@@ -72,4 +72,24 @@ describe('preflight blockers', () => {
       assert.equal(side.collation.collate, 'C.UTF-8');
     }
   });
+
+  it('names every object it will not migrate, and leaves out what extensions bring', async () => {
+    const source = await freshDatabase(
+      await testServer(16),
+      `CREATE EXTENSION pg_trgm;
+       CREATE TABLE t (id int PRIMARY KEY);
+       CREATE TABLE t_log (id int);
+       CREATE RULE t_audit AS ON INSERT TO t DO ALSO INSERT INTO t_log VALUES (NEW.id);
+       CREATE PUBLICATION everything FOR ALL TABLES;
+       CREATE TEXT SEARCH CONFIGURATION my_english (COPY = english);
+       CREATE COLLATION german (provider = libc, locale = 'C.UTF-8');`,
+    );
+    const target = await freshDatabase(await testServer(17));
+    const result = await check(source.url, target.url);
+    assert.deepEqual(
+      result.source.inventory.unsupported.map((o) => `${o.kind} ${o.name}`),
+      ['publication everything', 'rule t_audit on public.t', 'text search configuration public.my_english', 'collation public.german'],
+    );
+    assert.match(result.warnings.find((w) => w.code === 'UNSUPPORTED_OBJECTS')!.message, /4 object\(s\) pgferry will not migrate: publication everything; rule t_audit/);
+  });
 });

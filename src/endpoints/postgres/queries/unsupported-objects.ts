@@ -3,6 +3,12 @@ import type { UnsupportedObject } from '../../../model/inventory.js';
 import { runQuery, type Session } from '../run-query.js';
 import { isNotExtensionMember, isUserSchema } from '../sql.js';
 
+/** Names (schema.name) of the objects in a catalog that live in user schemas and belong to no extension. */
+function namespacedObjects(catalog: string, nameColumn: string, namespaceColumn: string): string {
+  return `SELECT format('%I.%I', n.nspname, o.${nameColumn}) FROM ${catalog} o JOIN pg_namespace n ON n.oid = o.${namespaceColumn}
+           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember(catalog, 'o.oid')}`;
+}
+
 /** One query per kind; each returns the objects' names. Extension members are left out: the extension brings them. */
 const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: string }> = [
   {
@@ -41,36 +47,12 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
             FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
            WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_operator', 'o.oid')}`,
   },
-  {
-    kind: 'operator class',
-    sql: `SELECT format('%I.%I', n.nspname, o.opcname) FROM pg_opclass o JOIN pg_namespace n ON n.oid = o.opcnamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_opclass', 'o.oid')}`,
-  },
-  {
-    kind: 'text search configuration',
-    sql: `SELECT format('%I.%I', n.nspname, t.cfgname) FROM pg_ts_config t JOIN pg_namespace n ON n.oid = t.cfgnamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_ts_config', 't.oid')}`,
-  },
-  {
-    kind: 'text search dictionary',
-    sql: `SELECT format('%I.%I', n.nspname, t.dictname) FROM pg_ts_dict t JOIN pg_namespace n ON n.oid = t.dictnamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_ts_dict', 't.oid')}`,
-  },
-  {
-    kind: 'collation',
-    sql: `SELECT format('%I.%I', n.nspname, c.collname) FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_collation', 'c.oid')}`,
-  },
-  {
-    kind: 'conversion',
-    sql: `SELECT format('%I.%I', n.nspname, c.conname) FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_conversion', 'c.oid')}`,
-  },
-  {
-    kind: 'extended statistics',
-    sql: `SELECT format('%I.%I', n.nspname, s.stxname) FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_statistic_ext', 's.oid')}`,
-  },
+  { kind: 'operator class', sql: namespacedObjects('pg_opclass', 'opcname', 'opcnamespace') },
+  { kind: 'text search configuration', sql: namespacedObjects('pg_ts_config', 'cfgname', 'cfgnamespace') },
+  { kind: 'text search dictionary', sql: namespacedObjects('pg_ts_dict', 'dictname', 'dictnamespace') },
+  { kind: 'collation', sql: namespacedObjects('pg_collation', 'collname', 'collnamespace') },
+  { kind: 'conversion', sql: namespacedObjects('pg_conversion', 'conname', 'connamespace') },
+  { kind: 'extended statistics', sql: namespacedObjects('pg_statistic_ext', 'stxname', 'stxnamespace') },
   {
     kind: 'procedural language',
     sql: `SELECT quote_ident(l.lanname) FROM pg_language l
