@@ -15,6 +15,7 @@ export const errorCodes = {
   CONNECTION_LOST: 'an open connection was closed by the server or the network',
   PERMISSION_DENIED: 'the connected role lacks a privilege pgferry needs',
   QUERY_FAILED: 'the server rejected a query pgferry sent',
+  COPY_FAILED: 'streaming a table from source to target failed; nothing of it was committed',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',
 } as const;

@@ -4,6 +4,8 @@ export type PgferryEvent =
   | { readonly type: 'phase:start'; readonly phase: string; readonly at: string }
   | { readonly type: 'phase:end'; readonly phase: string; readonly at: string; readonly ms: number }
   | { readonly type: 'step'; readonly phase: string; readonly endpoint: string; readonly what: string }
+  | { readonly type: 'table:start'; readonly table: string; readonly bytes: number }
+  | { readonly type: 'table:done'; readonly table: string; readonly rows: number; readonly bytes: number; readonly ms: number }
   | {
       readonly type: 'count:progress';
       readonly endpoint: string;
