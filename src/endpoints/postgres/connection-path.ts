@@ -16,8 +16,9 @@ import { runQuery } from './run-query.js';
 export async function detectConnectionPath(a: Session, b: Session, expectedPort: number): Promise<ConnectionPath> {
   const first = await backendPid(a);
   try {
-    await b.client.query('BEGIN');
+    await runQuery(b, 'a probe transaction', 'BEGIN');
   } catch (error) {
+    // PgBouncer answers with its own message, not a PostgreSQL SQLSTATE.
     if (/statement pooling/i.test((error as Error).message)) {
       return { kind: 'statement-pooler', evidence: `the server refused a transaction block: ${(error as Error).message}` };
     }
