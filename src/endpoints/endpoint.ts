@@ -17,6 +17,8 @@ export interface EndpointBase {
   readonly kind: string;
   /** Where it points, passwords masked. */
   readonly display: string;
+  /** Names the database itself (not the route to it), so a run can refuse to copy a database onto itself. */
+  readonly identity: string;
   readonly capabilities: EndpointCapabilities;
   /** Closes every connection the endpoint opened. */
   close(): Promise<void>;

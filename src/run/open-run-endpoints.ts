@@ -1,7 +1,6 @@
 /** Opens the source and target of a plan, refusing a plan whose two ends are the same database. */
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { openEndpoint } from '../endpoints/open-endpoint.js';
-import { postgresConnectionConfig, sameDatabase } from '../endpoints/postgres/connection-config.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Plan } from '../plan/plan-schema.js';
 
@@ -15,14 +14,10 @@ export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.en
   const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, env };
   const source = openEndpoint(plan.source, { ...common, role: 'source' });
   const target = openEndpoint(plan.target, { ...common, role: 'target' });
-  if (source.kind === 'postgres' && target.kind === 'postgres') {
-    const a = postgresConnectionConfig(plan.source, env).address;
-    const b = postgresConnectionConfig(plan.target, env).address;
-    if (sameDatabase(a, b)) {
-      throw new PgferryError('SAME_DATABASE', `source and target are the same database (${a.host}:${a.port}/${a.database})`, {
-        hint: 'Point --to at the new database; pgferry never copies a database onto itself.',
-      });
-    }
+  if (source.identity === target.identity) {
+    throw new PgferryError('SAME_DATABASE', `source and target are the same database (${source.display} and ${target.display})`, {
+      hint: 'Point --to at the new database; pgferry never copies a database onto itself.',
+    });
   }
   return {
     source,

@@ -87,8 +87,8 @@ function passwordFromPgpass(address: PostgresAddress): Promise<string> {
   });
 }
 
-/** True when two addresses name the same database on the same server. */
-export function sameDatabase(a: PostgresAddress, b: PostgresAddress): boolean {
-  const loopback = (host: string) => (['localhost', '127.0.0.1', '::1'].includes(host.toLowerCase()) ? 'loopback' : host.toLowerCase());
-  return loopback(a.host) === loopback(b.host) && a.port === b.port && a.database === b.database;
+/** A key equal for two addresses that name the same database on the same server (all loopback names are one host). */
+export function databaseIdentity(address: PostgresAddress): string {
+  const host = address.host.toLowerCase();
+  return `postgres://${['localhost', '127.0.0.1', '::1'].includes(host) ? 'loopback' : host}:${address.port}/${address.database}`;
 }

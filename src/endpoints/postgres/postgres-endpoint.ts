@@ -4,16 +4,16 @@ import type { SourceInventory, TableFacts, TargetInventory } from '../../model/i
 import { emitter } from '../../run/events.js';
 import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
 import { connectPostgres } from './connect.js';
-import type { PostgresConnectionConfig } from './connection-config.js';
+import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
 import { detectConnectionPath } from './connection-path.js';
 import { countLargeObjects, listExtensions, listRolesInUse, listSchemas, listSequences } from './queries/catalog-facts.js';
 import { readCollationFacts } from './queries/collation-facts.js';
 import { readMigrationTables } from './queries/migration-tables.js';
-import { readServerFacts } from './queries/server-facts.js';
+import { readBackendPid, readServerFacts } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
-import { runQuery, type Session } from './run-query.js';
+import type { Session } from './run-query.js';
 
 export interface PostgresEndpointOptions {
   readonly role: EndpointRole;
@@ -24,6 +24,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   readonly kind = 'postgres';
   readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true };
   readonly display: string;
+  readonly identity: string;
   private readonly label: string;
   private readonly clients: pg.Client[] = [];
   /** Backend pids of this endpoint's sessions, so its own sessions are not reported as other users'. */
@@ -34,6 +35,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     private readonly options: PostgresEndpointOptions,
   ) {
     this.display = config.display;
+    this.identity = databaseIdentity(config.address);
     this.label = `${options.role} ${config.address.host}:${config.address.port}/${config.address.database}`;
   }
 
@@ -42,8 +44,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const client = await connectPostgres(this.config, { label: this.options.role, connectTimeoutSeconds: this.options.connectTimeoutSeconds });
     this.clients.push(client);
     const session = { client, label: this.label };
-    const [row] = await runQuery<{ pid: number }>(session, 'the backend pid', 'SELECT pg_backend_pid() AS pid');
-    this.ownPids.push(row!.pid);
+    this.ownPids.push(await readBackendPid(session));
     return session;
   }
 
