@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { freeLoopbackPort } from './free-port.js';
-import { serverOsUser, type OsUser } from './os-user.js';
+import { serverOsUser } from './os-user.js';
+import { childStopper } from './stop-child.js';
 import { serverBinDir } from './server-binaries.js';
 
 const run = promisify(execFile);
@@ -52,7 +53,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const password = options.password ?? 'pgferry-local';
   const pwFile = join(root, 'pwfile');
   writeFileSync(pwFile, `${password}\n`);
-  if (user) chownRecursive([root, pwFile], user);
+  if (user) for (const path of [root, pwFile]) chownSync(path, user.uid, user.gid);
   const asUser = user ? { uid: user.uid, gid: user.gid } : {};
   try {
     await run(
@@ -70,11 +71,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const logFd = openSync(logFile, 'a');
   const child = spawn(join(binDir, 'postgres'), args, { ...asUser, stdio: ['ignore', logFd, logFd], detached: false });
   closeSync(logFd);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = (database = 'postgres', login = 'postgres', secret = password) =>
-    `postgres://${encodeURIComponent(login)}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  // SIGINT is PostgreSQL's fast shutdown.
+  const stopServer = childStopper(child, 'SIGINT');
+  const url = localServerUrl(port, password);
   const stop = async () => {
-    await stopProcess(child, exited);
+    await stopServer();
     rmSync(root, { recursive: true, force: true });
   };
   try {
@@ -86,8 +87,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return { major: options.major, port, pid: child.pid!, superuser: 'postgres', password, url, logFile, stop };
 }
 
-function chownRecursive(paths: string[], user: OsUser): void {
-  for (const path of paths) chownSync(path, user.uid, user.gid);
+/** Builds URLs for databases on a loopback server, as the superuser unless told otherwise. */
+export function localServerUrl(port: number, password: string): LocalServer['url'] {
+  return (database = 'postgres', login = 'postgres', secret = password) =>
+    `postgres://${encodeURIComponent(login)}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
@@ -113,14 +116,6 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
   throw localServerError(`PostgreSQL did not accept connections within 60 s:\n${log}`);
 }
 
-/** SIGINT is PostgreSQL's fast shutdown; SIGKILL after 20 s. */
-async function stopProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function localServerError(message: string, cause?: unknown): PgferryError {
   return new PgferryError('LOCAL_SERVER_FAILED', message, {

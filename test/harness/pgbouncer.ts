@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../../src/embedded/free-port.js';
 import { serverOsUser } from '../../src/embedded/os-user.js';
+import { childStopper } from '../../src/embedded/stop-child.js';
 import type { TestServer } from './servers.js';
 
 export interface PgBouncer {
@@ -52,12 +53,9 @@ export async function startPgBouncer(server: TestServer, poolMode: 'session' | '
   const user = serverOsUser();
   if (user) for (const path of [dir, ini, join(dir, 'userlist.txt')]) chownSync(path, user.uid, user.gid);
   const child = spawn(binary, [ini], { stdio: 'ignore', ...(user ? { uid: user.uid, gid: user.gid } : {}) });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopBouncer = childStopper(child, 'SIGTERM');
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await stopBouncer();
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 10_000;

@@ -5,7 +5,7 @@
  */
 import { after } from 'node:test';
 import pg from 'pg';
-import { startLocalServer, type LocalServer } from '../../src/embedded/local-server.js';
+import { localServerUrl, startLocalServer, type LocalServer } from '../../src/embedded/local-server.js';
 
 export interface TestServer {
   readonly major: number;
@@ -26,15 +26,10 @@ after(async () => {
   await Promise.all([...started.values()].map(async (server) => (await server).stop()));
 });
 
-function urlFor(port: number, password: string) {
-  return (database = 'postgres', user = 'postgres', secret = password) =>
-    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-}
-
 /** The server of this major: the shared one if the runner started it, else one started for this file. */
 export async function testServer(major: number): Promise<TestServer> {
   const shared = (JSON.parse(process.env.PGFERRY_TEST_SERVERS ?? '[]') as SharedServer[]).find((s) => s.major === major);
-  if (shared) return { ...shared, url: urlFor(shared.port, shared.password) };
+  if (shared) return { ...shared, url: localServerUrl(shared.port, shared.password) };
   let server = started.get(major);
   if (!server) {
     server = startLocalServer({ major });

@@ -5,8 +5,8 @@
  */
 import type pg from 'pg';
 import type { ConnectionPath } from '../../model/inventory.js';
-import type { Session } from './run-query.js';
-import { runQuery } from './run-query.js';
+import { readBackendPid } from './queries/server-facts.js';
+import { runQuery, type Session } from './run-query.js';
 
 /**
  * Probe: A reads its backend pid; B opens a transaction (pinning a server session); A reads its pid again.
@@ -14,7 +14,7 @@ import { runQuery } from './run-query.js';
  * server session to B (PgBouncer reuses the most recent one first), so A comes back on another.
  */
 export async function detectConnectionPath(a: Session, b: Session, expectedPort: number): Promise<ConnectionPath> {
-  const first = await backendPid(a);
+  const first = await readBackendPid(a);
   try {
     await runQuery(b, 'a probe transaction', 'BEGIN');
   } catch (error) {
@@ -25,8 +25,8 @@ export async function detectConnectionPath(a: Session, b: Session, expectedPort:
     throw error;
   }
   try {
-    const pinned = await backendPid(b);
-    const second = await backendPid(a);
+    const pinned = await readBackendPid(b);
+    const second = await readBackendPid(a);
     if (first !== second) {
       return {
         kind: 'transaction-pooler',
@@ -37,11 +37,6 @@ export async function detectConnectionPath(a: Session, b: Session, expectedPort:
     await b.client.query('ROLLBACK').catch(() => undefined);
   }
   return proxyOrDirect(a, expectedPort);
-}
-
-async function backendPid(session: Session): Promise<number> {
-  const [row] = await runQuery<{ pid: number }>(session, 'the backend pid', 'SELECT pg_backend_pid() AS pid');
-  return row!.pid;
 }
 
 /** The server sees the client's address; a different port than our socket's means something relays the session. */

@@ -39,6 +39,12 @@ export async function readServerFacts(session: Session, ownPids: readonly number
   };
 }
 
+/** The pid of the server process serving this session (through a transaction pooler it can change). */
+export async function readBackendPid(session: Session): Promise<number> {
+  const [row] = await runQuery<{ pid: number }>(session, 'the backend pid', 'SELECT pg_backend_pid() AS pid');
+  return row!.pid;
+}
+
 export async function readConnectionGroups(session: Session, ownPids: readonly number[]): Promise<ConnectionGroup[]> {
   const rows = await runQuery<{ user: string | null; application: string; count: string }>(
     session,
