@@ -1,6 +1,7 @@
 /** The pgferry command line: a thin shell that parses flags, calls the library and maps results to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { asPgferryError } from '../errors/pgferry-error.js';
+import { migrateCommand } from './commands/migrate-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
 import { exitCodes } from './exit-codes.js';
 import { processOutput, type CommandOutput } from './output.js';
@@ -14,7 +15,7 @@ export function buildProgram(output: CommandOutput): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

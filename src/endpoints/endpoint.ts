@@ -1,6 +1,8 @@
 /** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
+import type { SchemaModel } from '../model/schema-model.js';
 import type { PgferryEvent } from '../run/events.js';
+import type { Session } from './postgres/run-query.js';
 
 /** What an endpoint can do; phases branch on these flags, never on the kind's name. */
 export interface EndpointCapabilities {
@@ -35,11 +37,20 @@ export interface InventoryOptions {
 export interface SourceEndpoint extends EndpointBase {
   /** Everything preflight reports about a source; reads only. */
   inventorySource(options: InventoryOptions): Promise<SourceInventory>;
+  /** The whole schema as the neutral model; reads only. */
+  readSchema(major: number): Promise<SchemaModel>;
+  /**
+   * A new SQL session on the source. PostgreSQL sources only for now: when SQLite and JSON sources arrive, the
+   * copy will ask the source for a row stream instead.
+   */
+  session(): Promise<Session>;
 }
 
 export interface TargetEndpoint extends EndpointBase {
   /** Everything preflight reports about a target, given the schemas the source will bring; reads only. */
   inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory>;
+  /** A new session on the target (always PostgreSQL: pgferry moves databases into it). */
+  session(): Promise<Session>;
 }
 
 export type EndpointRole = 'source' | 'target';

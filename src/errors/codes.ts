@@ -1,4 +1,4 @@
-/** Every stable error code pgferry can report; docs/ERRORS.md explains each one. */
+/** Every stable error code pgferry can report; docs/CLI.md explains each one. */
 export const errorCodes = {
   PLAN_NOT_FOUND: 'the plan file does not exist or cannot be read',
   PLAN_SYNTAX: 'the plan file is not valid YAML',
@@ -16,6 +16,10 @@ export const errorCodes = {
   PERMISSION_DENIED: 'the connected role lacks a privilege pgferry needs',
   QUERY_FAILED: 'the server rejected a query pgferry sent',
   COPY_FAILED: 'streaming a table from source to target failed; nothing of it was committed',
+  SCHEMA_FAILED: 'the target refused a statement that creates part of the schema',
+  RUN_BLOCKED: 'preflight found blockers, so nothing was changed',
+  RESUME_PLAN_CHANGED: 'an unfinished run of this source and target was started with other settings',
+  JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',
 } as const;

@@ -119,6 +119,8 @@ export interface AvailableExtension {
   readonly name: string;
   readonly defaultVersion: string;
   readonly installedVersion: string | null;
+  /** Every version the target can install (pg_available_extension_versions). */
+  readonly versions: readonly string[];
 }
 
 export interface TargetInventory {

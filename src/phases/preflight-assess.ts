@@ -12,7 +12,7 @@ export interface Assessment {
 
 type AssessPlan = Pick<Plan, 'ifTargetNotEmpty' | 'jobs'>;
 
-export function assessPreflight(source: SourceInventory, target: TargetInventory, local: LocalFacts, plan: AssessPlan): Assessment {
+export function assessPreflight(source: SourceInventory, target: TargetInventory, local: LocalFacts, plan: AssessPlan, resuming = false): Assessment {
   const blockers: Finding[] = [];
   const warnings: Finding[] = [];
 
@@ -29,7 +29,7 @@ export function assessPreflight(source: SourceInventory, target: TargetInventory
     });
   }
 
-  if (target.existingObjectCount > 0) {
+  if (target.existingObjectCount > 0 && !resuming) {
     const sample = target.existingObjects.join(', ');
     const more = target.existingObjectCount > target.existingObjects.length ? ` and ${target.existingObjectCount - target.existingObjects.length} more` : '';
     const finding: Finding = {

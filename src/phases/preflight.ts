@@ -15,7 +15,8 @@ export interface PreflightFacts {
   readonly warnings: readonly Finding[];
 }
 
-export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener): Promise<PreflightFacts> {
+/** `resuming`: the target holds what an unfinished run of this plan created, so its objects are expected. */
+export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener, resuming = false): Promise<PreflightFacts> {
   const emit = emitter(onEvent);
   const started = Date.now();
   emit({ type: 'phase:start', phase: 'preflight', at: new Date(started).toISOString() });
@@ -23,7 +24,7 @@ export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?
   emit({ type: 'step', phase: 'preflight', endpoint: 'target', what: 'server, privileges, extensions, emptiness' });
   const target = await endpoints.target.inventoryTarget(source.schemas);
   const local = await readLocalFacts(plan.runDir, source.server.databaseBytes);
-  const { blockers, warnings } = assessPreflight(source, target, local, plan);
+  const { blockers, warnings } = assessPreflight(source, target, local, plan, resuming);
   emit({ type: 'phase:end', phase: 'preflight', at: new Date().toISOString(), ms: Date.now() - started });
   return {
     source: { display: endpoints.source.display, inventory: source },

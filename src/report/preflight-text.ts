@@ -21,7 +21,7 @@ export function renderPreflightText(result: Facts): string {
   return out.join('\n');
 }
 
-function findingSection(title: string, mark: string, findings: readonly Finding[]): string[] {
+export function findingSection(title: string, mark: string, findings: readonly Finding[]): string[] {
   if (findings.length === 0) return [`${title}: none`, ''];
   const lines = [`${title} (${findings.length})`];
   for (const f of findings) {

@@ -4,8 +4,10 @@ export type PgferryEvent =
   | { readonly type: 'phase:start'; readonly phase: string; readonly at: string }
   | { readonly type: 'phase:end'; readonly phase: string; readonly at: string; readonly ms: number }
   | { readonly type: 'step'; readonly phase: string; readonly endpoint: string; readonly what: string }
-  | { readonly type: 'table:start'; readonly table: string; readonly bytes: number }
-  | { readonly type: 'table:done'; readonly table: string; readonly rows: number; readonly bytes: number; readonly ms: number }
+  | { readonly type: 'step:start'; readonly phase: string; readonly step: string }
+  | { readonly type: 'step:done'; readonly phase: string; readonly step: string; readonly ms: number; readonly rows?: number; readonly bytes?: number }
+  | { readonly type: 'copy:progress'; readonly table: string; readonly bytes: number; readonly totalBytes: number; readonly ms: number }
+  | { readonly type: 'warning'; readonly code: string; readonly message: string }
   | {
       readonly type: 'count:progress';
       readonly endpoint: string;

@@ -1,6 +1,7 @@
 /** A PostgreSQL database as a source or a target of a run. */
 import type pg from 'pg';
 import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
+import type { SchemaModel } from '../../model/schema-model.js';
 import { emitter } from '../../run/events.js';
 import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
 import { connectPostgres } from './connect.js';
@@ -14,6 +15,7 @@ import { countRows, listTables } from './queries/table-facts.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
 import type { Session } from './run-query.js';
+import { readSchemaModel } from './schema/read-schema-model.js';
 
 export interface PostgresEndpointOptions {
   readonly role: EndpointRole;
@@ -81,6 +83,11 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const privileges = await readTargetPrivileges(main, sourceSchemas);
     const availableExtensions = await listAvailableExtensions(main);
     return { server, collation, path, existingObjects: existing.names, existingObjectCount: existing.count, privileges, availableExtensions };
+  }
+
+  async readSchema(major: number): Promise<SchemaModel> {
+    const session = await this.session();
+    return readSchemaModel(session, major);
   }
 
   /** count(*) per table, biggest first, on up to `jobs` sessions. */

@@ -27,7 +27,26 @@ export interface TableCopyRequest {
   readonly columns: CopyColumns;
   /** Both ends speak binary COPY (capabilities) and the columns allow it. */
   readonly binary: boolean;
+  /** Copy only rows whose key is in [from, to); the whole table when absent. */
+  readonly range?: KeyRange;
+  /** An earlier attempt may have committed this range: delete it first (a whole table is always truncated). */
+  readonly redo?: boolean;
+  /** Called with the bytes streamed so far, at most every half second. */
+  readonly onProgress?: (bytes: number) => void;
   readonly signal?: AbortSignal;
+}
+
+/** A half-open range of a single-column integer key; null bounds are open. */
+export interface KeyRange {
+  readonly column: string;
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+function rangeCondition(range: KeyRange): string {
+  const column = quoteIdent(range.column);
+  const bounds = [range.from !== null ? `${column} >= ${BigInt(range.from)}` : '', range.to !== null ? `${column} < ${BigInt(range.to)}` : ''];
+  return bounds.filter(Boolean).join(' AND ') || 'true';
 }
 
 /** `source` must already be inside the shared snapshot transaction; `target` must be idle. */
@@ -35,16 +54,26 @@ export async function copyTable(source: Session, target: Session, request: Table
   const table = qualifiedName(request.schema, request.name);
   const columnList = request.columns.names.map(quoteIdent).join(', ');
   const format = request.binary && request.columns.binarySafe ? 'binary' : 'text';
-  const options = format === 'binary' ? '(FORMAT binary, FREEZE)' : '(FREEZE)';
+  // FREEZE needs the table truncated in the same transaction, so only a whole-table copy can use it.
+  const targetOptions = [...(format === 'binary' ? ['FORMAT binary'] : []), ...(request.range ? [] : ['FREEZE'])];
+  const sourceQuery = request.range ? `(SELECT ${columnList} FROM ONLY ${table} WHERE ${rangeCondition(request.range)})` : `${table} (${columnList})`;
   await runQuery(target, `a load transaction for ${table}`, 'BEGIN');
   try {
-    await runQuery(target, `an empty ${table}`, `TRUNCATE ONLY ${table}`);
-    const reader = source.client.query(copyTo(`COPY ${table} (${columnList}) TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`));
-    const writer = target.client.query(copyFrom(`COPY ${table} (${columnList}) FROM STDIN ${options}`));
+    if (!request.range) await runQuery(target, `an empty ${table}`, `TRUNCATE ONLY ${table}`);
+    else if (request.redo) await runQuery(target, `a clean range of ${table}`, `DELETE FROM ONLY ${table} WHERE ${rangeCondition(request.range)}`);
+    const reader = source.client.query(copyTo(`COPY ${sourceQuery} TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`));
+    const writer = target.client.query(
+      copyFrom(`COPY ${table} (${columnList}) FROM STDIN${targetOptions.length > 0 ? ` (${targetOptions.join(', ')})` : ''}`),
+    );
     let bytes = 0;
+    let reportedAt = Date.now();
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
+        if (request.onProgress && Date.now() - reportedAt >= 500) {
+          reportedAt = Date.now();
+          request.onProgress(bytes);
+        }
         done(null, chunk);
       },
     });

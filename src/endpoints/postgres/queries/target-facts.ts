@@ -51,10 +51,12 @@ export async function readTargetPrivileges(session: Session, schemas: readonly s
 }
 
 export async function listAvailableExtensions(session: Session): Promise<AvailableExtension[]> {
-  const rows = await runQuery<{ name: string; default_version: string; installed_version: string | null }>(
+  const rows = await runQuery<{ name: string; default_version: string; installed_version: string | null; versions: string[] }>(
     session,
     'available extensions (pg_available_extensions)',
-    'SELECT name, default_version, installed_version FROM pg_available_extensions ORDER BY name',
+    `SELECT e.name, e.default_version, e.installed_version,
+            ARRAY(SELECT v.version FROM pg_available_extension_versions v WHERE v.name = e.name ORDER BY 1)::text[] AS versions
+       FROM pg_available_extensions e ORDER BY e.name`,
   );
-  return rows.map((r) => ({ name: r.name, defaultVersion: r.default_version, installedVersion: r.installed_version }));
+  return rows.map((r) => ({ name: r.name, defaultVersion: r.default_version, installedVersion: r.installed_version, versions: r.versions }));
 }

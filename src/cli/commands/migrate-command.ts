@@ -1,0 +1,38 @@
+/** `pgferry migrate`: preflight, then schema, data, indexes, constraints and sequences; resumable. */
+import { Command } from 'commander';
+import { migrate } from '../../api/migrate.js';
+import { renderMigrateText } from '../../report/migrate-text.js';
+import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
+import { exitCodes } from '../exit-codes.js';
+import type { CommandOutput } from '../output.js';
+import { terminalProgress } from '../progress.js';
+import { renderError } from '../render-error.js';
+
+interface MigrateFlags extends CommonFlags {
+  resume?: boolean;
+  chunkSizeMb?: string;
+}
+
+export function migrateCommand(output: CommandOutput): Command {
+  const command = new Command('migrate')
+    .description('copy schema and data from source to target in one resumable run')
+    .option('--resume', 'continue the unfinished run of this source and target (re-running the same command does the same)')
+    .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default 256; 0 never splits)');
+  addCommonOptions(command).action(async (flags: MigrateFlags) => {
+    const progress = flags.json ? undefined : terminalProgress();
+    const result = await migrate({
+      ...planSourcesFromFlags(flags, flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),
+      onEvent: flags.json ? (event) => output.stdout(JSON.stringify(event)) : progress?.onEvent,
+    });
+    progress?.done();
+    if (flags.json) {
+      output.stdout(JSON.stringify({ type: 'result', ...result, error: result.status === 'failed' ? { code: result.error.code, message: result.error.message, hint: result.error.hint } : undefined }));
+    } else if (result.status === 'failed') {
+      output.stderr(renderError(result.error, flags.debug ?? false));
+    } else {
+      output.stdout(renderMigrateText(result));
+    }
+    output.setExitCode(result.status === 'migrated' ? exitCodes.ok : result.status === 'blocked' ? exitCodes.blocked : exitCodes.error);
+  });
+  return command;
+}

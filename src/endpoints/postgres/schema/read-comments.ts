@@ -1,0 +1,46 @@
+/** Comments on the objects pgferry creates, as COMMENT ON clauses (pg_identify_object names them). */
+import type { CommentDef } from '../../../model/schema-model.js';
+import { runQuery, type Session } from '../run-query.js';
+import { isUserSchema } from '../sql.js';
+
+/** pg_identify_object's type → the COMMENT ON keyword; object kinds not listed are not migrated. */
+const commentKeywords: Readonly<Record<string, string>> = {
+  schema: 'SCHEMA',
+  table: 'TABLE',
+  'table column': 'COLUMN',
+  view: 'VIEW',
+  'view column': 'COLUMN',
+  'materialized view': 'MATERIALIZED VIEW',
+  'materialized view column': 'COLUMN',
+  sequence: 'SEQUENCE',
+  index: 'INDEX',
+  type: 'TYPE',
+  'composite type': 'TYPE',
+  domain: 'DOMAIN',
+  function: 'FUNCTION',
+  procedure: 'PROCEDURE',
+  aggregate: 'AGGREGATE',
+  'table constraint': 'CONSTRAINT',
+  trigger: 'TRIGGER',
+  policy: 'POLICY',
+};
+
+/** Needs search_path = ''. */
+export async function readComments(session: Session): Promise<CommentDef[]> {
+  const rows = await runQuery<{ type: string; identity: string; text: string }>(
+    session,
+    'comments',
+    `SELECT o.type, o.identity, d.description AS text
+       FROM pg_description d
+       CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+      WHERE d.objoid >= 16384
+        AND (CASE WHEN o.type = 'schema' THEN ${isUserSchema('o.identity')} ELSE o.schema IS NOT NULL AND ${isUserSchema('o.schema')} END)
+        AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
+        AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND d.classoid = 'pg_class'::regclass
+                          AND d.objsubid > 0 AND e.objid = d.objoid AND e.deptype = 'e')
+      ORDER BY 1, 2`,
+  );
+  return rows
+    .filter((r) => commentKeywords[r.type] !== undefined)
+    .map((r) => ({ target: `${commentKeywords[r.type]} ${r.identity}`, text: r.text }));
+}

@@ -1,0 +1,67 @@
+/** Reads a PostgreSQL database's whole schema into the neutral model, with names qualified for any target. */
+import { orderByDependencies } from '../../../model/dependency-order.js';
+import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
+import { listExtensions } from '../queries/catalog-facts.js';
+import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
+import { runQuery, type Session } from '../run-query.js';
+import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { readComments } from './read-comments.js';
+import { readConstraints } from './read-constraints.js';
+import { readDependencies } from './read-dependencies.js';
+import { readIndexes } from './read-indexes.js';
+import { readRoles } from './read-roles.js';
+import { readRoutines } from './read-routines.js';
+import { readSequences } from './read-sequences.js';
+import { readTables } from './read-tables.js';
+import { readPolicies, readTriggers } from './read-triggers.js';
+import { readTypes } from './read-types.js';
+import { readViews } from './read-views.js';
+
+/** `session` must be idle (not inside a transaction); its search_path is emptied so deparsed SQL is fully qualified. */
+export async function readSchemaModel(session: Session, major: number): Promise<SchemaModel> {
+  await runQuery(session, 'an empty search_path', "SELECT pg_catalog.set_config('search_path', '', false)");
+  const schemas = await readSchemas(session);
+  const extensions = await listExtensions(session);
+  const sequences = await readSequences(session);
+  const tables = await readTables(session, sequences);
+  const preData = [
+    ...(await readTypes(session)),
+    ...(await readRoutines(session)),
+    ...sequences.filter((s) => s.identityOf === null).map(({ identityOf: _identityOf, ...sequence }) => sequence),
+    ...tables,
+    ...(await readViews(session)),
+  ];
+  const objects = orderByDependencies(preData, await readDependencies(session));
+  const policies = await readPolicies(session);
+  const roleNames = new Set<string>();
+  const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
+  for (const item of [...schemas, ...objects]) {
+    roleNames.add(item.owner);
+    addGrantees(item.grants);
+  }
+  for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
+  const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
+  return {
+    schemas,
+    extensions: extensions.filter((e) => e.name !== 'plpgsql'),
+    roles: await readRoles(session, [...roleNames]),
+    objects,
+    indexes: await readIndexes(session),
+    constraints: await readConstraints(session),
+    triggers: await readTriggers(session, major),
+    policies,
+    comments: await readComments(session),
+    notCovered,
+  };
+}
+
+async function readSchemas(session: Session): Promise<SchemaDef[]> {
+  return runQuery<SchemaDef>(
+    session,
+    'schemas',
+    `SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner, ${grantsJson('n.nspacl', 'n.nspowner')} AS grants
+       FROM pg_namespace n
+      WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_namespace', 'n.oid')}
+      ORDER BY 1`,
+  );
+}

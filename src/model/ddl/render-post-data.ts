@@ -1,0 +1,64 @@
+/** Pure: statements for what comes after the data — indexes, key constraints, foreign keys, triggers, policies, comments. */
+import { qualifiedName, quoteIdent, quoteLiteral } from '../../endpoints/postgres/sql.js';
+import type { CommentDef, ConstraintDef, IndexDef, PolicyDef, TableDef, TriggerDef } from '../schema-model.js';
+
+function tableName(item: { readonly table: { readonly schema: string; readonly name: string } }): string {
+  return qualifiedName(item.table.schema, item.table.name);
+}
+
+/** Builds the index (or the constraint and its index) on this table only; a partitioned table's partitions attach later. */
+export function renderIndex(index: IndexDef): string {
+  if (index.constraint === null) return index.definition;
+  return `ALTER TABLE ONLY ${tableName(index)} ADD CONSTRAINT ${quoteIdent(index.name)} ${index.definition}`;
+}
+
+/** Attaches a partition's index to its partitioned table's index, or null when there is nothing to attach. */
+export function renderIndexAttach(index: IndexDef): string | null {
+  if (!index.attachTo) return null;
+  return `ALTER INDEX ${qualifiedName(index.attachTo.schema, index.attachTo.name)} ATTACH PARTITION ${qualifiedName(index.table.schema, index.name)}`;
+}
+
+/**
+ * Adding a validated foreign key takes a lock that blocks writes on both tables while every row is checked; added
+ * NOT VALID it is instant, and VALIDATE checks the rows under a weaker lock, several in parallel. Partitioned
+ * tables refuse NOT VALID foreign keys (before PostgreSQL 18), so theirs are added whole.
+ */
+export function renderConstraint(constraint: ConstraintDef): { readonly add: string; readonly validate: string | null } {
+  const only = constraint.onPartitionedTable ? '' : 'ONLY ';
+  const deferValidation = constraint.kind === 'foreign key' && constraint.validated && !constraint.onPartitionedTable;
+  const add = `ALTER TABLE ${only}${tableName(constraint)} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition}${deferValidation ? ' NOT VALID' : ''}`;
+  const validate = deferValidation ? `ALTER TABLE ${tableName(constraint)} VALIDATE CONSTRAINT ${quoteIdent(constraint.name)}` : null;
+  return { add, validate };
+}
+
+const triggerStates: Record<TriggerDef['enabled'], string | null> = { O: null, D: 'DISABLE TRIGGER', R: 'ENABLE REPLICA TRIGGER', A: 'ENABLE ALWAYS TRIGGER' };
+
+export function renderTrigger(trigger: TriggerDef): string[] {
+  const state = triggerStates[trigger.enabled];
+  return [trigger.definition, ...(state ? [`ALTER TABLE ${tableName(trigger)} ${state} ${quoteIdent(trigger.name)}`] : [])];
+}
+
+export function renderRowSecurity(table: TableDef): string[] {
+  const name = qualifiedName(table.schema, table.name);
+  return [
+    ...(table.rowSecurity.enabled ? [`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY`] : []),
+    ...(table.rowSecurity.forced ? [`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY`] : []),
+  ];
+}
+
+/** `roles` are already mapped to target roles; an empty list means PUBLIC. */
+export function renderPolicy(policy: PolicyDef, roles: readonly string[]): string {
+  return [
+    `CREATE POLICY ${quoteIdent(policy.name)} ON ${tableName(policy)}`,
+    `AS ${policy.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${policy.command}`,
+    `TO ${roles.length > 0 ? roles.map(quoteIdent).join(', ') : 'PUBLIC'}`,
+    policy.using !== null ? `USING (${policy.using})` : '',
+    policy.withCheck !== null ? `WITH CHECK (${policy.withCheck})` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+export function renderComment(comment: CommentDef): string {
+  return `COMMENT ON ${comment.target} IS ${quoteLiteral(comment.text)}`;
+}

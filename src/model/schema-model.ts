@@ -1,0 +1,207 @@
+/**
+ * The neutral schema model: what a database holds, read by an endpoint (PostgreSQL from its catalogs; SQLite
+ * and JSON later) and read by DDL rendering, the schema diff and verification. Names are unquoted; SQL
+ * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
+ */
+
+/** A schema-qualified name. */
+export interface QualifiedName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** One privilege granted on an object; `grantee` null means PUBLIC. */
+export interface Grant {
+  readonly grantee: string | null;
+  readonly privilege: string;
+  readonly grantable: boolean;
+}
+
+/** Fields every owned object shares. `key` is endpoint-local and only used to order objects by dependency. */
+export interface OwnedObject extends QualifiedName {
+  readonly key: string;
+  readonly owner: string;
+  /** null: the server's default privileges; otherwise the full list (so a revoked default shows). */
+  readonly grants: readonly Grant[] | null;
+}
+
+export interface SchemaDef {
+  readonly name: string;
+  readonly owner: string;
+  readonly grants: readonly Grant[] | null;
+}
+
+export interface ExtensionDef {
+  readonly name: string;
+  readonly schema: string;
+  readonly version: string;
+}
+
+export interface RoleDef {
+  readonly name: string;
+  readonly canLogin: boolean;
+  readonly inherit: boolean;
+  readonly createDb: boolean;
+  readonly createRole: boolean;
+  readonly connectionLimit: number;
+  /** The stored hash (SCRAM or md5) when the source let us read pg_authid; null when it did not or there is none. */
+  readonly passwordHash: string | null;
+  readonly passwordReadable: boolean;
+}
+
+export type TypeDef = OwnedObject & { readonly kind: 'type' } & (
+    | { readonly variant: 'enum'; readonly labels: readonly string[] }
+    | {
+        readonly variant: 'domain';
+        readonly baseType: string;
+        readonly collation: string | null;
+        readonly defaultValue: string | null;
+        readonly notNull: boolean;
+        readonly checks: readonly { readonly name: string; readonly definition: string }[];
+      }
+    | { readonly variant: 'composite'; readonly attributes: readonly { readonly name: string; readonly type: string; readonly collation: string | null }[] }
+    | { readonly variant: 'range'; readonly options: readonly string[] }
+  );
+
+export interface RoutineDef extends OwnedObject {
+  readonly kind: 'routine';
+  readonly routineKind: 'function' | 'procedure' | 'aggregate' | 'window';
+  /** Argument types as in a signature, e.g. "integer, text". */
+  readonly identityArguments: string;
+  /** The full CREATE statement. */
+  readonly definition: string;
+}
+
+export interface SequenceOptions {
+  readonly dataType: string;
+  readonly start: string;
+  readonly increment: string;
+  readonly min: string;
+  readonly max: string;
+  readonly cache: string;
+  readonly cycle: boolean;
+}
+
+export interface SequenceDef extends OwnedObject, SequenceOptions {
+  readonly kind: 'sequence';
+  /** The column the sequence belongs to (OWNED BY), if any. */
+  readonly ownedBy: { readonly table: QualifiedName; readonly column: string } | null;
+}
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly type: string;
+  readonly notNull: boolean;
+  readonly defaultValue: string | null;
+  readonly collation: string | null;
+  readonly identity: { readonly always: boolean; readonly sequence: QualifiedName & SequenceOptions } | null;
+  /** Expression of a generated column; 'stored' columns are computed by the target, never copied. */
+  readonly generated: { readonly expression: string; readonly kind: 'stored' | 'virtual' } | null;
+}
+
+export interface CheckDef {
+  readonly name: string;
+  readonly definition: string;
+}
+
+export interface TableDef extends OwnedObject {
+  readonly kind: 'table';
+  readonly persistence: 'permanent' | 'unlogged';
+  readonly columns: readonly ColumnDef[];
+  /** Validated CHECK constraints declared on this table (not inherited), created with it. */
+  readonly checks: readonly CheckDef[];
+  /** PARTITION BY clause body, e.g. "RANGE (created_at)", for a partitioned table. */
+  readonly partitionKey: string | null;
+  /** For a partition: its parent and bound ("FOR VALUES …" or "DEFAULT"). */
+  readonly partitionOf: { readonly parent: QualifiedName; readonly bound: string } | null;
+  /** Parents of a table that uses plain inheritance. */
+  readonly inherits: readonly QualifiedName[];
+  readonly options: readonly string[];
+  readonly rowSecurity: { readonly enabled: boolean; readonly forced: boolean };
+}
+
+export interface ViewDef extends OwnedObject {
+  readonly kind: 'view';
+  readonly materialized: boolean;
+  /** The SELECT (pg_get_viewdef). */
+  readonly query: string;
+  readonly options: readonly string[];
+}
+
+/** Objects created before the data, in an order where each one's dependencies come first. */
+export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef;
+
+/** An index, or a constraint backed by one (primary key, unique, exclusion). Built after the data. */
+export interface IndexDef {
+  readonly table: QualifiedName;
+  readonly name: string;
+  /** CREATE INDEX … for a plain index; for a constraint, the constraint body (PRIMARY KEY (id)). */
+  readonly definition: string;
+  readonly constraint: 'primary key' | 'unique' | 'exclusion' | null;
+  /** On a partition: the partitioned table's index this one attaches to. */
+  readonly attachTo: QualifiedName | null;
+  /** The table is partitioned: the index is created ON ONLY it and its partitions' indexes attach to it. */
+  readonly onPartitionedTable: boolean;
+}
+
+/** A constraint added after the data: foreign keys, and checks the source holds as NOT VALID. */
+export interface ConstraintDef {
+  readonly table: QualifiedName;
+  readonly name: string;
+  readonly kind: 'foreign key' | 'check';
+  /** pg_get_constraintdef, ends with NOT VALID when the source's constraint is not validated. */
+  readonly definition: string;
+  readonly validated: boolean;
+  readonly onPartitionedTable: boolean;
+}
+
+export interface TriggerDef {
+  readonly table: QualifiedName;
+  readonly name: string;
+  readonly definition: string;
+  /** pg_trigger.tgenabled: O origin (default), D disabled, R replica, A always. */
+  readonly enabled: 'O' | 'D' | 'R' | 'A';
+}
+
+export interface PolicyDef {
+  readonly table: QualifiedName;
+  readonly name: string;
+  readonly permissive: boolean;
+  readonly command: 'ALL' | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  /** Role names; empty means PUBLIC. */
+  readonly roles: readonly string[];
+  readonly using: string | null;
+  readonly withCheck: string | null;
+}
+
+/** A comment on any object; `target` is the COMMENT ON object clause, e.g. "COLUMN public.t.c". */
+export interface CommentDef {
+  readonly target: string;
+  readonly text: string;
+}
+
+export interface SchemaModel {
+  readonly schemas: readonly SchemaDef[];
+  readonly extensions: readonly ExtensionDef[];
+  readonly roles: readonly RoleDef[];
+  readonly objects: readonly PreDataObject[];
+  readonly indexes: readonly IndexDef[];
+  readonly constraints: readonly ConstraintDef[];
+  readonly triggers: readonly TriggerDef[];
+  readonly policies: readonly PolicyDef[];
+  readonly comments: readonly CommentDef[];
+  /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
+  readonly notCovered: readonly string[];
+}
+
+export function tablesOf(model: SchemaModel): TableDef[] {
+  return model.objects.filter((o): o is TableDef => o.kind === 'table');
+}
+
+export function viewsOf(model: SchemaModel, materialized: boolean): ViewDef[] {
+  return model.objects.filter((o): o is ViewDef => o.kind === 'view' && o.materialized === materialized);
+}
+
+export function sequencesOf(model: SchemaModel): SequenceDef[] {
+  return model.objects.filter((o): o is SequenceDef => o.kind === 'sequence');
+}

@@ -1,0 +1,60 @@
+/**
+ * Pure: the copy steps of a run. Each table that holds rows is one step, largest first; a table larger than
+ * the chunk size with an integer primary key is split into key ranges so several workers share it and a resumed
+ * run redoes only the unfinished ranges.
+ */
+import type { KeyRange } from '../endpoints/postgres/table-copy.js';
+import type { ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
+import type { QualifiedName } from '../model/schema-model.js';
+
+export interface CopyStep {
+  /** Stable id recorded in the journal: "copy:public.orders" or "copy:public.orders#3". */
+  readonly id: string;
+  readonly table: QualifiedName;
+  /** Estimated bytes of this step (the table's size, divided among its chunks). */
+  readonly bytes: number;
+  readonly range?: KeyRange;
+}
+
+export interface CopyCandidate extends QualifiedName {
+  readonly bytes: number;
+  readonly holdsRows: boolean;
+}
+
+export function tableId(table: QualifiedName): string {
+  return `${table.schema}.${table.name}`;
+}
+
+/** How many chunks a table of `bytes` gets; 1 when it is small or has no usable key. */
+export function chunkCount(bytes: number, chunkBytes: number, key: ChunkKey | null | undefined): number {
+  if (!key || key.min === null || key.max === null || chunkBytes <= 0) return 1;
+  const wanted = BigInt(Math.max(1, Math.ceil(bytes / chunkBytes)));
+  const span = BigInt(key.max) - BigInt(key.min) + 1n;
+  return Number(wanted < span ? wanted : span);
+}
+
+export function planCopySteps(tables: readonly CopyCandidate[], keys: ReadonlyMap<string, ChunkKey | null>, chunkBytes: number): CopyStep[] {
+  const steps: CopyStep[] = [];
+  for (const table of tables.filter((t) => t.holdsRows)) {
+    const id = tableId(table);
+    const key = keys.get(id);
+    const chunks = chunkCount(table.bytes, chunkBytes, key);
+    const ref = { schema: table.schema, name: table.name };
+    if (chunks === 1 || !key) {
+      steps.push({ id: `copy:${id}`, table: ref, bytes: table.bytes });
+      continue;
+    }
+    const min = BigInt(key.min!);
+    const span = BigInt(key.max!) - min + 1n;
+    const bound = (i: number) => (min + (span * BigInt(i)) / BigInt(chunks)).toString();
+    for (let i = 0; i < chunks; i++) {
+      steps.push({
+        id: `copy:${id}#${i + 1}`,
+        table: ref,
+        bytes: Math.ceil(table.bytes / chunks),
+        range: { column: key.column, from: i === 0 ? null : bound(i), to: i === chunks - 1 ? null : bound(i + 1) },
+      });
+    }
+  }
+  return steps.sort((a, b) => b.bytes - a.bytes || a.id.localeCompare(b.id, 'en', { numeric: true }));
+}

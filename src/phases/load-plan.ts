@@ -1,0 +1,84 @@
+/**
+ * Pure: the graph of steps that moves the data and builds what depends on it. Each table's indexes start as soon
+ * as its rows are in (largest first, by the scheduler); partitions' indexes attach to their parent's; foreign keys
+ * are added NOT VALID once every key exists, then validated in parallel; materialized views are refreshed once
+ * all tables are loaded; each table is analyzed after its indexes.
+ */
+import { qualifiedName } from '../endpoints/postgres/sql.js';
+import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
+import { viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
+import { tableId, type CopyStep } from './copy-plan.js';
+
+export type LoadPhase = 'copy' | 'index' | 'constraint' | 'refresh' | 'analyze';
+
+export type LoadStep =
+  | { readonly kind: 'copy'; readonly id: string; readonly phase: 'copy'; readonly needs: readonly string[]; readonly cost: number; readonly copy: CopyStep }
+  | {
+      readonly kind: 'sql';
+      readonly id: string;
+      readonly phase: Exclude<LoadPhase, 'copy'>;
+      readonly needs: readonly string[];
+      readonly cost: number;
+      readonly sql: string;
+      readonly table: QualifiedName;
+    };
+
+/** Index methods whose builds cost several times a btree's, so they start earlier. */
+const buildCostFactor: Readonly<Record<string, number>> = { gin: 4, gist: 3, spgist: 3, brin: 0.2 };
+
+function indexCost(definition: string, tableBytes: number): number {
+  const method = /USING (\w+)/.exec(definition)?.[1] ?? 'btree';
+  return tableBytes * (buildCostFactor[method] ?? 1);
+}
+
+export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[], tableBytes: ReadonlyMap<string, number>): LoadStep[] {
+  const steps: LoadStep[] = copySteps.map((copy) => ({ kind: 'copy', id: copy.id, phase: 'copy', needs: [], cost: copy.bytes, copy }));
+  const copiesOf = (table: QualifiedName) => copySteps.filter((c) => tableId(c.table) === tableId(table)).map((c) => c.id);
+  const allCopies = copySteps.map((c) => c.id);
+
+  const refreshIds: string[] = [];
+  for (const view of viewsOf(model, true)) {
+    const id = `refresh:${tableId(view)}`;
+    steps.push({ kind: 'sql', id, phase: 'refresh', needs: [...allCopies, ...refreshIds], cost: 1, sql: `REFRESH MATERIALIZED VIEW ${qualifiedName(view.schema, view.name)}`, table: view });
+    refreshIds.push(id);
+  }
+  const matviews = new Set(viewsOf(model, true).map(tableId));
+
+  const indexIds = new Map<string, string>();
+  for (const index of model.indexes) indexIds.set(`${index.table.schema}.${index.name}`, `index:${index.table.schema}.${index.name}`);
+  const indexesByTable = new Map<string, string[]>();
+  for (const index of model.indexes) {
+    const id = indexIds.get(`${index.table.schema}.${index.name}`)!;
+    const table = tableId(index.table);
+    const needs = matviews.has(table) ? [`refresh:${table}`] : index.onPartitionedTable ? [] : copiesOf(index.table);
+    const cost = index.onPartitionedTable ? 0 : indexCost(index.definition, tableBytes.get(table) ?? 0);
+    steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: renderIndex(index), table: index.table });
+    indexesByTable.set(table, [...(indexesByTable.get(table) ?? []), id]);
+    const attach = renderIndexAttach(index);
+    if (attach && index.attachTo) {
+      const parentId = indexIds.get(`${index.attachTo.schema}.${index.attachTo.name}`);
+      const attachId = `attach:${index.table.schema}.${index.name}`;
+      steps.push({ kind: 'sql', id: attachId, phase: 'index', needs: [id, ...(parentId ? [parentId] : [])], cost: 0, sql: attach, table: index.table });
+      indexesByTable.set(table, [...indexesByTable.get(table)!, attachId]);
+    }
+  }
+  const allIndexSteps = [...indexesByTable.values()].flat();
+
+  for (const constraint of model.constraints) {
+    const table = tableId(constraint.table);
+    const { add, validate } = renderConstraint(constraint);
+    const addId = `constraint:${table}.${constraint.name}`;
+    const needs = constraint.kind === 'foreign key' ? [...allCopies, ...allIndexSteps] : copiesOf(constraint.table);
+    steps.push({ kind: 'sql', id: addId, phase: 'constraint', needs, cost: 0, sql: add, table: constraint.table });
+    if (validate) {
+      steps.push({ kind: 'sql', id: `validate:${table}.${constraint.name}`, phase: 'constraint', needs: [addId], cost: tableBytes.get(table) ?? 0, sql: validate, table: constraint.table });
+    }
+  }
+
+  const analyzed = [...new Set(copySteps.map((c) => tableId(c.table)))];
+  for (const table of analyzed) {
+    const ref = copySteps.find((c) => tableId(c.table) === table)!.table;
+    steps.push({ kind: 'sql', id: `analyze:${table}`, phase: 'analyze', needs: [...copiesOf(ref), ...(indexesByTable.get(table) ?? [])], cost: 0, sql: `ANALYZE ${qualifiedName(ref.schema, ref.name)}`, table: ref });
+  }
+  return steps;
+}

@@ -1,0 +1,111 @@
+/**
+ * Runs the load graph (copy, indexes, constraints, refreshes, analyze) on `jobs` workers. Copy workers read from
+ * one snapshot exported by a leader session, so every table is copied as of the same moment. Each step is
+ * journaled: skipped when done, redone cleanly when an earlier attempt had started it.
+ */
+import { readCopyColumns } from '../endpoints/postgres/queries/copy-columns.js';
+import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
+import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
+import { copyTable } from '../endpoints/postgres/table-copy.js';
+import { PgferryError } from '../errors/pgferry-error.js';
+import { emitter, type EventListener } from '../run/events.js';
+import type { Journal } from '../run/journal.js';
+import { runGraph } from '../run/scheduler.js';
+import { tableId } from './copy-plan.js';
+import type { LoadStep } from './load-plan.js';
+
+export interface LoadOptions {
+  readonly jobs: number;
+  readonly binary: boolean;
+  readonly journal: Journal;
+  /** The exported snapshot copy workers join; needed only while copy steps remain. */
+  readonly snapshot: string | undefined;
+  readonly openSource: () => Promise<Session>;
+  /** A target session already tuned for loading and index builds. */
+  readonly openTarget: () => Promise<Session>;
+  readonly onEvent?: EventListener;
+  readonly signal?: AbortSignal;
+}
+
+interface LoadWorker {
+  readonly target: Session;
+  /** Opened on first use and joined to the run's snapshot. */
+  source(): Promise<Session>;
+}
+
+/** SQLSTATEs that mean "this already exists": a step an earlier attempt finished but did not record. */
+const alreadyDone = new Set(['42P07', '42710', '42P16']);
+
+export async function runLoad(steps: readonly LoadStep[], options: LoadOptions): Promise<void> {
+  const emit = emitter(options.onEvent);
+  const { journal } = options;
+  const totalBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' ? s.cost : 0), 0);
+  let copiedBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' && journal.isDone(s.id) ? s.cost : 0), 0);
+  const started = Date.now();
+
+  const runStep = async (step: LoadStep, worker: LoadWorker) => {
+    const redo = journal.startStep(step.id, step.phase);
+    const stepStarted = Date.now();
+    emit({ type: 'step:start', phase: step.phase, step: step.id });
+    if (step.kind === 'copy') {
+      const source = await worker.source();
+      const { table, range } = step.copy;
+      const columns = await readCopyColumns(source, table.schema, table.name);
+      let reported = 0;
+      const result = await copyTable(source, worker.target, {
+        schema: table.schema,
+        name: table.name,
+        columns,
+        binary: options.binary,
+        range,
+        redo,
+        signal: options.signal,
+        onProgress: (bytes) => {
+          copiedBytes += bytes - reported;
+          reported = bytes;
+          emit({ type: 'copy:progress', table: tableId(table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+        },
+      });
+      copiedBytes += step.cost - reported;
+      journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
+      emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
+      return;
+    }
+    try {
+      await runQuery(worker.target, step.id, step.sql);
+    } catch (error) {
+      if (!(redo && alreadyDone.has(serverErrorFields(error).sqlState ?? ''))) {
+        throw new PgferryError('SCHEMA_FAILED', `target refused ${step.id}: ${(error as Error).message}`, {
+          hint: `The statement was: ${step.sql}\nFix the cause on the target and run the same command again; finished steps are not redone.`,
+          cause: error,
+          server: serverErrorFields(error),
+        });
+      }
+    }
+    journal.finishStep(step.id);
+    emit({ type: 'step:done', phase: step.phase, step: step.id, ms: Date.now() - stepStarted });
+  };
+
+  await runGraph<LoadWorker>(
+      steps.map((step) => ({ id: step.id, needs: step.needs, cost: step.cost, run: (worker) => runStep(step, worker) })),
+      {
+        jobs: options.jobs,
+        isDone: (id) => journal.isDone(id),
+        signal: options.signal,
+        openWorker: async () => {
+          const target = await options.openTarget();
+          let source: Promise<Session> | undefined;
+          return {
+            target,
+            source: () =>
+              (source ??= options.openSource().then(async (session) => {
+                if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
+                await joinSnapshot(session, options.snapshot);
+                return session;
+              })),
+          };
+        },
+      },
+    );
+}

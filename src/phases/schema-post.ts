@@ -1,0 +1,80 @@
+/**
+ * Schema after the data: triggers (so they never fired during the load), row-level security and policies,
+ * sequence values from the source, comments, then owners and grants. Each group is one journaled step.
+ */
+import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/queries/sequence-values.js';
+import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
+import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
+import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
+import type { Finding } from '../model/findings.js';
+import { tablesOf, type SchemaModel } from '../model/schema-model.js';
+import { PgferryError } from '../errors/pgferry-error.js';
+import { emitter, type EventListener } from '../run/events.js';
+import type { Journal } from '../run/journal.js';
+
+export interface SchemaPostOptions {
+  readonly journal: Journal;
+  readonly source: Session;
+  readonly target: Session;
+  readonly resolveRole: RoleResolver;
+  readonly onEvent?: EventListener;
+}
+
+/** Pure: triggers, row security and policies, with policy roles mapped. */
+export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleResolver): string[] {
+  return [
+    ...model.triggers.flatMap(renderTrigger),
+    ...tablesOf(model).flatMap(renderRowSecurity),
+    ...model.policies.map((p) => renderPolicy(p, p.roles.flatMap((r) => resolveRole(r) ?? []))),
+  ];
+}
+
+/** Pure: owners and grants of schemas and objects. */
+export function planPrivileges(model: SchemaModel, resolveRole: RoleResolver): string[] {
+  return [...model.schemas.flatMap((s) => renderSchemaPrivileges(s, resolveRole)), ...model.objects.flatMap((o) => renderObjectPrivileges(o, resolveRole))];
+}
+
+async function inTransaction(target: Session, what: string, statements: readonly string[], redo: boolean): Promise<void> {
+  await runQuery(target, what, 'BEGIN');
+  try {
+    for (const statement of statements) await target.client.query(statement);
+    await runQuery(target, what, 'COMMIT');
+  } catch (error) {
+    await target.client.query('ROLLBACK').catch(() => undefined);
+    // An earlier attempt committed this group but stopped before recording it.
+    if (redo && ['42P07', '42710'].includes(serverErrorFields(error).sqlState ?? '')) return;
+    throw new PgferryError('SCHEMA_FAILED', `${target.label} refused ${what}: ${(error as Error).message}`, {
+      hint: 'Nothing of this group was committed; fix the cause and run the same command again.',
+      cause: error,
+      server: serverErrorFields(error),
+    });
+  }
+}
+
+/** Returns warnings: owners and grants the target refused (a managed target's app user cannot give objects away). */
+export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptions): Promise<Finding[]> {
+  const { journal, target } = options;
+  const emit = emitter(options.onEvent);
+  const warnings: Finding[] = [];
+  const step = async (id: string, work: (redo: boolean) => Promise<void>) => {
+    if (journal.isDone(id)) return;
+    const started = Date.now();
+    const redo = journal.startStep(id, 'schema:post');
+    emit({ type: 'step:start', phase: 'schema:post', step: id });
+    await work(redo);
+    journal.finishStep(id);
+    emit({ type: 'step:done', phase: 'schema:post', step: id, ms: Date.now() - started });
+  };
+  await step('triggers-and-policies', (redo) => inTransaction(target, 'triggers and policies', planTriggersAndPolicies(model, options.resolveRole), redo));
+  await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
+  await step('comments', (redo) => inTransaction(target, 'comments', model.comments.map(renderComment), redo));
+  await step('privileges', async () => {
+    for (const statement of planPrivileges(model, options.resolveRole)) {
+      await target.client.query(statement).catch((error: Error) => {
+        warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
+      });
+    }
+  });
+  return warnings;
+}

@@ -1,0 +1,81 @@
+/**
+ * Schema before the data: schemas, extensions, then types, routines, sequences, tables and views in dependency
+ * order, all in one target transaction, so a refused statement leaves nothing behind. Constraints other than
+ * validated CHECKs, indexes and triggers come after the data.
+ */
+import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
+import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import { quoteIdent, quoteLiteral } from '../endpoints/postgres/sql.js';
+import { renderCreate, renderCreateSchema, renderSequenceOwnedBy } from '../model/ddl/render-pre-data.js';
+import type { Finding } from '../model/findings.js';
+import type { AvailableExtension } from '../model/inventory.js';
+import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schema-model.js';
+import { PgferryError } from '../errors/pgferry-error.js';
+
+export interface PreDataPlan {
+  readonly statements: readonly string[];
+  readonly warnings: readonly Finding[];
+}
+
+/**
+ * An extension already on the target is used as it is (a managed server may install it for you, owned by
+ * another role); otherwise it is created at the source's version when the target offers it.
+ */
+function planExtension(extension: ExtensionDef, available: readonly AvailableExtension[]): { statement?: string; warning?: Finding } {
+  const offered = available.find((a) => a.name === extension.name);
+  if (offered?.installedVersion) {
+    return offered.installedVersion === extension.version
+      ? {}
+      : {
+          warning: {
+            code: 'EXTENSION_VERSION_DIFFERS',
+            message: `extension ${extension.name} is already installed on the target at ${offered.installedVersion}; the source has ${extension.version}`,
+            hint: `Run ALTER EXTENSION ${extension.name} UPDATE on the target if you need the same version.`,
+          },
+        };
+  }
+  const create = `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension.name)} WITH SCHEMA ${quoteIdent(extension.schema)}`;
+  if (offered?.versions.includes(extension.version)) return { statement: `${create} VERSION ${quoteLiteral(extension.version)}` };
+  return {
+    statement: create,
+    warning: {
+      code: 'EXTENSION_VERSION_DIFFERS',
+      message: `the target does not offer ${extension.name} ${extension.version}; it is created at its default version ${offered?.defaultVersion ?? '(unknown)'}`,
+    },
+  };
+}
+
+/** Pure. */
+export function planPreData(model: SchemaModel, available: readonly AvailableExtension[]): PreDataPlan {
+  const extensions = model.extensions.map((e) => planExtension(e, available));
+  const statements = [
+    ...model.schemas.map((s) => renderCreateSchema(s.name)),
+    ...extensions.flatMap((e) => (e.statement ? [e.statement] : [])),
+    ...model.objects.map(renderCreate),
+    ...sequencesOf(model).flatMap((s) => renderSequenceOwnedBy(s) ?? []),
+  ];
+  return { statements, warnings: extensions.flatMap((e) => (e.warning ? [e.warning] : [])) };
+}
+
+export async function applyPreData(target: Session, statements: readonly string[]): Promise<void> {
+  await runQuery(target, 'the schema transaction', 'BEGIN');
+  try {
+    // Function bodies may name tables created later in this transaction; like pg_dump, do not check them now.
+    await runQuery(target, 'check_function_bodies', 'SET LOCAL check_function_bodies = off');
+    for (const statement of statements) {
+      try {
+        await target.client.query(statement);
+      } catch (error) {
+        throw new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
+          hint: `Nothing of the schema was committed. The statement was:\n${statement}`,
+          cause: error,
+          server: serverErrorFields(error),
+        });
+      }
+    }
+    await runQuery(target, 'the schema commit', 'COMMIT');
+  } catch (error) {
+    await target.client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

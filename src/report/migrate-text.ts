@@ -1,0 +1,25 @@
+/** Renders a migrate result as text: warnings, per-table rows and bytes, step totals, what was not covered, verdict. */
+import Table from 'cli-table3';
+import type { MigrateResult } from '../api/migrate.js';
+import { findingSection, renderPreflightText } from './preflight-text.js';
+import { formatBytes, formatCount, formatMs } from './units.js';
+
+type Finished = Extract<MigrateResult, { status: 'migrated' | 'blocked' }>;
+
+export function renderMigrateText(result: Finished): string {
+  if (result.status === 'blocked') {
+    return `${renderPreflightText({ status: 'blocked', ms: result.ms, ...result.preflight })}\nNothing was changed on the target.`;
+  }
+  const out = [`pgferry migrate: ${result.preflight.source.display} → ${result.preflight.target.display}${result.resumed ? ' (resumed)' : ''}`, ''];
+  out.push(...findingSection('Warnings', '!', result.warnings));
+  const tables = new Table({ head: ['table', 'rows', 'bytes streamed'], style: { head: [], border: [] } });
+  for (const t of result.tables) tables.push([t.table, formatCount(t.rows), formatBytes(t.bytes)]);
+  out.push('Tables', tables.toString(), '');
+  out.push(`Steps: ${result.steps.map((s) => `${s.phase} ${s.done}/${s.steps}`).join(', ')}`);
+  if (result.notCovered.length > 0) out.push(`Not migrated (not covered by this version): ${result.notCovered.join(', ')}`);
+  const rows = result.tables.reduce((n, t) => n + t.rows, 0);
+  const bytes = result.tables.reduce((n, t) => n + t.bytes, 0);
+  out.push(`Run directory: ${result.runDir}`, '');
+  out.push(`MIGRATED: ${formatCount(rows)} rows in ${result.tables.length} tables (${formatBytes(bytes)}) in ${formatMs(result.ms)}`);
+  return out.join('\n');
+}

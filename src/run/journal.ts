@@ -1,0 +1,153 @@
+/**
+ * The run's journal: a SQLite file a person can open. It records the plan's hash, each step's state with rows
+ * and bytes, and an event log. A step is marked done only after its work is committed on the target, and every
+ * step is safe to run again, so resuming is a lookup: done steps are skipped, started ones are redone.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { PgferryError } from '../errors/pgferry-error.js';
+import { finishedJournalPath, type RunPaths } from './run-paths.js';
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS run (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS steps (
+    id          TEXT PRIMARY KEY,
+    phase       TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('running', 'done')),
+    attempts    INTEGER NOT NULL DEFAULT 1 CHECK (attempts > 0),
+    rows        INTEGER CHECK (rows >= 0),
+    bytes       INTEGER CHECK (bytes >= 0),
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    CHECK ((status = 'done') = (finished_at IS NOT NULL))
+  );
+  CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL);
+`;
+
+export type StepState = 'running' | 'done';
+
+export interface StepSummary {
+  readonly phase: string;
+  readonly steps: number;
+  readonly done: number;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+export class Journal {
+  private constructor(
+    private readonly db: Database.Database,
+    /** True when this run continues an unfinished one. */
+    readonly resuming: boolean,
+  ) {}
+
+  /**
+   * Opens the pair's journal. An unfinished journal is resumed (its plan hash must match); a finished one is
+   * kept under a dated name and a new one starts.
+   */
+  static open(paths: RunPaths, planHash: string): Journal {
+    mkdirSync(paths.dir, { recursive: true });
+    if (existsSync(paths.journal)) {
+      const previous = new Database(paths.journal);
+      const finishedAt = (previous.prepare("SELECT value FROM run WHERE key = 'finished_at'").get() as { value: string } | undefined)?.value;
+      const previousHash = (previous.prepare("SELECT value FROM run WHERE key = 'plan_hash'").get() as { value: string } | undefined)?.value;
+      if (!finishedAt) {
+        if (previousHash !== planHash) {
+          previous.close();
+          throw new PgferryError('RESUME_PLAN_CHANGED', `the unfinished run in ${paths.dir} was started with different settings`, {
+            hint: 'Run again with the settings it started with, or delete that run directory (and empty the target) to start over.',
+          });
+        }
+        previous.pragma('journal_mode = WAL');
+        return new Journal(previous, true);
+      }
+      previous.close();
+      renameSync(paths.journal, finishedJournalPath(paths, finishedAt));
+    }
+    const db = new Database(paths.journal);
+    db.pragma('journal_mode = WAL');
+    db.exec(schema);
+    const journal = new Journal(db, false);
+    journal.setValue('plan_hash', planHash);
+    journal.setValue('started_at', new Date().toISOString());
+    return journal;
+  }
+
+  value<T>(key: string): T | undefined {
+    const row = this.db.prepare('SELECT value FROM run WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setValue(key: string, value: unknown): void {
+    this.db.prepare('INSERT INTO run (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  }
+
+  stepState(id: string): StepState | undefined {
+    return (this.db.prepare('SELECT status FROM steps WHERE id = ?').get(id) as { status: StepState } | undefined)?.status;
+  }
+
+  isDone(id: string): boolean {
+    return this.stepState(id) === 'done';
+  }
+
+  /** Marks a step started; returns true when an earlier attempt had started it too (its work may be partly there). */
+  startStep(id: string, phase: string): boolean {
+    const earlier = this.stepState(id) === 'running';
+    this.db
+      .prepare(
+        `INSERT INTO steps (id, phase, status, started_at) VALUES (?, ?, 'running', ?)
+         ON CONFLICT (id) DO UPDATE SET status = 'running', attempts = attempts + 1, started_at = excluded.started_at, finished_at = NULL`,
+      )
+      .run(id, phase, new Date().toISOString());
+    return earlier;
+  }
+
+  finishStep(id: string, totals: { rows?: number; bytes?: number } = {}): void {
+    this.db
+      .prepare("UPDATE steps SET status = 'done', rows = ?, bytes = ?, finished_at = ? WHERE id = ?")
+      .run(totals.rows ?? null, totals.bytes ?? null, new Date().toISOString(), id);
+  }
+
+  record(type: string, data: unknown): void {
+    this.db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)').run(new Date().toISOString(), type, JSON.stringify(data));
+  }
+
+  /** True when the pair's journal belongs to a run that has not finished. */
+  static isUnfinished(paths: RunPaths): boolean {
+    const db = new Database(paths.journal, { readonly: true });
+    try {
+      return !db.prepare("SELECT 1 FROM run WHERE key = 'finished_at'").get();
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Rows and bytes copied per table, over all its chunks and attempts that finished. */
+  copiedTables(): Array<{ table: string; rows: number; bytes: number }> {
+    return this.db
+      .prepare(
+        `SELECT CASE WHEN instr(id, '#') > 0 THEN substr(id, 6, instr(id, '#') - 6) ELSE substr(id, 6) END AS "table",
+                sum(rows) AS rows, sum(bytes) AS bytes
+           FROM steps WHERE phase = 'copy' AND status = 'done' GROUP BY 1 ORDER BY 1`,
+      )
+      .all() as Array<{ table: string; rows: number; bytes: number }>;
+  }
+
+  /** Steps by phase: how many, how many done, rows and bytes. */
+  summary(): StepSummary[] {
+    return this.db
+      .prepare(
+        `SELECT phase, count(*) AS steps, sum(status = 'done') AS done, coalesce(sum(rows), 0) AS rows, coalesce(sum(bytes), 0) AS bytes
+           FROM steps GROUP BY phase ORDER BY min(started_at)`,
+      )
+      .all() as StepSummary[];
+  }
+
+  finish(): void {
+    this.setValue('finished_at', new Date().toISOString());
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

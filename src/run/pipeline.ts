@@ -1,0 +1,140 @@
+/**
+ * The migration, in the order of the runbook it replaces. Every phase is journaled, so running the same plan
+ * again after a crash continues where the last run stopped.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
+import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
+import type { Session } from '../endpoints/postgres/run-query.js';
+import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
+import type { Finding } from '../model/findings.js';
+import { planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
+import { runLoad } from '../phases/load.js';
+import { planLoadSteps } from '../phases/load-plan.js';
+import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
+import { emptyTarget, provisionRoles } from '../phases/provision.js';
+import { runSchemaPost } from '../phases/schema-post.js';
+import { applyPreData, planPreData } from '../phases/schema-pre.js';
+import type { Plan } from '../plan/plan-schema.js';
+import { emitter, type EventListener } from './events.js';
+import { Journal, type StepSummary } from './journal.js';
+import type { RunEndpoints } from './open-run-endpoints.js';
+import { runPathsFor } from './run-paths.js';
+
+export type MigrationFacts =
+  | { readonly status: 'blocked'; readonly preflight: PreflightFacts }
+  | {
+      readonly status: 'migrated';
+      readonly preflight: PreflightFacts;
+      readonly resumed: boolean;
+      readonly runDir: string;
+      readonly warnings: readonly Finding[];
+      readonly steps: readonly StepSummary[];
+      readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number; readonly bytes: number }>;
+      readonly notCovered: readonly string[];
+    };
+
+/** What must not change between an interrupted run and its resumption. */
+function planHash(plan: Plan, endpoints: RunEndpoints): string {
+  const settings = { source: endpoints.source.identity, target: endpoints.target.identity, owners: plan.owners, chunkSizeMb: plan.chunkSizeMb };
+  return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
+}
+
+export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener): Promise<MigrationFacts> {
+  const emit = emitter(onEvent);
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    emit({ type: 'phase:start', phase: name, at: new Date(started).toISOString() });
+    const result = await work();
+    emit({ type: 'phase:end', phase: name, at: new Date().toISOString(), ms: Date.now() - started });
+    return result;
+  };
+  const paths = runPathsFor(plan.runDir, endpoints.source.identity, endpoints.target.identity);
+  const unfinished = existsSync(paths.journal) && Journal.isUnfinished(paths);
+
+  // 1. Preflight: read both ends; blockers stop the run before anything is written.
+  const preflight = await runPreflight(plan, endpoints, onEvent, unfinished);
+  if (preflight.blockers.length > 0) return { status: 'blocked', preflight };
+
+  const journal = Journal.open(paths, planHash(plan, endpoints));
+  try {
+    const warnings: Finding[] = [...preflight.warnings];
+    const sourceMajor = preflight.source.inventory.server.major;
+    const targetMajor = preflight.target.inventory.server.major;
+    const target = await endpoints.target.session();
+    await tuneLoadSession(target, targetMajor);
+
+    // 2. Schema: the source's catalogs, read into the neutral model.
+    const model = await phase('schema:read', () => endpoints.source.readSchema(sourceMajor));
+
+    // 3. Provision: empty the target if the plan says so; create or map roles.
+    const roles = await phase('provision', async () => {
+      if (!journal.resuming && plan.ifTargetNotEmpty === 'drop' && preflight.target.inventory.existingObjectCount > 0) await emptyTarget(target);
+      return provisionRoles(model, target, plan.owners);
+    });
+    warnings.push(...roles.warnings);
+
+    // 4. Schema before the data, in one transaction.
+    await phase('schema:pre', async () => {
+      if (journal.isDone('schema:pre')) return;
+      const preData = planPreData(model, preflight.target.inventory.availableExtensions);
+      warnings.push(...preData.warnings);
+      journal.startStep('schema:pre', 'schema:pre');
+      await applyPreData(target, preData.statements);
+      journal.finishStep('schema:pre');
+    });
+
+    // 5. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
+    const openSource = () => endpoints.source.session();
+    const openTarget = async (): Promise<Session> => {
+      const session = await endpoints.target.session();
+      await tuneLoadSession(session, targetMajor);
+      return session;
+    };
+    await phase('load', async () => {
+      const leader = await openSource();
+      const storedPlan = journal.value<CopyStep[]>('copy_plan');
+      const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
+      const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
+      const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb));
+      journal.setValue('copy_plan', copySteps);
+      const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.totalBytes]));
+      const steps = planLoadSteps(model, copySteps, tableBytes);
+      try {
+        await runLoad(steps, { jobs: plan.jobs, binary: true, journal, snapshot, openSource, openTarget, onEvent });
+      } finally {
+        await leader.client.query('COMMIT').catch(() => undefined);
+      }
+    });
+
+    // 6. Schema after the data: triggers, policies, sequences, comments, owners and grants.
+    const source = await openSource();
+    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent }))));
+    journal.finish();
+    for (const warning of warnings) journal.record('warning', warning);
+    return {
+      status: 'migrated',
+      preflight,
+      resumed: journal.resuming,
+      runDir: paths.dir,
+      warnings,
+      steps: journal.summary(),
+      tables: journal.copiedTables(),
+      notCovered: model.notCovered,
+    };
+  } finally {
+    journal.close();
+  }
+}
+
+/** Reads, inside the snapshot, the key range of each table big enough to split. */
+async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb: number): Promise<CopyStep[]> {
+  const chunkBytes = chunkSizeMb * 1024 * 1024;
+  const candidates = preflight.source.inventory.tables.map((t) => ({ schema: t.schema, name: t.name, bytes: t.totalBytes, holdsRows: t.kind !== 'partitioned' }));
+  const keys = new Map<string, ChunkKey | null>();
+  for (const table of candidates.filter((t) => t.holdsRows && chunkBytes > 0 && t.bytes > chunkBytes)) {
+    keys.set(tableId(table), await readChunkKey(leader, table.schema, table.name));
+  }
+  return planCopySteps(candidates, keys, chunkBytes);
+}

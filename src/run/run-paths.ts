@@ -1,0 +1,20 @@
+/** Every path inside a run directory, declared in one place. */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+export interface RunPaths {
+  /** One folder per source/target pair, so re-running the same plan finds its journal. */
+  readonly dir: string;
+  readonly journal: string;
+}
+
+export function runPathsFor(runDir: string, sourceIdentity: string, targetIdentity: string): RunPaths {
+  const pair = createHash('sha256').update(`${sourceIdentity}\n${targetIdentity}`).digest('hex').slice(0, 12);
+  const dir = join(runDir, `migrate-${pair}`);
+  return { dir, journal: join(dir, 'journal.sqlite') };
+}
+
+/** Where a finished run's journal is kept when a new run of the same pair starts. */
+export function finishedJournalPath(paths: RunPaths, finishedAt: string): string {
+  return join(paths.dir, `journal-${finishedAt.replace(/[:.]/g, '-')}.sqlite`);
+}
