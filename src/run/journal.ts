@@ -49,8 +49,12 @@ export class Journal {
     mkdirSync(paths.dir, { recursive: true });
     if (existsSync(paths.journal)) {
       const previous = new Database(paths.journal);
-      const finishedAt = (previous.prepare("SELECT value FROM run WHERE key = 'finished_at'").get() as { value: string } | undefined)?.value;
-      const previousHash = (previous.prepare("SELECT value FROM run WHERE key = 'plan_hash'").get() as { value: string } | undefined)?.value;
+      const stored = (key: string) => {
+        const row = previous.prepare('SELECT value FROM run WHERE key = ?').get(key) as { value: string } | undefined;
+        return row ? (JSON.parse(row.value) as string) : undefined;
+      };
+      const finishedAt = stored('finished_at');
+      const previousHash = stored('plan_hash');
       if (!finishedAt) {
         if (previousHash !== planHash) {
           previous.close();

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { comparableSchema, sequenceValues, tableDigests } from './harness/compare.js';
+import { cli } from './harness/cli.js';
+import { fixtureSql } from './harness/fixtures.js';
+import { freshDatabase, testServer } from './harness/servers.js';
+import { spawnCli } from './harness/spawn-cli.js';
+
+interface StepRow {
+  id: string;
+  phase: string;
+  status: 'running' | 'done';
+  attempts: number;
+}
+
+function readSteps(runDir: string): StepRow[] {
+  const dir = existsSync(runDir) ? readdirSync(runDir).find((d) => d.startsWith('migrate-')) : undefined;
+  if (!dir || !existsSync(join(runDir, dir, 'journal.sqlite'))) return [];
+  const db = new Database(join(runDir, dir, 'journal.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT id, phase, status, attempts FROM steps').all() as StepRow[];
+  } catch {
+    return [];
+  } finally {
+    db.close();
+  }
+}
+
+/** Kills the run with SIGKILL as soon as `moment` holds for the journal; returns the steps seen then. */
+async function killWhen(argv: string[], runDir: string, moment: (steps: StepRow[]) => boolean): Promise<StepRow[]> {
+  const run = spawnCli(...argv);
+  let exited = false;
+  void run.exited.then(() => (exited = true));
+  for (;;) {
+    const steps = readSteps(runDir);
+    if (moment(steps)) {
+      run.child.kill('SIGKILL');
+      await run.exited;
+      return steps;
+    }
+    if (exited) assert.fail(`the run ended before the moment to kill it came: ${(await run.exited).stderr}`);
+    await sleep(5);
+  }
+}
+
+const moments = {
+  'in the middle of the copy': (steps: StepRow[]) => {
+    const copies = steps.filter((s) => s.phase === 'copy');
+    return copies.some((s) => s.status === 'done') && copies.some((s) => s.status === 'running');
+  },
+  'during an index build': (steps: StepRow[]) => steps.some((s) => s.phase === 'index' && s.status === 'running' && s.id.includes('big_')),
+};
+
+describe('resume after kill -9', () => {
+  for (const [when, moment] of Object.entries(moments)) {
+    it(`killed ${when}, the same command finishes the run with no duplicate and no missing rows`, async () => {
+      const source = await freshDatabase(await testServer(16), fixtureSql('resume-fixture.sql'));
+      const target = await freshDatabase(await testServer(17));
+      const runDir = mkdtempSync(join(tmpdir(), 'pgferry-resume-'));
+      const argv = ['migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '2', '--jobs', '2'];
+
+      const atKill = await killWhen(argv, runDir, moment);
+      const unfinished = atKill.filter((s) => s.status === 'running').map((s) => s.id);
+      assert.ok(unfinished.length > 0, 'the run was killed with work in flight');
+
+      const resumed = await cli(...argv);
+      assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+      assert.match(resumed.stdout, /\(resumed\)/);
+      const after = readSteps(runDir);
+      for (const id of unfinished) assert.equal(after.find((s) => s.id === id)?.attempts, 2, `${id} was redone once`);
+      for (const done of atKill.filter((s) => s.status === 'done')) assert.equal(after.find((s) => s.id === done.id)?.attempts, 1, `${done.id} was not redone`);
+
+      assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
+      assert.deepEqual((await comparableSchema(target.url, 17)).indexes, (await comparableSchema(source.url, 16)).indexes);
+      assert.deepEqual(await sequenceValues(target.url), await sequenceValues(source.url));
+    });
+  }
+
+  it('a finished run is not resumed: running it again is refused because the target is no longer empty', async () => {
+    const source = await freshDatabase(await testServer(16), 'CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');
+    const target = await freshDatabase(await testServer(17));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-resume-'));
+    const argv = ['migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir];
+    assert.equal((await cli(...argv)).code, 0);
+    const again = await cli(...argv);
+    assert.equal(again.code, 1, again.stdout);
+    assert.match(again.stdout, /TARGET_NOT_EMPTY/);
+  });
+});
