@@ -43,6 +43,8 @@ export async function readRoutines(session: Session): Promise<RoutineDef[]> {
        LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
       WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_proc', 'p.oid')}
         AND (a.aggfnoid IS NULL OR a.aggkind = 'n')
+        -- Constructors a range type creates for itself (internal dependency) come back with the type.
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
       ORDER BY 2, 3, 6`,
   );
   return rows.map((r) => ({
