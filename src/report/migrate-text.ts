@@ -1,7 +1,6 @@
 /** Renders a migrate result as text: warnings, per-table rows and bytes, step totals, what was not covered, verdict. */
-import Table from 'cli-table3';
 import type { MigrateResult } from '../api/migrate.js';
-import { findingSection, renderPreflightText } from './preflight-text.js';
+import { findingSection, renderPreflightText, table } from './preflight-text.js';
 import { formatBytes, formatCount, formatMs } from './units.js';
 
 type Finished = Extract<MigrateResult, { status: 'migrated' | 'blocked' }>;
@@ -12,9 +11,7 @@ export function renderMigrateText(result: Finished): string {
   }
   const out = [`pgferry migrate: ${result.preflight.source.display} → ${result.preflight.target.display}${result.resumed ? ' (resumed)' : ''}`, ''];
   out.push(...findingSection('Warnings', '!', result.warnings));
-  const tables = new Table({ head: ['table', 'rows', 'bytes streamed'], style: { head: [], border: [] } });
-  for (const t of result.tables) tables.push([t.table, formatCount(t.rows), formatBytes(t.bytes)]);
-  out.push('Tables', tables.toString(), '');
+  out.push('Tables', table(['table', 'rows', 'bytes streamed'], result.tables.map((t) => [t.table, formatCount(t.rows), formatBytes(t.bytes)])), '');
   out.push(`Steps: ${result.steps.map((s) => `${s.phase} ${s.done}/${s.steps}`).join(', ')}`);
   if (result.notCovered.length > 0) out.push(`Not migrated (not covered by this version): ${result.notCovered.join(', ')}`);
   const rows = result.tables.reduce((n, t) => n + t.rows, 0);

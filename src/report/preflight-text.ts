@@ -37,7 +37,7 @@ function serverLine(side: string, server: ServerFacts, collation: CollationFacts
   return `  ${side}: PostgreSQL ${server.version}, database ${server.database} (${formatBytes(server.databaseBytes)}), as ${who}, collation ${coll}, connection ${path}, max_connections ${server.maxConnections}`;
 }
 
-function table(head: string[], rows: (string | number)[][]): string {
+export function table(head: string[], rows: (string | number)[][]): string {
   const t = new Table({ head, style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   t.push(...rows.map((r) => r.map(String)));
   return t.toString().split('\n').map((l) => `    ${l}`).join('\n');

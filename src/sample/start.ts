@@ -1,8 +1,11 @@
 /**
  * `npm start`: the main job on an embedded default. Starts two throwaway PostgreSQL servers (17 as the
- * source with the bundled Chinook sample, 18 as an empty target), runs preflight between them, prints the
- * result and stops both servers.
+ * source with the bundled Chinook sample, 18 as an empty target), migrates the sample from one to the other,
+ * prints the summary and stops both servers.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../cli/main.js';
 import { startLocalServer, type LocalServer } from '../embedded/local-server.js';
 import { createDatabase, loadChinook } from './load-chinook.js';
@@ -19,7 +22,9 @@ async function main(): Promise<number> {
     await loadChinook(source.url(), source.url('chinook'), 'chinook');
     await createDatabase(target.url(), 'chinook');
     const extra = process.argv.slice(2);
-    return await runCli(['preflight', '--from', source.url('chinook'), '--to', target.url('chinook'), ...extra]);
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-sample-runs-'));
+    process.stderr.write(`Migrating chinook from PostgreSQL 17 to 18 (journal in ${runDir})…\n`);
+    return await runCli(['migrate', '--from', source.url('chinook'), '--to', target.url('chinook'), '--run-dir', runDir, ...extra]);
   } finally {
     await stopAll();
   }
