@@ -22,7 +22,7 @@ async function objectList(url: string): Promise<string[]> {
 }
 
 async function limitedRole(server: TestServer, database: string, name: string): Promise<string> {
-  await withClient(server.url(), (c) => c.query(`DO $$ BEGIN CREATE ROLE ${name} LOGIN PASSWORD 'limited-pw'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`));
+  await withClient(server.url(), (c) => c.query(`DO $$ BEGIN CREATE ROLE ${name} LOGIN PASSWORD 'limited-pw'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`));
   return server.url(database, name, 'limited-pw');
 }
 

@@ -54,7 +54,7 @@ describe('preflight blockers', () => {
     const source = await freshDatabase(await testServer(15), 'CREATE SCHEMA sales; CREATE TABLE sales.t (id int PRIMARY KEY)');
     const target = await freshDatabase(server);
     await withClient(server.url(), (c) =>
-      c.query(`DO $$ BEGIN CREATE ROLE limited_app LOGIN PASSWORD 'limited-pw'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`),
+      c.query(`DO $$ BEGIN CREATE ROLE limited_app LOGIN PASSWORD 'limited-pw'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`),
     );
     const result = await check(source.url, server.url(target.name, 'limited_app', 'limited-pw'));
     assert.equal(result.status, 'blocked');
