@@ -6,9 +6,9 @@
 export type Variant = 'default' | 'index-heavy';
 
 export function datasetSql(scale: number, variant: Variant): string {
-  const accounts = Math.round(100_000 * scale);
-  const events = Math.round(1_200_000 * scale);
-  const notes = Math.round(300_000 * scale);
+  const accounts = Math.round(170_000 * scale);
+  const events = Math.round(2_000_000 * scale);
+  const notes = Math.round(520_000 * scale);
   return `
     CREATE EXTENSION IF NOT EXISTS pg_trgm;
     CREATE TABLE accounts (

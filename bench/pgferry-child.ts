@@ -2,5 +2,6 @@
 import { runCli } from '../src/cli/main.js';
 
 const code = await runCli(process.argv.slice(2));
-process.stderr.write(`\npgferry-max-rss-kb ${process.resourceUsage().maxRSS}\n`);
+const usage = process.resourceUsage();
+process.stderr.write(`\npgferry-max-rss-kb ${usage.maxRSS}\npgferry-cpu-ms ${Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000)}\n`);
 process.exit(code);

@@ -16,8 +16,11 @@ export const planSchema = z.strictObject({
   jobs: z.coerce.number().int().min(1).max(64).default(2),
   /** How long to wait for a server to answer a connection attempt. */
   connectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
-  /** Split tables larger than this (in MB) with an integer primary key into key ranges copied in parallel; 0 never splits. */
-  chunkSizeMb: z.coerce.number().int().min(0).max(10_000_000).default(256),
+  /**
+   * Split tables larger than this (in MB) with an integer primary key into key ranges copied in parallel; 0 never
+   * splits. A whole table loads with COPY FREEZE (no later hint-bit rewrite), so splitting pays off only for big ones.
+   */
+  chunkSizeMb: z.coerce.number().int().min(0).max(10_000_000).default(1024),
   owners: z
     .strictObject({
       /** Source role → target role, e.g. { app_owner: fly-user } for a managed target's single app user. */
@@ -47,7 +50,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   runDir: 'runDir: ./pgferry-runs',
   jobs: 'jobs: 4',
   connectTimeoutSeconds: 'connectTimeoutSeconds: 10',
-  chunkSizeMb: 'chunkSizeMb: 256',
+  chunkSizeMb: 'chunkSizeMb: 1024',
   owners: 'owners: { map: { app_owner: app_user }, drop: false }',
   'owners.map': 'owners: { map: { app_owner: app_user } }',
   'owners.drop': 'owners: { drop: true }',
