@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { comparableSchema, sequenceValues, tableDigests } from './harness/compare.js';
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
-import { freshDatabase, testServer } from './harness/servers.js';
+import { freshDatabase, testServer, withClient } from './harness/servers.js';
 import { spawnCli } from './harness/spawn-cli.js';
 
 interface StepRow {
@@ -80,6 +80,31 @@ describe('resume after kill -9', () => {
       assert.deepEqual(await sequenceValues(target.url), await sequenceValues(source.url));
     });
   }
+
+  it('a source session that dies mid-copy is retried on the same snapshot, and the run still finishes', async () => {
+    const sourceServer = await testServer(16);
+    const source = await freshDatabase(sourceServer, fixtureSql('resume-fixture.sql'));
+    const target = await freshDatabase(await testServer(17));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-retry-'));
+    const run = spawnCli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '2', '--jobs', '2');
+    let terminated = 0;
+    await withClient(sourceServer.url(), async (c) => {
+      while (terminated === 0 && run.child.exitCode === null) {
+        const { rows } = await c.query(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY%'`,
+          [source.name],
+        );
+        terminated = rows[0].n;
+        await sleep(5);
+      }
+    });
+    const result = await run.exited;
+    assert.ok(terminated > 0, 'a copying source session was terminated');
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.match(result.stdout, /! \[COPY_RETRIED\] source connection lost while copying copy:public\.\w+(#\d+)? .*attempt 2 of 4/);
+    assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
+  });
 
   it('a finished run is not resumed: running it again is refused because the target is no longer empty', async () => {
     const source = await freshDatabase(await testServer(16), 'CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');

@@ -17,7 +17,6 @@ export const errorCodes = {
   QUERY_FAILED: 'the server rejected a query pgferry sent',
   COPY_FAILED: 'streaming a table from source to target failed; nothing of it was committed',
   SCHEMA_FAILED: 'the target refused a statement that creates part of the schema',
-  RUN_BLOCKED: 'preflight found blockers, so nothing was changed',
   RESUME_PLAN_CHANGED: 'an unfinished run of this source and target was started with other settings',
   JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',

@@ -33,6 +33,12 @@ export function chunkCount(bytes: number, chunkBytes: number, key: ChunkKey | nu
   return Number(wanted < span ? wanted : span);
 }
 
+/** The default chunk size: half of one job's share of all data, at least 64 MB. */
+export function autoChunkBytes(tables: readonly CopyCandidate[], jobs: number): number {
+  const total = tables.filter((t) => t.holdsRows).reduce((sum, t) => sum + t.bytes, 0);
+  return Math.max(64 * 1024 * 1024, Math.ceil(total / (jobs * 2)));
+}
+
 export function planCopySteps(tables: readonly CopyCandidate[], keys: ReadonlyMap<string, ChunkKey | null>, chunkBytes: number): CopyStep[] {
   const steps: CopyStep[] = [];
   for (const table of tables.filter((t) => t.holdsRows)) {

@@ -8,6 +8,7 @@ import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
 import { serverErrorFields } from '../endpoints/postgres/server-error.js';
 import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
 import { copyTable } from '../endpoints/postgres/table-copy.js';
+import pRetry from 'p-retry';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
@@ -32,6 +33,18 @@ interface LoadWorker {
   readonly target: Session;
   /** Opened on first use and joined to the run's snapshot. */
   source(): Promise<Session>;
+  /** Drops a source session that stopped answering; the next source() opens a new one. */
+  dropSource(): Promise<void>;
+}
+
+/** How often a copy is retried when its source connection is lost, before the run stops (resumable). */
+const sourceRetries = 3;
+
+async function answers(session: Session): Promise<boolean> {
+  return session.client.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
 }
 
 /** SQLSTATEs that mean "this already exists": a step an earlier attempt finished but did not record. */
@@ -49,23 +62,52 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     const stepStarted = Date.now();
     emit({ type: 'step:start', phase: step.phase, step: step.id });
     if (step.kind === 'copy') {
-      const source = await worker.source();
       const { table, range } = step.copy;
-      const columns = await readCopyColumns(source, table.schema, table.name);
       let reported = 0;
-      const result = await copyTable(source, worker.target, {
-        schema: table.schema,
-        name: table.name,
-        columns,
-        binary: options.binary,
-        range,
-        redo,
-        signal: options.signal,
-        onProgress: (bytes) => {
-          copiedBytes += bytes - reported;
-          reported = bytes;
-          emit({ type: 'copy:progress', table: tableId(table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+      const attempt = async (attemptNumber: number) => {
+        const source = await worker.source();
+        const columns = await readCopyColumns(source, table.schema, table.name);
+        copiedBytes -= reported;
+        reported = 0;
+        return copyTable(source, worker.target, {
+          schema: table.schema,
+          name: table.name,
+          columns,
+          binary: options.binary,
+          range,
+          // The target rolled back a failed attempt, so only an earlier run's attempt can have left rows.
+          redo: redo && attemptNumber === 1,
+          signal: options.signal,
+          onProgress: (bytes) => {
+            copiedBytes += bytes - reported;
+            reported = bytes;
+            emit({ type: 'copy:progress', table: tableId(table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+          },
+        });
+      };
+      let sourceLost = false;
+      const result = await pRetry(attempt, {
+        retries: sourceRetries,
+        minTimeout: 500,
+        // Retry only when the source session died (network loss, a terminated backend): the leader still holds
+        // the run's snapshot, so a new session sees the same rows.
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          sourceLost = !(await worker.source().then(answers, () => false));
+          if (!sourceLost) return;
+          await worker.dropSource();
+          const warning = { code: 'COPY_RETRIED', message: `source connection lost while copying ${step.id} (${error.message}); attempt ${attemptNumber + 1} of ${sourceRetries + 1}` };
+          if (retriesLeft > 0) {
+            journal.record('warning', warning);
+            emit({ type: 'warning', ...warning });
+          }
         },
+        shouldRetry: () => sourceLost,
+      }).catch((error: unknown) => {
+        if (!sourceLost) throw error;
+        throw new PgferryError('CONNECTION_LOST', `the source connection was lost while copying ${step.id}, ${sourceRetries + 1} times: ${(error as Error).message}`, {
+          hint: 'Check the source server and the network, then run the same command again: finished tables and chunks are kept, the rest is copied from a new snapshot.',
+          cause: error,
+        });
       });
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
@@ -98,6 +140,11 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
           let source: Promise<Session> | undefined;
           return {
             target,
+            dropSource: async () => {
+              const dropped = source;
+              source = undefined;
+              await dropped?.then((s) => s.client.end()).catch(() => undefined);
+            },
             source: () =>
               (source ??= options.openSource().then(async (session) => {
                 if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');

@@ -18,9 +18,10 @@ export const planSchema = z.strictObject({
   connectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
   /**
    * Split tables larger than this (in MB) with an integer primary key into key ranges copied in parallel; 0 never
-   * splits. A whole table loads with COPY FREEZE (no later hint-bit rewrite), so splitting pays off only for big ones.
+   * splits. Unset: half of one job's share of the data (at least 64 MB), so one big table cannot leave jobs idle while
+   * smaller tables still load whole with COPY FREEZE.
    */
-  chunkSizeMb: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  chunkSizeMb: z.coerce.number().int().min(0).max(10_000_000).optional(),
   owners: z
     .strictObject({
       /** Source role → target role, e.g. { app_owner: fly-user } for a managed target's single app user. */
@@ -50,7 +51,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   runDir: 'runDir: ./pgferry-runs',
   jobs: 'jobs: 4',
   connectTimeoutSeconds: 'connectTimeoutSeconds: 10',
-  chunkSizeMb: 'chunkSizeMb: 1024',
+  chunkSizeMb: 'chunkSizeMb: 512',
   owners: 'owners: { map: { app_owner: app_user }, drop: false }',
   'owners.map': 'owners: { map: { app_owner: app_user } }',
   'owners.drop': 'owners: { drop: true }',

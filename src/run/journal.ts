@@ -46,6 +46,18 @@ export class Journal {
    * kept under a dated name and a new one starts.
    */
   static open(paths: RunPaths, planHash: string): Journal {
+    try {
+      return Journal.openOrCreate(paths, planHash);
+    } catch (error) {
+      if (error instanceof PgferryError) throw error;
+      throw new PgferryError('JOURNAL_FAILED', `cannot open the run journal ${paths.journal}: ${(error as Error).message}`, {
+        hint: 'Check that the run directory is writable and on a local disk, or choose another with --run-dir.',
+        cause: error,
+      });
+    }
+  }
+
+  private static openOrCreate(paths: RunPaths, planHash: string): Journal {
     mkdirSync(paths.dir, { recursive: true });
     if (existsSync(paths.journal)) {
       const previous = new Database(paths.journal);

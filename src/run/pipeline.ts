@@ -9,7 +9,7 @@ import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
 import type { Finding } from '../model/findings.js';
-import { planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
+import { autoChunkBytes, planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
 import { runLoad } from '../phases/load.js';
 import { planLoadSteps } from '../phases/load-plan.js';
 import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
@@ -97,7 +97,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
-      const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb));
+      const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.totalBytes]));
       const steps = planLoadSteps(model, copySteps, tableBytes);
@@ -129,9 +129,9 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
 }
 
 /** Reads, inside the snapshot, the key range of each table big enough to split. */
-async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb: number): Promise<CopyStep[]> {
-  const chunkBytes = chunkSizeMb * 1024 * 1024;
+async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb: number | undefined, jobs: number): Promise<CopyStep[]> {
   const candidates = preflight.source.inventory.tables.map((t) => ({ schema: t.schema, name: t.name, bytes: t.totalBytes, holdsRows: t.kind !== 'partitioned' }));
+  const chunkBytes = chunkSizeMb !== undefined ? chunkSizeMb * 1024 * 1024 : autoChunkBytes(candidates, jobs);
   const keys = new Map<string, ChunkKey | null>();
   for (const table of candidates.filter((t) => t.holdsRows && chunkBytes > 0 && t.bytes > chunkBytes)) {
     keys.set(tableId(table), await readChunkKey(leader, table.schema, table.name));
