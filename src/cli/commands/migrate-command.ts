@@ -17,7 +17,7 @@ export function migrateCommand(output: CommandOutput): Command {
   const command = new Command('migrate')
     .description('copy schema and data from source to target in one resumable run')
     .option('--resume', 'continue the unfinished run of this source and target (re-running the same command does the same)')
-    .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job's share of the data, at least 64; 0 never splits)');
+    .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job\'s share of the data, at least 64; 0 never splits)');
   addCommonOptions(command).action(async (flags: MigrateFlags) => {
     const progress = flags.json ? undefined : terminalProgress();
     const result = await migrate({
