@@ -67,6 +67,9 @@ async function measureFloor(sourceUrl: string, target: LocalServer): Promise<num
 }
 
 const servers: LocalServer[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)));
+}
 try {
   process.stderr.write(`Starting PostgreSQL 14 (source) and 17 (target)…\n`);
   const [source, target] = await Promise.all([startLocalServer({ major: 14 }), startLocalServer({ major: 17 })]);

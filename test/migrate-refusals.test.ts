@@ -92,15 +92,16 @@ describe('migrate refuses, changing nothing', () => {
 describe('migrate to a managed-style target (an app user, no superuser)', () => {
   it('maps owners to the app user, warns about roles it may not create, and still copies everything', async () => {
     const server = await testServer(17);
-    const source = await freshDatabase(await testServer(14), fixtureSql('migrate-fixture.sql'));
+    // Roles belong to a whole server: renamed so that no other test has created them on the target already.
+    const source = await freshDatabase(await testServer(14), fixtureSql('migrate-fixture.sql').replaceAll('mig_', 'managed_src_'));
     const target = await freshDatabase(server);
     const appUser = await limitedRole(server, target.name, 'managed_app');
     await withClient(server.url(), (c) => c.query(`ALTER DATABASE ${target.name} OWNER TO managed_app`));
     const plan = join(mkdtempSync(join(tmpdir(), 'pgferry-plan-')), 'pgferry.yaml');
-    writeFileSync(plan, `owners:\n  map:\n    mig_owner: managed_app\n    postgres: managed_app\n`);
+    writeFileSync(plan, `owners:\n  map:\n    managed_src_owner: managed_app\n    postgres: managed_app\n`);
     const run = await cli('migrate', '--plan', plan, '--from', source.url, '--to', appUser, '--run-dir', mkdtempSync(join(tmpdir(), 'pgferry-')));
     assert.equal(run.code, 0, run.stderr + run.stdout);
-    assert.match(run.stdout, /! \[ROLE_NOT_CREATED\] the target refused to create role mig_reader/);
+    assert.match(run.stdout, /! \[ROLE_NOT_CREATED\] the target refused to create role managed_src_reader/);
     assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
     await withClient(target.url, async (c) => {
       const { rows } = await c.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app'`);

@@ -10,6 +10,7 @@ import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
 import { copyTable } from '../endpoints/postgres/table-copy.js';
 import pRetry from 'p-retry';
 import { PgferryError } from '../errors/pgferry-error.js';
+import type { Finding } from '../model/findings.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
@@ -50,7 +51,9 @@ async function answers(session: Session): Promise<boolean> {
 /** SQLSTATEs that mean "this already exists": a step an earlier attempt finished but did not record. */
 const alreadyDone = new Set(['42P07', '42710', '42P16']);
 
-export async function runLoad(steps: readonly LoadStep[], options: LoadOptions): Promise<void> {
+/** Runs the graph; resolves to the warnings of the run (copies retried after a lost source connection). */
+export async function runLoad(steps: readonly LoadStep[], options: LoadOptions): Promise<Finding[]> {
+  const warnings: Finding[] = [];
   const emit = emitter(options.onEvent);
   const { journal } = options;
   const totalBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' ? s.cost : 0), 0);
@@ -97,7 +100,7 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
           await worker.dropSource();
           const warning = { code: 'COPY_RETRIED', message: `source connection lost while copying ${step.id} (${error.message}); attempt ${attemptNumber + 1} of ${sourceRetries + 1}` };
           if (retriesLeft > 0) {
-            journal.record('warning', warning);
+            warnings.push(warning);
             emit({ type: 'warning', ...warning });
           }
         },
@@ -155,4 +158,5 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
         },
       },
     );
+  return warnings;
 }

@@ -102,7 +102,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.totalBytes]));
       const steps = planLoadSteps(model, copySteps, tableBytes);
       try {
-        await runLoad(steps, { jobs: plan.jobs, binary: true, journal, snapshot, openSource, openTarget, onEvent });
+        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary: true, journal, snapshot, openSource, openTarget, onEvent })));
       } finally {
         await leader.client.query('COMMIT').catch(() => undefined);
       }

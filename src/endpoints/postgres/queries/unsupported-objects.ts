@@ -39,7 +39,9 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
   {
     kind: 'cast',
     sql: `SELECT format('%s AS %s', format_type(c.castsource, NULL), format_type(c.casttarget, NULL)) FROM pg_cast c
-           WHERE c.oid >= 16384 AND ${isNotExtensionMember('pg_cast', 'c.oid')}`,
+           WHERE c.oid >= 16384 AND ${isNotExtensionMember('pg_cast', 'c.oid')}
+             -- Casts a multirange type makes for itself come back with the type.
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid AND d.deptype = 'i')`,
   },
   {
     kind: 'operator',
