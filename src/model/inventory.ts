@@ -51,6 +51,8 @@ export interface TableFacts {
   readonly rowsExact: boolean;
   /** Table, TOAST and index bytes. */
   readonly totalBytes: number;
+  /** Table and TOAST bytes: what a copy moves. */
+  readonly dataBytes: number;
   readonly hasPrimaryKey: boolean;
   /** "default", "nothing", "full" or "index" (pg_class.relreplident). */
   readonly replicaIdentity: 'default' | 'nothing' | 'full' | 'index';

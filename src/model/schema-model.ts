@@ -137,6 +137,8 @@ export interface IndexDef {
   readonly name: string;
   /** CREATE INDEX … for a plain index; for a constraint, the constraint body (PRIMARY KEY (id)). */
   readonly definition: string;
+  /** For a constraint, the CREATE INDEX of the index backing it (pg_get_indexdef). */
+  readonly indexDefinition: string;
   readonly constraint: 'primary key' | 'unique' | 'exclusion' | null;
   /** On a partition: the partitioned table's index this one attaches to. */
   readonly attachTo: QualifiedName | null;
@@ -153,6 +155,8 @@ export interface ConstraintDef {
   readonly definition: string;
   readonly validated: boolean;
   readonly onPartitionedTable: boolean;
+  /** For a foreign key, the table it references. */
+  readonly references: QualifiedName | null;
 }
 
 export interface TriggerDef {

@@ -47,28 +47,47 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
   const indexIds = new Map<string, string>();
   for (const index of model.indexes) indexIds.set(`${index.table.schema}.${index.name}`, `index:${index.table.schema}.${index.name}`);
   const indexesByTable = new Map<string, string[]>();
+  /** Steps that make a unique key usable by a foreign key: key constraints, unique indexes, attaches. */
+  const keysByTable = new Map<string, string[]>();
+  const addToTable = (table: string, id: string, makesKey = false) => {
+    indexesByTable.set(table, [...(indexesByTable.get(table) ?? []), id]);
+    if (makesKey) keysByTable.set(table, [...(keysByTable.get(table) ?? []), id]);
+  };
+  const keySteps: Array<{ id: string; sql: string; table: QualifiedName }> = [];
+  const attachIds: string[] = [];
   for (const index of model.indexes) {
     const id = indexIds.get(`${index.table.schema}.${index.name}`)!;
     const table = tableId(index.table);
     const needs = matviews.has(table) ? [`refresh:${table}`] : index.onPartitionedTable ? [] : copiesOf(index.table);
     const cost = index.onPartitionedTable ? 0 : indexCost(index.definition, tableBytes.get(table) ?? 0);
-    steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: renderIndex(index), table: index.table });
-    indexesByTable.set(table, [...(indexesByTable.get(table) ?? []), id]);
+    const { build, constraint } = renderIndex(index);
+    steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: build, table: index.table });
+    addToTable(table, id, index.constraint !== null || /^CREATE UNIQUE/.test(build));
+    if (constraint) keySteps.push({ id: `key:${index.table.schema}.${index.name}`, sql: constraint, table: index.table });
     const attach = renderIndexAttach(index);
     if (attach && index.attachTo) {
       const parentId = indexIds.get(`${index.attachTo.schema}.${index.attachTo.name}`);
       const attachId = `attach:${index.table.schema}.${index.name}`;
       steps.push({ kind: 'sql', id: attachId, phase: 'index', needs: [id, ...(parentId ? [parentId] : [])], cost: 0, sql: attach, table: index.table });
-      indexesByTable.set(table, [...indexesByTable.get(table)!, attachId]);
+      addToTable(table, attachId, true);
+      attachIds.push(attachId);
     }
   }
-  const allIndexSteps = [...indexesByTable.values()].flat();
+  // A key constraint takes its table's exclusive lock briefly: after every index build on that table.
+  for (const key of keySteps) {
+    const table = tableId(key.table);
+    steps.push({ kind: 'sql', id: key.id, phase: 'index', needs: [...(indexesByTable.get(table) ?? [])], cost: 0, sql: key.sql, table: key.table });
+  }
+  for (const key of keySteps) addToTable(tableId(key.table), key.id, true);
 
   for (const constraint of model.constraints) {
     const table = tableId(constraint.table);
     const { add, validate } = renderConstraint(constraint);
     const addId = `constraint:${table}.${constraint.name}`;
-    const needs = constraint.kind === 'foreign key' ? [...allCopies, ...allIndexSteps] : copiesOf(constraint.table);
+    // A constraint locks its table (so it waits for that table's builds); a foreign key also needs the referenced
+    // key complete, with every partition's index attached. Partitioned tables' rows are in their partitions' copies.
+    const referenced = constraint.references ? tableId(constraint.references) : undefined;
+    const needs = [...allCopies, ...(indexesByTable.get(table) ?? []), ...(referenced ? [...(keysByTable.get(referenced) ?? []), ...attachIds] : [])];
     steps.push({ kind: 'sql', id: addId, phase: 'constraint', needs, cost: 0, sql: add, table: constraint.table });
     if (validate) {
       steps.push({ kind: 'sql', id: `validate:${table}.${constraint.name}`, phase: 'constraint', needs: [addId], cost: tableBytes.get(table) ?? 0, sql: validate, table: constraint.table });

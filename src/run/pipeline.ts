@@ -53,8 +53,11 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
   const paths = runPathsFor(plan.runDir, endpoints.source.identity, endpoints.target.identity);
   const unfinished = existsSync(paths.journal) && Journal.isUnfinished(paths);
 
-  // 1. Preflight: read both ends; blockers stop the run before anything is written.
-  const preflight = await runPreflight(plan, endpoints, onEvent, unfinished);
+  // 1. Preflight: read both ends; blockers stop the run before anything is written. Row counts are the
+  //    planner's estimates here: the copy counts every row it moves (COPY's own reply), so an exact count(*)
+  //    of every table would only read the whole source once more.
+  const estimated = { ...plan, preflight: { ...plan.preflight, estimateCounts: true } };
+  const preflight = await runPreflight(estimated, endpoints, onEvent, unfinished);
   if (preflight.blockers.length > 0) return { status: 'blocked', preflight };
 
   const journal = Journal.open(paths, planHash(plan, endpoints));
@@ -99,7 +102,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
-      const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.totalBytes]));
+      const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const steps = planLoadSteps(model, copySteps, tableBytes);
       try {
         warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary: true, journal, snapshot, openSource, openTarget, onEvent })));
@@ -130,7 +133,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
 
 /** Reads, inside the snapshot, the key range of each table big enough to split. */
 async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb: number | undefined, jobs: number): Promise<CopyStep[]> {
-  const candidates = preflight.source.inventory.tables.map((t) => ({ schema: t.schema, name: t.name, bytes: t.totalBytes, holdsRows: t.kind !== 'partitioned' }));
+  const candidates = preflight.source.inventory.tables.map((t) => ({ schema: t.schema, name: t.name, bytes: t.dataBytes, holdsRows: t.kind !== 'partitioned' }));
   const chunkBytes = chunkSizeMb !== undefined ? chunkSizeMb * 1024 * 1024 : autoChunkBytes(candidates, jobs);
   const keys = new Map<string, ChunkKey | null>();
   for (const table of candidates.filter((t) => t.holdsRows && chunkBytes > 0 && t.bytes > chunkBytes)) {

@@ -6,10 +6,20 @@ function tableName(item: { readonly table: { readonly schema: string; readonly n
   return qualifiedName(item.table.schema, item.table.name);
 }
 
-/** Builds the index (or the constraint and its index) on this table only; a partitioned table's partitions attach later. */
-export function renderIndex(index: IndexDef): string {
-  if (index.constraint === null) return index.definition;
-  return `ALTER TABLE ONLY ${tableName(index)} ADD CONSTRAINT ${quoteIdent(index.name)} ${index.definition}`;
+/**
+ * How a key constraint is built. ALTER TABLE … ADD PRIMARY KEY holds an exclusive lock for the whole build, so
+ * other index builds on the table would wait; building the unique index first (a share lock, like any index) and
+ * then adding the constraint USING that index keeps a table's builds parallel. Exclusion constraints, deferrable
+ * ones and those of partitioned tables cannot be added that way and are built by ALTER TABLE.
+ */
+export function renderIndex(index: IndexDef): { readonly build: string; readonly constraint: string | null } {
+  if (index.constraint === null) return { build: index.definition, constraint: null };
+  const table = tableName(index);
+  const keyword = /^(PRIMARY KEY|UNIQUE)(?: NULLS NOT DISTINCT)? \(/.exec(index.definition)?.[1];
+  if (keyword && !index.onPartitionedTable && !/DEFERRABLE/.test(index.definition) && !index.attachTo) {
+    return { build: index.indexDefinition, constraint: `ALTER TABLE ONLY ${table} ADD CONSTRAINT ${quoteIdent(index.name)} ${keyword} USING INDEX ${quoteIdent(index.name)}` };
+  }
+  return { build: `ALTER TABLE ONLY ${table} ADD CONSTRAINT ${quoteIdent(index.name)} ${index.definition}`, constraint: null };
 }
 
 /** Attaches a partition's index to its partitioned table's index, or null when there is nothing to attach. */

@@ -11,6 +11,7 @@ interface TableRow {
   relpersistence: string;
   estimated_rows: string;
   total_bytes: string;
+  data_bytes: string;
   has_primary_key: boolean;
   relreplident: 'd' | 'n' | 'f' | 'i';
 }
@@ -24,7 +25,7 @@ export async function listTables(session: Session): Promise<TableFacts[]> {
     'the list of tables',
     `SELECT n.nspname AS schema, c.relname AS name, c.relkind, c.relispartition, c.relpersistence,
             greatest(c.reltuples, 0)::bigint AS estimated_rows,
-            pg_total_relation_size(c.oid) AS total_bytes,
+            pg_total_relation_size(c.oid) AS total_bytes, pg_table_size(c.oid) AS data_bytes,
             EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS has_primary_key,
             c.relreplident
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -39,6 +40,7 @@ export async function listTables(session: Session): Promise<TableFacts[]> {
     rows: Number(r.estimated_rows),
     rowsExact: false,
     totalBytes: Number(r.total_bytes),
+    dataBytes: Number(r.data_bytes),
     hasPrimaryKey: r.has_primary_key,
     replicaIdentity: replicaIdentities[r.relreplident],
   }));

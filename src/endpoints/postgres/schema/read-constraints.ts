@@ -11,6 +11,8 @@ interface ConstraintRow {
   definition: string;
   validated: boolean;
   partitioned: boolean;
+  references_schema: string | null;
+  references_table: string | null;
 }
 
 /**
@@ -22,10 +24,12 @@ export async function readConstraints(session: Session): Promise<ConstraintDef[]
     session,
     'foreign keys and unvalidated checks',
     `SELECT n.nspname AS schema, t.relname AS table, k.conname AS name, k.contype, pg_get_constraintdef(k.oid) AS definition,
-            k.convalidated AS validated, t.relkind = 'p' AS partitioned
+            k.convalidated AS validated, t.relkind = 'p' AS partitioned, rn.nspname AS references_schema, r.relname AS references_table
        FROM pg_constraint k
        JOIN pg_class t ON t.oid = k.conrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
+       LEFT JOIN pg_class r ON r.oid = k.confrelid
+       LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
       WHERE (k.contype = 'f' OR (k.contype = 'c' AND NOT k.convalidated AND k.conislocal))
         AND k.conparentid = 0
         AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 't.oid')}
@@ -38,5 +42,6 @@ export async function readConstraints(session: Session): Promise<ConstraintDef[]
     definition: r.definition,
     validated: r.validated,
     onPartitionedTable: r.partitioned,
+    references: r.references_table ? { schema: r.references_schema!, name: r.references_table } : null,
   }));
 }

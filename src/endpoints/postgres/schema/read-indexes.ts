@@ -11,6 +11,7 @@ interface IndexRow {
   table: string;
   name: string;
   definition: string;
+  index_definition: string;
   contype: 'p' | 'u' | 'x' | null;
   attach_schema: string | null;
   attach_name: string | null;
@@ -26,6 +27,7 @@ export async function readIndexes(session: Session): Promise<IndexDef[]> {
     'indexes and key constraints',
     `SELECT n.nspname AS schema, t.relname AS table, ic.relname AS name,
             CASE WHEN k.oid IS NULL THEN pg_get_indexdef(i.indexrelid) ELSE pg_get_constraintdef(k.oid) END AS definition,
+            pg_get_indexdef(i.indexrelid) AS index_definition,
             k.contype, pn.nspname AS attach_schema, pc.relname AS attach_name, t.relkind = 'p' AS partitioned
        FROM pg_index i
        JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -42,6 +44,7 @@ export async function readIndexes(session: Session): Promise<IndexDef[]> {
     table: { schema: r.schema, name: r.table },
     name: r.name,
     definition: r.definition,
+    indexDefinition: r.index_definition,
     constraint: r.contype ? constraintKinds[r.contype] : null,
     attachTo: r.attach_name ? { schema: r.attach_schema!, name: r.attach_name } : null,
     onPartitionedTable: r.partitioned,
