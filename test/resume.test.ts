@@ -68,7 +68,7 @@ describe('resume after kill -9', () => {
       const unfinished = atKill.filter((s) => s.status === 'running').map((s) => s.id);
       assert.ok(unfinished.length > 0, 'the run was killed with work in flight');
 
-      const resumed = await cli(...argv);
+      const resumed = await cli(...argv, '--resume');
       assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
       assert.match(resumed.stdout, /\(resumed\)/);
       const after = readSteps(runDir);
@@ -106,12 +106,15 @@ describe('resume after kill -9', () => {
     assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
   });
 
-  it('a finished run is not resumed: running it again is refused because the target is no longer empty', async () => {
+  it('a finished run is not resumed: --resume says there is nothing to resume, and a new run is refused on the non-empty target', async () => {
     const source = await freshDatabase(await testServer(16), 'CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');
     const target = await freshDatabase(await testServer(17));
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-resume-'));
     const argv = ['migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir];
     assert.equal((await cli(...argv)).code, 0);
+    const resume = await cli(...argv, '--resume');
+    assert.equal(resume.code, 2);
+    assert.match(resume.stderr, /error \[NOTHING_TO_RESUME\]: there is no unfinished run of this source and target/);
     const again = await cli(...argv);
     assert.equal(again.code, 1, again.stdout);
     assert.match(again.stdout, /TARGET_NOT_EMPTY/);

@@ -6,6 +6,8 @@ import { openRunEndpoints, type RunEndpoints } from '../run/open-run-endpoints.j
 import { runMigration, type MigrationFacts } from '../run/pipeline.js';
 
 export interface MigrateOptions extends PlanSources {
+  /** Only continue an unfinished run of this source and target (NOTHING_TO_RESUME otherwise). */
+  readonly resume?: boolean;
   readonly onEvent?: EventListener;
 }
 
@@ -26,7 +28,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   try {
     const plan = await resolvePlan(options);
     endpoints = openRunEndpoints(plan, options.env);
-    const facts = await runMigration(plan, endpoints, options.onEvent);
+    const facts = await runMigration(plan, endpoints, { resumeOnly: options.resume, onEvent: options.onEvent });
     return Object.freeze({ ...facts, ms: Date.now() - started });
   } catch (error) {
     return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });

@@ -18,6 +18,7 @@ export const errorCodes = {
   COPY_FAILED: 'streaming a table from source to target failed; nothing of it was committed',
   SCHEMA_FAILED: 'the target refused a statement that creates part of the schema',
   RESUME_PLAN_CHANGED: 'an unfinished run of this source and target was started with other settings',
+  NOTHING_TO_RESUME: 'migrate --resume found no unfinished run of this source and target',
   JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',

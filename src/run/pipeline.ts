@@ -8,6 +8,7 @@ import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
 import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
+import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
 import { autoChunkBytes, planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
 import { runLoad } from '../phases/load.js';
@@ -41,7 +42,14 @@ function planHash(plan: Plan, endpoints: RunEndpoints): string {
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex');
 }
 
-export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener): Promise<MigrationFacts> {
+export interface MigrationOptions {
+  /** Only continue an unfinished run; refuse to start a new one. */
+  readonly resumeOnly?: boolean;
+  readonly onEvent?: EventListener;
+}
+
+export async function runMigration(plan: Plan, endpoints: RunEndpoints, options: MigrationOptions = {}): Promise<MigrationFacts> {
+  const { onEvent } = options;
   const emit = emitter(onEvent);
   const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -52,6 +60,11 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, onEvent?
   };
   const paths = runPathsFor(plan.runDir, endpoints.source.identity, endpoints.target.identity);
   const unfinished = existsSync(paths.journal) && Journal.isUnfinished(paths);
+  if (options.resumeOnly && !unfinished) {
+    throw new PgferryError('NOTHING_TO_RESUME', `there is no unfinished run of this source and target in ${plan.runDir}`, {
+      hint: 'Run without --resume to start a migration, or give the --run-dir the interrupted run used.',
+    });
+  }
 
   // 1. Preflight: read both ends; blockers stop the run before anything is written. Row counts are the
   //    planner's estimates here: the copy counts every row it moves (COPY's own reply), so an exact count(*)

@@ -16,12 +16,13 @@ interface MigrateFlags extends CommonFlags {
 export function migrateCommand(output: CommandOutput): Command {
   const command = new Command('migrate')
     .description('copy schema and data from source to target in one resumable run')
-    .option('--resume', 'continue the unfinished run of this source and target (re-running the same command does the same)')
+    .option('--resume', 'continue the unfinished run of this source and target, never start a new one (re-running without it resumes too)')
     .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job\'s share of the data, at least 64; 0 never splits)');
   addCommonOptions(command).action(async (flags: MigrateFlags) => {
     const progress = flags.json ? undefined : terminalProgress();
     const result = await migrate({
       ...planSourcesFromFlags(flags, flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),
+      resume: flags.resume ?? false,
       onEvent: flags.json ? (event) => output.stdout(JSON.stringify(event)) : progress?.onEvent,
     });
     progress?.done();

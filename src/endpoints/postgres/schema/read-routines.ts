@@ -2,6 +2,7 @@
 import type { Grant, RoutineDef } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { ownedObject } from './owned-object.js';
 
 interface RoutineRow {
   oid: number;
@@ -49,11 +50,7 @@ export async function readRoutines(session: Session): Promise<RoutineDef[]> {
   );
   return rows.map((r) => ({
     kind: 'routine',
-    key: `proc:${r.oid}`,
-    schema: r.schema,
-    name: r.name,
-    owner: r.owner,
-    grants: r.grants,
+    ...ownedObject(r, 'proc'),
     routineKind: routineKinds[r.prokind],
     identityArguments: r.identity_arguments,
     definition: r.definition,

@@ -2,6 +2,7 @@
 import type { Grant, QualifiedName, SequenceDef } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { ownedObject } from './owned-object.js';
 
 interface SequenceRow {
   oid: number;
@@ -48,11 +49,7 @@ export async function readSequences(session: Session): Promise<SequenceRead[]> {
   );
   return rows.map((r) => ({
     kind: 'sequence',
-    key: `class:${r.oid}`,
-    schema: r.schema,
-    name: r.name,
-    owner: r.owner,
-    grants: r.grants,
+    ...ownedObject(r, 'class'),
     dataType: r.data_type,
     start: r.start,
     increment: r.increment,

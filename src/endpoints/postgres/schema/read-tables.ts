@@ -4,6 +4,7 @@ import { runQuery, type Session } from '../run-query.js';
 import { collationName, grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
 import { groupBy } from '../../../model/group-by.js';
 import type { SequenceRead } from './read-sequences.js';
+import { ownedObject } from './owned-object.js';
 
 interface TableRow {
   oid: number;
@@ -75,11 +76,7 @@ export async function readTables(session: Session, sequences: readonly SequenceR
   const columnsByTable = groupBy(columns, (c) => c.table_oid);
   return tables.map((t) => ({
     kind: 'table',
-    key: `class:${t.oid}`,
-    schema: t.schema,
-    name: t.name,
-    owner: t.owner,
-    grants: t.grants,
+    ...ownedObject(t, 'class'),
     persistence: t.unlogged ? 'unlogged' : 'permanent',
     columns: (columnsByTable.get(t.oid) ?? []).map((c) => toColumn(t, c, sequences)),
     checks: t.checks ?? [],

@@ -2,6 +2,7 @@
 import type { Grant, TypeDef } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { collationName, grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { ownedObject } from './owned-object.js';
 
 interface TypeRow {
   oid: number;
@@ -55,7 +56,7 @@ export async function readTypes(session: Session): Promise<TypeDef[]> {
       ORDER BY 2, 3`,
   );
   return rows.map((r) => {
-    const base = { kind: 'type' as const, key: `type:${r.oid}`, schema: r.schema, name: r.name, owner: r.owner, grants: r.grants };
+    const base = { kind: 'type' as const, ...ownedObject(r, 'type') };
     switch (r.typtype) {
       case 'e':
         return { ...base, variant: 'enum' as const, labels: r.labels ?? [] };

@@ -2,6 +2,7 @@
 import type { Grant, ViewDef } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { ownedObject } from './owned-object.js';
 
 interface ViewRow {
   oid: number;
@@ -28,11 +29,7 @@ export async function readViews(session: Session): Promise<ViewDef[]> {
   );
   return rows.map((r) => ({
     kind: 'view',
-    key: `class:${r.oid}`,
-    schema: r.schema,
-    name: r.name,
-    owner: r.owner,
-    grants: r.grants,
+    ...ownedObject(r, 'class'),
     materialized: r.materialized,
     query: r.query,
     options: r.options ?? [],
