@@ -106,6 +106,27 @@ describe('resume after kill -9', () => {
     assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
   });
 
+  it('steps an earlier attempt committed but did not record are recognised, not failed on, when resumed', async () => {
+    const source = await freshDatabase(await testServer(14), fixtureSql('migrate-fixture.sql').replaceAll('mig_', 'resume_src_'));
+    const target = await freshDatabase(await testServer(18));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-redo-'));
+    const argv = ['migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir];
+    assert.equal((await cli(...argv)).code, 0);
+    // As if pgferry had been killed after each commit and before its journal write.
+    const dir = readdirSync(runDir).find((d) => d.startsWith('migrate-'))!;
+    const journal = new Database(join(runDir, dir, 'journal.sqlite'));
+    const reopened = journal
+      .prepare(`UPDATE steps SET status = 'running', finished_at = NULL WHERE phase NOT IN ('copy', 'schema:pre')`)
+      .run().changes;
+    journal.prepare(`DELETE FROM run WHERE key = 'finished_at'`).run();
+    journal.close();
+    assert.ok(reopened > 40, `${reopened} steps reopened`);
+    const resumed = await cli(...argv, '--resume');
+    assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);
+    assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
+    assert.deepEqual((await comparableSchema(target.url, 18)).indexes, (await comparableSchema(source.url, 14)).indexes);
+  });
+
   it('a finished run is not resumed: --resume says there is nothing to resume, and a new run is refused on the non-empty target', async () => {
     const source = await freshDatabase(await testServer(16), 'CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)');
     const target = await freshDatabase(await testServer(17));

@@ -4,7 +4,7 @@
  * are added NOT VALID once every key exists, then validated in parallel; materialized views are refreshed once
  * all tables are loaded; each table is analyzed after its indexes.
  */
-import { qualifiedName } from '../endpoints/postgres/sql.js';
+import { qualifiedName, quoteLiteral } from '../endpoints/postgres/sql.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
 import { viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { tableId, type CopyStep } from './copy-plan.js';
@@ -21,7 +21,25 @@ export type LoadStep =
       readonly cost: number;
       readonly sql: string;
       readonly table: QualifiedName;
+      /**
+       * A query answering whether the step's object already exists: when a resumed step fails, this tells a step an
+       * earlier attempt committed (but did not record) from a real failure.
+       */
+      readonly existsProbe?: string;
     };
+
+function relationExists(schema: string, name: string): string {
+  return `SELECT to_regclass(${quoteLiteral(qualifiedName(schema, name))}) IS NOT NULL AS done`;
+}
+
+function constraintExists(table: QualifiedName, name: string): string {
+  return `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(name)}
+            AND conrelid = to_regclass(${quoteLiteral(qualifiedName(table.schema, table.name))})) AS done`;
+}
+
+function indexAttached(schema: string, name: string): string {
+  return `SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(${quoteLiteral(qualifiedName(schema, name))})) AS done`;
+}
 
 /**
  * Rough build cost per byte of table relative to a btree, measured on the bench: a trigram index is the slowest
@@ -59,7 +77,7 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
     indexesByTable.set(table, [...(indexesByTable.get(table) ?? []), id]);
     if (makesKey) keysByTable.set(table, [...(keysByTable.get(table) ?? []), id]);
   };
-  const keySteps: Array<{ id: string; sql: string; table: QualifiedName }> = [];
+  const keySteps: Array<{ id: string; sql: string; table: QualifiedName; existsProbe: string }> = [];
   const attachIds: string[] = [];
   for (const index of model.indexes) {
     const id = indexIds.get(`${index.table.schema}.${index.name}`)!;
@@ -67,14 +85,15 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
     const needs = matviews.has(table) ? [`refresh:${table}`] : index.onPartitionedTable ? [] : copiesOf(index.table);
     const cost = index.onPartitionedTable ? 0 : indexCost(index.definition, tableBytes.get(table) ?? 0);
     const { build, constraint } = renderIndex(index);
-    steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: build, table: index.table });
+    steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: build, table: index.table, existsProbe: relationExists(index.table.schema, index.name) });
     addToTable(table, id, index.constraint !== null || /^CREATE UNIQUE/.test(build));
-    if (constraint) keySteps.push({ id: `key:${index.table.schema}.${index.name}`, sql: constraint, table: index.table });
+    if (constraint) keySteps.push({ id: `key:${index.table.schema}.${index.name}`, sql: constraint, table: index.table, existsProbe: constraintExists(index.table, index.name) });
     const attach = renderIndexAttach(index);
     if (attach && index.attachTo) {
       const parentId = indexIds.get(`${index.attachTo.schema}.${index.attachTo.name}`);
       const attachId = `attach:${index.table.schema}.${index.name}`;
-      steps.push({ kind: 'sql', id: attachId, phase: 'index', needs: [id, ...(parentId ? [parentId] : [])], cost: 0, sql: attach, table: index.table });
+      const needs = [id, ...(parentId ? [parentId] : [])];
+      steps.push({ kind: 'sql', id: attachId, phase: 'index', needs, cost: 0, sql: attach, table: index.table, existsProbe: indexAttached(index.table.schema, index.name) });
       addToTable(table, attachId, true);
       attachIds.push(attachId);
     }
@@ -82,7 +101,7 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
   // A key constraint takes its table's exclusive lock briefly: after every index build on that table.
   for (const key of keySteps) {
     const table = tableId(key.table);
-    steps.push({ kind: 'sql', id: key.id, phase: 'index', needs: [...(indexesByTable.get(table) ?? [])], cost: 0, sql: key.sql, table: key.table });
+    steps.push({ kind: 'sql', id: key.id, phase: 'index', needs: [...(indexesByTable.get(table) ?? [])], cost: 0, sql: key.sql, table: key.table, existsProbe: key.existsProbe });
   }
   for (const key of keySteps) addToTable(tableId(key.table), key.id, true);
 
@@ -94,7 +113,7 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
     // key complete, with every partition's index attached. Partitioned tables' rows are in their partitions' copies.
     const referenced = constraint.references ? tableId(constraint.references) : undefined;
     const needs = [...allCopies, ...(indexesByTable.get(table) ?? []), ...(referenced ? [...(keysByTable.get(referenced) ?? []), ...attachIds] : [])];
-    steps.push({ kind: 'sql', id: addId, phase: 'constraint', needs, cost: 0, sql: add, table: constraint.table });
+    steps.push({ kind: 'sql', id: addId, phase: 'constraint', needs, cost: 0, sql: add, table: constraint.table, existsProbe: constraintExists(constraint.table, constraint.name) });
     if (validate) {
       const cost = (tableBytes.get(table) ?? 0) * 0.3;
       steps.push({ kind: 'sql', id: `validate:${table}.${constraint.name}`, phase: 'constraint', needs: [addId], cost, sql: validate, table: constraint.table });

@@ -7,14 +7,14 @@ import { readCopyColumns } from '../endpoints/postgres/queries/copy-columns.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
 import { serverErrorFields } from '../endpoints/postgres/server-error.js';
 import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
-import { copyTable } from '../endpoints/postgres/table-copy.js';
+import { copyTable, type TableCopyResult } from '../endpoints/postgres/table-copy.js';
 import pRetry from 'p-retry';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
-import { tableId } from './copy-plan.js';
+import { tableId, type CopyStep } from './copy-plan.js';
 import type { LoadStep } from './load-plan.js';
 
 export interface LoadOptions {
@@ -48,8 +48,67 @@ async function answers(session: Session): Promise<boolean> {
   );
 }
 
-/** SQLSTATEs that mean "this already exists": a step an earlier attempt finished but did not record. */
-const alreadyDone = new Set(['42P07', '42710', '42P16']);
+/** Whether a failed step's object is there after all: an earlier attempt committed it but did not record it. */
+async function committedEarlier(target: Session, existsProbe: string): Promise<boolean> {
+  const [row] = await runQuery<{ done: boolean }>(target, 'whether an earlier attempt finished this step', existsProbe);
+  return row?.done === true;
+}
+
+interface CopyAttemptOptions {
+  readonly binary: boolean;
+  /** An earlier run started this step: its rows may be partly on the target. */
+  readonly redo: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress: (bytes: number) => void;
+  readonly onRetry: (warning: Finding) => void;
+}
+
+/**
+ * Copies one table or range. When the source session dies (network loss, a terminated backend) the copy is
+ * retried on a new session: the leader still holds the run's snapshot, so it sees the same rows. Any other
+ * failure, or a source that stays away, stops the run (resumable).
+ */
+async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: CopyAttemptOptions): Promise<TableCopyResult> {
+  const { table, range } = copy;
+  let sourceLost = false;
+  const attempt = async (attemptNumber: number) => {
+    const source = await worker.source();
+    const columns = await readCopyColumns(source, table.schema, table.name);
+    return copyTable(source, worker.target, {
+      schema: table.schema,
+      name: table.name,
+      columns,
+      binary: options.binary,
+      range,
+      // The target rolled back a failed attempt, so only an earlier run's attempt can have left rows.
+      redo: options.redo && attemptNumber === 1,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+  };
+  return pRetry(attempt, {
+    retries: sourceRetries,
+    minTimeout: 500,
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      sourceLost = !(await worker.source().then(answers, () => false));
+      if (!sourceLost) return;
+      await worker.dropSource();
+      if (retriesLeft > 0) {
+        options.onRetry({
+          code: 'COPY_RETRIED',
+          message: `source connection lost while copying ${copy.id} (${error.message}); attempt ${attemptNumber + 1} of ${sourceRetries + 1}`,
+        });
+      }
+    },
+    shouldRetry: () => sourceLost,
+  }).catch((error: unknown) => {
+    if (!sourceLost) throw error;
+    throw new PgferryError('CONNECTION_LOST', `the source connection was lost while copying ${copy.id}, ${sourceRetries + 1} times: ${(error as Error).message}`, {
+      hint: 'Check the source server and the network, then run the same command again: finished tables and chunks are kept, the rest is copied from a new snapshot.',
+      cause: error,
+    });
+  });
+}
 
 /** Runs the graph; resolves to the warnings of the run (copies retried after a lost source connection). */
 export async function runLoad(steps: readonly LoadStep[], options: LoadOptions): Promise<Finding[]> {
@@ -65,53 +124,19 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     const stepStarted = Date.now();
     emit({ type: 'step:start', phase: step.phase, step: step.id });
     if (step.kind === 'copy') {
-      const { table, range } = step.copy;
       let reported = 0;
-      const attempt = async (attemptNumber: number) => {
-        const source = await worker.source();
-        const columns = await readCopyColumns(source, table.schema, table.name);
+      const onProgress = (bytes: number) => {
+        copiedBytes += bytes - reported;
+        reported = bytes;
+        emit({ type: 'copy:progress', table: tableId(step.copy.table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+      };
+      const onRetry = (warning: Finding) => {
         copiedBytes -= reported;
         reported = 0;
-        return copyTable(source, worker.target, {
-          schema: table.schema,
-          name: table.name,
-          columns,
-          binary: options.binary,
-          range,
-          // The target rolled back a failed attempt, so only an earlier run's attempt can have left rows.
-          redo: redo && attemptNumber === 1,
-          signal: options.signal,
-          onProgress: (bytes) => {
-            copiedBytes += bytes - reported;
-            reported = bytes;
-            emit({ type: 'copy:progress', table: tableId(table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
-          },
-        });
+        warnings.push(warning);
+        emit({ type: 'warning', ...warning });
       };
-      let sourceLost = false;
-      const result = await pRetry(attempt, {
-        retries: sourceRetries,
-        minTimeout: 500,
-        // Retry only when the source session died (network loss, a terminated backend): the leader still holds
-        // the run's snapshot, so a new session sees the same rows.
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          sourceLost = !(await worker.source().then(answers, () => false));
-          if (!sourceLost) return;
-          await worker.dropSource();
-          const warning = { code: 'COPY_RETRIED', message: `source connection lost while copying ${step.id} (${error.message}); attempt ${attemptNumber + 1} of ${sourceRetries + 1}` };
-          if (retriesLeft > 0) {
-            warnings.push(warning);
-            emit({ type: 'warning', ...warning });
-          }
-        },
-        shouldRetry: () => sourceLost,
-      }).catch((error: unknown) => {
-        if (!sourceLost) throw error;
-        throw new PgferryError('CONNECTION_LOST', `the source connection was lost while copying ${step.id}, ${sourceRetries + 1} times: ${(error as Error).message}`, {
-          hint: 'Check the source server and the network, then run the same command again: finished tables and chunks are kept, the rest is copied from a new snapshot.',
-          cause: error,
-        });
-      });
+      const result = await copyWithRetries(step.copy, worker, { binary: options.binary, redo, signal: options.signal, onProgress, onRetry });
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
@@ -120,7 +145,7 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     try {
       await runQuery(worker.target, step.id, step.sql);
     } catch (error) {
-      if (!(redo && alreadyDone.has(serverErrorFields(error).sqlState ?? ''))) {
+      if (!(redo && step.existsProbe && (await committedEarlier(worker.target, step.existsProbe)))) {
         throw new PgferryError('SCHEMA_FAILED', `target refused ${step.id}: ${(error as Error).message}`, {
           hint: `The statement was: ${step.sql}\nFix the cause on the target and run the same command again; finished steps are not redone.`,
           cause: error,
@@ -133,30 +158,30 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
   };
 
   await runGraph<LoadWorker>(
-      steps.map((step) => ({ id: step.id, needs: step.needs, cost: step.cost, run: (worker) => runStep(step, worker) })),
-      {
-        jobs: options.jobs,
-        isDone: (id) => journal.isDone(id),
-        signal: options.signal,
-        openWorker: async () => {
-          const target = await options.openTarget();
-          let source: Promise<Session> | undefined;
-          return {
-            target,
-            dropSource: async () => {
-              const dropped = source;
-              source = undefined;
-              await dropped?.then((s) => s.client.end()).catch(() => undefined);
-            },
-            source: () =>
-              (source ??= options.openSource().then(async (session) => {
-                if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
-                await joinSnapshot(session, options.snapshot);
-                return session;
-              })),
-          };
-        },
+    steps.map((step) => ({ id: step.id, needs: step.needs, cost: step.cost, run: (worker) => runStep(step, worker) })),
+    {
+      jobs: options.jobs,
+      isDone: (id) => journal.isDone(id),
+      signal: options.signal,
+      openWorker: async () => {
+        const target = await options.openTarget();
+        let source: Promise<Session> | undefined;
+        return {
+          target,
+          dropSource: async () => {
+            const dropped = source;
+            source = undefined;
+            await dropped?.then((s) => s.client.end()).catch(() => undefined);
+          },
+          source: () =>
+            (source ??= options.openSource().then(async (session) => {
+              if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
+              await joinSnapshot(session, options.snapshot);
+              return session;
+            })),
+        };
       },
-    );
+    },
+  );
   return warnings;
 }
