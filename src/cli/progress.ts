@@ -1,5 +1,5 @@
 /** Shows library events as one self-rewriting status line on a terminal; silent elsewhere. */
-import { formatBytes, formatMs } from '../report/units.js';
+import { formatBytes, formatCount, formatMs } from '../report/units.js';
 import type { PgferryEvent } from '../run/events.js';
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): { onEvent: (e: PgferryEvent) => void; done: () => void } {
@@ -30,6 +30,11 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): {
           break;
         case 'step:done':
           running.delete(event.step);
+          if (event.rows !== undefined) {
+            // A finished copy stays on screen above the status line: rows, bytes and rate per table or chunk.
+            const rate = (event.bytes ?? 0) / Math.max(event.ms / 1000, 0.001);
+            stream.write(`\r\x1b[2K  ${event.step.replace(/^copy:/, '')}: ${formatCount(event.rows)} rows, ${formatBytes(event.bytes ?? 0)} in ${formatMs(event.ms)} (${formatBytes(rate)}/s)\n`);
+          }
           break;
         case 'copy:progress': {
           const rate = event.bytes / Math.max(event.ms / 1000, 0.001);
