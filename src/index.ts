@@ -1,6 +1,7 @@
 /** pgferry's library API: everything the CLI does, a program can do. */
 export { preflight, type PreflightOptions, type PreflightResult } from './api/preflight.js';
 export { migrate, type MigrateOptions, type MigrateResult } from './api/migrate.js';
+export { verify, type VerifyOptions, type VerifyResult } from './api/verify.js';
 export type * from './model/schema-model.js';
 export { PgferryError } from './errors/pgferry-error.js';
 export { errorCodes, type ErrorCode } from './errors/codes.js';

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { asPgferryError } from '../errors/pgferry-error.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
+import { verifyCommand } from './commands/verify-command.js';
 import { exitCodes } from './exit-codes.js';
 import { processOutput, type CommandOutput } from './output.js';
 import { renderError } from './render-error.js';
@@ -15,7 +16,7 @@ export function buildProgram(output: CommandOutput): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output), migrateCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

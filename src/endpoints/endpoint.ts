@@ -38,7 +38,7 @@ export interface SourceEndpoint extends EndpointBase {
   /** Everything preflight reports about a source; reads only. */
   inventorySource(options: InventoryOptions): Promise<SourceInventory>;
   /** The whole schema as the neutral model; reads only. */
-  readSchema(major: number): Promise<SchemaModel>;
+  readSchema(): Promise<SchemaModel>;
   /**
    * A new SQL session on the source. PostgreSQL sources only for now: when SQLite and JSON sources arrive, the
    * copy will ask the source for a row stream instead.
@@ -51,6 +51,8 @@ export interface TargetEndpoint extends EndpointBase {
   inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory>;
   /** A new session on the target (always PostgreSQL: pgferry moves databases into it). */
   session(): Promise<Session>;
+  /** The target's schema as the neutral model, for verification; reads only. */
+  readSchema(): Promise<SchemaModel>;
 }
 
 export type EndpointRole = 'source' | 'target';

@@ -76,13 +76,12 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
   const journal = Journal.open(paths, planHash(plan, endpoints));
   try {
     const warnings: Finding[] = [...preflight.warnings];
-    const sourceMajor = preflight.source.inventory.server.major;
     const targetMajor = preflight.target.inventory.server.major;
     const target = await endpoints.target.session();
     await tuneLoadSession(target, targetMajor);
 
     // 2. Schema: the source's catalogs, read into the neutral model.
-    const model = await phase('schema:read', () => endpoints.source.readSchema(sourceMajor));
+    const model = await phase('schema:read', () => endpoints.source.readSchema());
 
     // 3. Provision: empty the target if the plan says so; create or map roles.
     const roles = await phase('provision', async () => {

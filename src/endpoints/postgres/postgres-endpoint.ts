@@ -85,8 +85,9 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     return { server, collation, path, existingObjects: existing.names, existingObjectCount: existing.count, privileges, availableExtensions };
   }
 
-  async readSchema(major: number): Promise<SchemaModel> {
+  async readSchema(): Promise<SchemaModel> {
     const session = await this.session();
+    const { major } = await readServerFacts(session, this.ownPids);
     return readSchemaModel(session, major);
   }
 

@@ -1,0 +1,55 @@
+/** The public verify command: are two databases equal, and if not, where exactly do they differ. Never throws. */
+import { asPgferryError, type PgferryError } from '../errors/pgferry-error.js';
+import { runVerify, type VerifyFacts } from '../phases/verify.js';
+import { resolvePlan, type PlanSources } from '../plan/resolve-plan.js';
+import type { EventListener } from '../run/events.js';
+import { openRunEndpoints, type RunEndpoints } from '../run/open-run-endpoints.js';
+
+export interface VerifyOptions extends PlanSources {
+  /** Glob patterns on "schema.table" to include (all when empty) and to exclude. */
+  readonly tables?: readonly string[];
+  readonly exclude?: readonly string[];
+  /** Only exact row counts, no content digests. */
+  readonly countsOnly?: boolean;
+  /** Compare only this percentage of rows (chosen by key, the same rows on both sides). */
+  readonly samplePercent?: number;
+  /** How many differing rows to show per table (default 10). */
+  readonly maxDiffs?: number;
+  readonly onEvent?: EventListener;
+}
+
+export type VerifyResult =
+  | ({ readonly status: 'equal' | 'different'; readonly ms: number; readonly source: string; readonly target: string } & VerifyFacts)
+  | { readonly status: 'failed'; readonly ms: number; readonly error: PgferryError };
+
+/**
+ * Compares source and target: exact counts, server-side content digests, schema, sequences.
+ *
+ * @example
+ * const result = await verify({ overrides: { source: 'postgres://app@old/app', target: 'postgres://app@new/app' } });
+ * if (result.status === 'different') console.log(result.tables.filter((t) => t.content === 'different'));
+ */
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const started = Date.now();
+  let endpoints: RunEndpoints | undefined;
+  try {
+    const plan = await resolvePlan(options);
+    endpoints = openRunEndpoints(plan, options.env);
+    const facts = await runVerify(endpoints.source, endpoints.target, {
+      jobs: plan.jobs,
+      tables: options.tables ?? [],
+      exclude: options.exclude ?? [],
+      countsOnly: options.countsOnly ?? false,
+      samplePercent: options.samplePercent,
+      maxDiffs: options.maxDiffs ?? 10,
+      owners: plan.owners,
+      onEvent: options.onEvent,
+    });
+    const status = facts.differences === 0 ? 'equal' : 'different';
+    return Object.freeze({ status, ms: Date.now() - started, source: endpoints.source.display, target: endpoints.target.display, ...facts });
+  } catch (error) {
+    return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });
+  } finally {
+    await endpoints?.close();
+  }
+}

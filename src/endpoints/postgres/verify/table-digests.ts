@@ -1,0 +1,96 @@
+/**
+ * Content digests computed by the server itself: per chunk of rows, a count and the sum of each row's 64-bit
+ * hash. A sum is independent of row order, so both sides may scan as they like, and equal rows (a table without
+ * a key) count as a multiset. Only digests cross the network.
+ */
+import { runQuery, type Session } from '../run-query.js';
+import { qualifiedName, quoteIdent } from '../sql.js';
+import { keyText, rowText, type TableShape } from './table-shape.js';
+
+/** Chunks of an integer key: chunk n holds keys in [min + n·width, min + (n+1)·width). */
+export interface KeyChunks {
+  readonly min: bigint;
+  readonly width: bigint;
+}
+
+export interface Digest {
+  readonly rows: number;
+  readonly hash: string;
+}
+
+/** Rows kept when sampling: the same on both sides, since it depends only on the key (or the row). */
+function sampleCondition(shape: TableShape, samplePercent: number | undefined): string {
+  if (samplePercent === undefined || samplePercent >= 100) return 'true';
+  return `abs(hashtextextended(${keyText(shape)}, 7) % 10000) < ${Math.round(samplePercent * 100)}`;
+}
+
+function keyColumn(shape: TableShape): string {
+  return `t.${quoteIdent(shape.key[0]!)}`;
+}
+
+export async function countRows(session: Session, shape: TableShape): Promise<number> {
+  const [row] = await runQuery<{ n: string }>(session, `the rows of ${shape.schema}.${shape.name}`, `SELECT count(*) AS n FROM ONLY ${qualifiedName(shape.schema, shape.name)}`);
+  return Number(row!.n);
+}
+
+export async function readKeyRange(session: Session, shape: TableShape): Promise<{ min: bigint; max: bigint } | null> {
+  const [row] = await runQuery<{ min: string | null; max: string | null }>(
+    session,
+    `the key range of ${shape.schema}.${shape.name}`,
+    `SELECT min(${keyColumn(shape)})::text AS min, max(${keyColumn(shape)})::text AS max FROM ONLY ${qualifiedName(shape.schema, shape.name)} t`,
+  );
+  return row?.min != null && row.max != null ? { min: BigInt(row.min), max: BigInt(row.max) } : null;
+}
+
+/** Digest per chunk (chunk "0" only, without key chunks); `within` limits the scan to one key range. */
+export async function readDigests(
+  session: Session,
+  shape: TableShape,
+  options: { chunks?: KeyChunks; within?: { from: bigint; to: bigint }; samplePercent?: number },
+): Promise<Map<string, Digest>> {
+  const chunk = options.chunks ? `((${keyColumn(shape)} - ${options.chunks.min}) / ${options.chunks.width})::text` : `'0'`;
+  const within = options.within ? `${keyColumn(shape)} >= ${options.within.from} AND ${keyColumn(shape)} < ${options.within.to}` : 'true';
+  const rows = await runQuery<{ chunk: string; n: string; hash: string }>(
+    session,
+    `the digests of ${shape.schema}.${shape.name}`,
+    `SELECT ${chunk} AS chunk, count(*) AS n, coalesce(sum(hashtextextended(${rowText(shape)}, 0)::numeric), 0)::text AS hash
+       FROM ONLY ${qualifiedName(shape.schema, shape.name)} t
+      WHERE ${within} AND ${sampleCondition(shape, options.samplePercent)}
+      GROUP BY 1`,
+  );
+  return new Map(rows.map((r) => [r.chunk, { rows: Number(r.n), hash: r.hash }]));
+}
+
+/** Each row's key and hash (with how many rows share them: more than one only without a key). */
+export async function readRowHashes(
+  session: Session,
+  shape: TableShape,
+  within: { from: bigint; to: bigint } | undefined,
+  samplePercent: number | undefined,
+): Promise<Map<string, string>> {
+  const range = within ? `${keyColumn(shape)} >= ${within.from} AND ${keyColumn(shape)} < ${within.to}` : 'true';
+  const rows = await runQuery<{ key: string; hash: string; n: string }>(
+    session,
+    `the row hashes of ${shape.schema}.${shape.name}`,
+    `SELECT ${keyText(shape)} AS key, hashtextextended(${rowText(shape)}, 0)::text AS hash, count(*) AS n
+       FROM ONLY ${qualifiedName(shape.schema, shape.name)} t
+      WHERE ${range} AND ${sampleCondition(shape, samplePercent)}
+      GROUP BY 1, 2`,
+  );
+  const hashes = new Map<string, string>();
+  for (const r of rows) hashes.set(r.key, `${r.hash}×${r.n}`);
+  return hashes;
+}
+
+/** The rows with these keys, as text (one per key). */
+export async function readRowTexts(session: Session, shape: TableShape, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await runQuery<{ key: string; row: string }>(
+    session,
+    `sample rows of ${shape.schema}.${shape.name}`,
+    `SELECT DISTINCT ON (1) ${keyText(shape)} AS key, ${rowText(shape)} AS row
+       FROM ONLY ${qualifiedName(shape.schema, shape.name)} t WHERE ${keyText(shape)} = ANY($1::text[]) ORDER BY 1`,
+    [keys],
+  );
+  return new Map(rows.map((r) => [r.key, r.row]));
+}

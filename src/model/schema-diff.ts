@@ -1,0 +1,81 @@
+/**
+ * Pure: the differences between two schema models, each named precisely — the object, the property (a path such
+ * as "columns.email.defaultValue"), the source's value and the target's. Owners and grantees of the source are
+ * first mapped the way migrate maps them, so a planned owner change is not reported.
+ */
+import type { Grant, SchemaModel } from './schema-model.js';
+
+export interface SchemaDifference {
+  readonly object: string;
+  readonly property: string;
+  readonly source: string;
+  readonly target: string;
+}
+
+export interface OwnerMapping {
+  readonly map: Readonly<Record<string, string>>;
+  /** Owners and grants were left to the target's connecting user: not compared. */
+  readonly drop: boolean;
+}
+
+type Entries = Map<string, unknown>;
+
+function withRoles(value: { owner: string; grants: readonly Grant[] | null }, owners: OwnerMapping, mapRoles: boolean): Record<string, unknown> {
+  const { owner, grants, ...rest } = value as { owner: string; grants: readonly Grant[] | null } & Record<string, unknown>;
+  if (owners.drop) return rest;
+  const role = (name: string) => (mapRoles ? (owners.map[name] ?? name) : name);
+  return { ...rest, owner: role(owner), grants: grants?.map((g) => ({ ...g, grantee: g.grantee === null ? null : role(g.grantee) })) ?? null };
+}
+
+function entriesOf(model: SchemaModel, owners: OwnerMapping, mapRoles: boolean): Entries {
+  const entries: Entries = new Map();
+  for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, mapRoles));
+  for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
+  for (const object of model.objects) {
+    const { key: _key, ...rest } = object;
+    const label = object.kind === 'routine' ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})` : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
+    entries.set(label, JSON.parse(JSON.stringify(withRoles(rest, owners, mapRoles), (k, v: unknown) => (k === 'key' ? undefined : v))));
+  }
+  for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
+  for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
+  for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);
+  for (const policy of model.policies) entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, policy);
+  for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
+  return entries;
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Adds the differences between two values at `path`; arrays of named things are matched by name. */
+function compare(object: string, path: string, source: unknown, target: unknown, out: SchemaDifference[]): void {
+  const named = (v: unknown): v is Array<{ name: string }> =>
+    Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string');
+  if (named(source) || named(target)) {
+    const s = new Map(((source ?? []) as Array<{ name: string }>).map((e) => [e.name, e]));
+    const t = new Map(((target ?? []) as Array<{ name: string }>).map((e) => [e.name, e]));
+    for (const name of new Set([...s.keys(), ...t.keys()])) compare(object, `${path}.${name}`, s.get(name), t.get(name), out);
+    return;
+  }
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isRecord(source) && isRecord(target)) {
+    for (const key of new Set([...Object.keys(source), ...Object.keys(target)])) {
+      compare(object, path ? `${path}.${key}` : key, source[key], target[key], out);
+    }
+    return;
+  }
+  if (JSON.stringify(source) !== JSON.stringify(target)) out.push({ object, property: path || 'definition', source: show(source), target: show(target) });
+}
+
+export function diffSchemas(source: SchemaModel, target: SchemaModel, owners: OwnerMapping): SchemaDifference[] {
+  const s = entriesOf(source, owners, true);
+  const t = entriesOf(target, owners, false);
+  const differences: SchemaDifference[] = [];
+  for (const object of new Set([...s.keys(), ...t.keys()])) {
+    if (!t.has(object)) differences.push({ object, property: 'exists', source: 'yes', target: 'missing' });
+    else if (!s.has(object)) differences.push({ object, property: 'exists', source: 'missing', target: 'yes' });
+    else compare(object, '', s.get(object), t.get(object), differences);
+  }
+  return differences.sort((a, b) => a.object.localeCompare(b.object) || a.property.localeCompare(b.property));
+}

@@ -1,0 +1,45 @@
+/** Renders a verify result: ✓/✗ per table with counts, the differing rows, schema and sequence differences, verdict. */
+import type { VerifyResult } from '../api/verify.js';
+import { table } from './preflight-text.js';
+import { formatCount, formatMs } from './units.js';
+
+type Compared = Extract<VerifyResult, { status: 'equal' | 'different' }>;
+
+function clip(text: string | undefined, width = 100): string {
+  if (text === undefined) return '(none)';
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+export function renderVerifyText(result: Compared): string {
+  const out = [`pgferry verify: ${result.source} ↔ ${result.target}`, ''];
+  const rows = result.tables.map((t) => {
+    const equal = t.sourceRows === t.targetRows && t.content !== 'different';
+    const content = t.content === 'not compared' ? 'counts only' : t.content === 'equal' ? 'equal' : t.problem ? 'not comparable' : `${formatCount(t.differences.length)} row(s) differ`;
+    return [equal ? '✓' : '✗', t.table, formatCount(t.sourceRows), formatCount(t.targetRows), content];
+  });
+  out.push(table(['', 'table', 'source rows', 'target rows', 'content'], rows), '');
+  for (const t of result.tables.filter((v) => v.content === 'different')) {
+    out.push(`✗ ${t.table}${t.problem ? `: ${t.problem}` : ''}`);
+    for (const d of t.differences.filter((x) => x.source !== undefined || x.target !== undefined)) {
+      out.push(`    ${d.kind} key ${d.key}`, `      source: ${clip(d.source)}`, `      target: ${clip(d.target)}`);
+    }
+    const hidden = t.differences.filter((x) => x.source === undefined && x.target === undefined).length;
+    if (hidden > 0) out.push(`    … and ${formatCount(hidden)} more (raise --max-diffs to see them)`);
+  }
+  if (result.schema.length > 0) {
+    out.push(`Schema differences (${result.schema.length})`);
+    for (const d of result.schema) out.push(`  ✗ ${d.object}: ${d.property}: source ${clip(d.source, 80)}, target ${clip(d.target, 80)}`);
+    out.push('');
+  } else out.push('Schema: ✓ equal', '');
+  if (result.sequences.length > 0) {
+    out.push(`Sequences (${result.sequences.length})`);
+    for (const s of result.sequences) out.push(`  ✗ ${s.sequence}: ${s.problem}`);
+    out.push('');
+  } else out.push('Sequences: ✓ at or ahead of the source and of their columns', '');
+  out.push(
+    result.status === 'equal'
+      ? `EQUAL: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}`
+      : `DIFFERENT: ${result.differences} difference(s) found in ${formatMs(result.ms)}`,
+  );
+  return out.join('\n');
+}
