@@ -22,6 +22,8 @@ export const planSchema = z.strictObject({
    * smaller tables still load whole with COPY FREEZE.
    */
   chunkSizeMb: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  /** migrate: end with a full verification (counts, checksums, schema, sequences); false skips it. */
+  verify: z.boolean().default(true),
   owners: z
     .strictObject({
       /** Source role → target role, e.g. { app_owner: fly-user } for a managed target's single app user. */
@@ -52,6 +54,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   jobs: 'jobs: 4',
   connectTimeoutSeconds: 'connectTimeoutSeconds: 10',
   chunkSizeMb: 'chunkSizeMb: 512',
+  verify: 'verify: true',
   owners: 'owners: { map: { app_owner: app_user }, drop: false }',
   'owners.map': 'owners: { map: { app_owner: app_user } }',
   'owners.drop': 'owners: { drop: true }',

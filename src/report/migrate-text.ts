@@ -2,6 +2,7 @@
 import type { MigrateResult } from '../api/migrate.js';
 import { findingSection, renderPreflightText, table } from './preflight-text.js';
 import { formatBytes, formatCount, formatMs } from './units.js';
+import { renderVerification } from './verify-text.js';
 
 type Finished = Extract<MigrateResult, { status: 'migrated' | 'blocked' }>;
 
@@ -17,6 +18,12 @@ export function renderMigrateText(result: Finished): string {
   const rows = result.tables.reduce((n, t) => n + t.rows, 0);
   const bytes = result.tables.reduce((n, t) => n + t.bytes, 0);
   out.push(`Run directory: ${result.runDir}`, '');
-  out.push(`MIGRATED: ${formatCount(rows)} rows in ${result.tables.length} tables (${formatBytes(bytes)}) in ${formatMs(result.ms)}`);
+  if (result.verification) out.push('Verification', ...renderVerification(result.verification));
+  const verdict = !result.verification
+    ? 'not verified (verify: false)'
+    : result.verification.differences === 0
+      ? 'verified equal'
+      : `but verification found ${result.verification.differences} difference(s)`;
+  out.push(`MIGRATED: ${formatCount(rows)} rows in ${result.tables.length} tables (${formatBytes(bytes)}) in ${formatMs(result.ms)}, ${verdict}`);
   return out.join('\n');
 }

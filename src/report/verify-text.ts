@@ -1,5 +1,6 @@
 /** Renders a verify result: ✓/✗ per table with counts, the differing rows, schema and sequence differences, verdict. */
 import type { VerifyResult } from '../api/verify.js';
+import type { VerifyFacts } from '../phases/verify.js';
 import { table } from './preflight-text.js';
 import { formatCount, formatMs } from './units.js';
 
@@ -11,7 +12,18 @@ function clip(text: string | undefined, width = 100): string {
 }
 
 export function renderVerifyText(result: Compared): string {
-  const out = [`pgferry verify: ${result.source} ↔ ${result.target}`, ''];
+  const out = [`pgferry verify: ${result.source} ↔ ${result.target}`, '', ...renderVerification(result)];
+  out.push(
+    result.status === 'equal'
+      ? `EQUAL: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}`
+      : `DIFFERENT: ${result.differences} difference(s) found in ${formatMs(result.ms)}`,
+  );
+  return out.join('\n');
+}
+
+/** The body shared by `verify` and the end of `migrate`: per-table verdicts, differing rows, schema, sequences. */
+export function renderVerification(result: VerifyFacts): string[] {
+  const out: string[] = [];
   const rows = result.tables.map((t) => {
     const equal = t.sourceRows === t.targetRows && t.content !== 'different';
     const content = t.content === 'not compared' ? 'counts only' : t.content === 'equal' ? 'equal' : t.problem ? 'not comparable' : `${formatCount(t.differences.length)} row(s) differ`;
@@ -36,10 +48,5 @@ export function renderVerifyText(result: Compared): string {
     for (const s of result.sequences) out.push(`  ✗ ${s.sequence}: ${s.problem}`);
     out.push('');
   } else out.push('Sequences: ✓ at or ahead of the source and of their columns', '');
-  out.push(
-    result.status === 'equal'
-      ? `EQUAL: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}`
-      : `DIFFERENT: ${result.differences} difference(s) found in ${formatMs(result.ms)}`,
-  );
-  return out.join('\n');
+  return out;
 }

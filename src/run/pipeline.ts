@@ -17,6 +17,7 @@ import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
+import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { emitter, type EventListener } from './events.js';
 import { Journal, type StepSummary } from './journal.js';
@@ -34,6 +35,8 @@ export type MigrationFacts =
       readonly steps: readonly StepSummary[];
       readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number; readonly bytes: number }>;
       readonly notCovered: readonly string[];
+      /** null when the plan says verify: false. */
+      readonly verification: VerifyFacts | null;
     };
 
 /** What must not change between an interrupted run and its resumption. */
@@ -126,6 +129,12 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 6. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const source = await openSource();
     warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent }))));
+
+    // 7. Verify: prove the target equals the source (counts, checksums, schema, sequences).
+    const verification = plan.verify
+      ? await runVerify(endpoints.source, endpoints.target, { jobs: plan.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 10, owners: plan.owners, onEvent })
+      : null;
+    if (verification) journal.setValue('verification', { differences: verification.differences });
     journal.finish();
     for (const warning of warnings) journal.record('warning', warning);
     return {
@@ -137,6 +146,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       steps: journal.summary(),
       tables: journal.copiedTables(),
       notCovered: model.notCovered,
+      verification,
     };
   } finally {
     journal.close();

@@ -11,17 +11,22 @@ import { renderError } from '../render-error.js';
 interface MigrateFlags extends CommonFlags {
   resume?: boolean;
   chunkSizeMb?: string;
+  verify?: boolean;
 }
 
 export function migrateCommand(output: CommandOutput): Command {
   const command = new Command('migrate')
     .description('copy schema and data from source to target in one resumable run')
     .option('--resume', 'continue the unfinished run of this source and target, never start a new one (re-running without it resumes too)')
+    .option('--no-verify', 'skip the verification at the end (counts, checksums, schema, sequences)')
     .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job\'s share of the data, at least 64; 0 never splits)');
   addCommonOptions(command).action(async (flags: MigrateFlags) => {
     const progress = flags.json ? undefined : terminalProgress();
     const result = await migrate({
-      ...planSourcesFromFlags(flags, flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),
+      ...planSourcesFromFlags(flags, {
+        ...(flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),
+        ...(flags.verify === false ? { verify: false } : {}),
+      }),
       resume: flags.resume ?? false,
       onEvent: flags.json ? (event) => output.stdout(JSON.stringify(event)) : progress?.onEvent,
     });
@@ -33,7 +38,8 @@ export function migrateCommand(output: CommandOutput): Command {
     } else {
       output.stdout(renderMigrateText(result));
     }
-    output.setExitCode(result.status === 'migrated' ? exitCodes.ok : result.status === 'blocked' ? exitCodes.blocked : exitCodes.error);
+    const verifiedEqual = result.status === 'migrated' && (result.verification?.differences ?? 0) === 0;
+    output.setExitCode(verifiedEqual ? exitCodes.ok : result.status === 'failed' ? exitCodes.error : exitCodes.blocked);
   });
   return command;
 }
