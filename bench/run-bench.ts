@@ -12,7 +12,8 @@ import { exportSnapshot } from '../src/endpoints/postgres/snapshot.js';
 import { copyTable } from '../src/endpoints/postgres/table-copy.js';
 import { formatBytes } from '../src/report/units.js';
 import { datasetSql, notesFloor, type Variant } from './dataset.js';
-import { benchTools, type ToolRun } from './tools.js';
+import { naiveCheck } from './naive-check.js';
+import { benchTools, timePgferry, type ToolRun } from './tools.js';
 
 const { values } = parseArgs({
   options: {
@@ -118,6 +119,18 @@ try {
   for (const tool of tools.filter((t) => !t.unavailable && t.name !== 'pgferry migrate')) {
     lines.push(`pgferry / ${tool.name}: ${(pgferry.ms / median(results.get(tool.name)!).ms).toFixed(2)}`);
   }
+  // Verification after a pgferry migration: pgferry verify (full and counts only) against the check people write by hand.
+  const verifyTarget = await freshTarget(target);
+  const migrateRun = await tools[0]!.run(sourceUrl, verifyTarget);
+  const full = await timePgferry(['verify', '--from', sourceUrl, '--to', verifyTarget, '--jobs', String(jobs)]);
+  const counts = await timePgferry(['verify', '--counts-only', '--from', sourceUrl, '--to', verifyTarget, '--jobs', String(jobs)]);
+  const naive = await naiveCheck(sourceUrl, verifyTarget);
+  lines.push(
+    '',
+    `pgferry verify (counts, checksums, schema, sequences): ${(full.ms / 1000).toFixed(1)} s — ${(full.ms / migrateRun.ms).toFixed(2)}× pgferry's migrate of the same data (${(migrateRun.ms / 1000).toFixed(1)} s), ${(naive / full.ms).toFixed(1)}× faster than the naive check`,
+    `pgferry verify --counts-only: ${(counts.ms / 1000).toFixed(1)} s`,
+    `naive check (per table: count and md5 of every row's text in key order, source then target): ${(naive / 1000).toFixed(1)} s`,
+  );
   if (variant === 'index-heavy') {
     const floor = await measureFloor(sourceUrl, target);
     lines.push(`floor (copy notes in one stream + build its trigram index): ${(floor / 1000).toFixed(1)} s; pgferry / floor: ${(pgferry.ms / floor).toFixed(2)}`);

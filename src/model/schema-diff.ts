@@ -16,30 +16,62 @@ export interface OwnerMapping {
   readonly map: Readonly<Record<string, string>>;
   /** Owners and grants were left to the target's connecting user: not compared. */
   readonly drop: boolean;
+  /**
+   * Source roles that have no counterpart on the target (creation refused during migrate): what they owned belongs
+   * to `connectingUser`, and grants and policy roles naming them were left out.
+   */
+  readonly unavailable?: ReadonlySet<string>;
+  readonly connectingUser?: string;
 }
 
 type Entries = Map<string, unknown>;
 
-function withRoles(value: { owner: string; grants: readonly Grant[] | null }, owners: OwnerMapping, mapRoles: boolean): Record<string, unknown> {
-  const { owner, grants, ...rest } = value as { owner: string; grants: readonly Grant[] | null } & Record<string, unknown>;
-  if (owners.drop) return rest;
-  const role = (name: string) => (mapRoles ? (owners.map[name] ?? name) : name);
-  return { ...rest, owner: role(owner), grants: grants?.map((g) => ({ ...g, grantee: g.grantee === null ? null : role(g.grantee) })) ?? null };
+/** The target role a source role became: null when it has none. The target's roles are taken as they are. */
+type RoleMap = (role: string) => string | null;
+
+function roleMap(owners: OwnerMapping, sourceSide: boolean): RoleMap {
+  if (!sourceSide) return (role) => role;
+  return (role) => (owners.unavailable?.has(role) ? null : (owners.map[role] ?? role));
 }
 
-function entriesOf(model: SchemaModel, owners: OwnerMapping, mapRoles: boolean): Entries {
+/** Owners and grants (also nested ones, such as an identity column's sequence) after mapping; dropped when not compared. */
+function withRoles(value: object, owners: OwnerMapping, role: RoleMap): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (key, v: unknown) => {
+      if (key === 'key') return undefined;
+      if (key === 'owner' && typeof v === 'string') return owners.drop ? undefined : (role(v) ?? owners.connectingUser ?? v);
+      if (key === 'grants' && Array.isArray(v)) {
+        if (owners.drop) return undefined;
+        return (v as Grant[]).flatMap((g) => {
+          if (g.grantee === null) return [g];
+          const grantee = role(g.grantee);
+          return grantee === null ? [] : [{ ...g, grantee }];
+        });
+      }
+      return v;
+    }),
+  );
+}
+
+function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean): Entries {
+  const role = roleMap(owners, sourceSide);
   const entries: Entries = new Map();
-  for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, mapRoles));
+  for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, role));
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
   for (const object of model.objects) {
-    const { key: _key, ...rest } = object;
-    const label = object.kind === 'routine' ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})` : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
-    entries.set(label, JSON.parse(JSON.stringify(withRoles(rest, owners, mapRoles), (k, v: unknown) => (k === 'key' ? undefined : v))));
+    const label =
+      object.kind === 'routine'
+        ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
+        : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
+    entries.set(label, withRoles(object, owners, role));
   }
   for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
   for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
   for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);
-  for (const policy of model.policies) entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, policy);
+  for (const policy of model.policies) {
+    const roles = policy.roles.flatMap((r) => role(r) ?? []);
+    entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
+  }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
   return entries;
 }

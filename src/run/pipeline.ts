@@ -131,9 +131,14 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent }))));
 
     // 7. Verify: prove the target equals the source (counts, checksums, schema, sequences).
-    const verification = plan.verify
-      ? await runVerify(endpoints.source, endpoints.target, { jobs: plan.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 10, owners: plan.owners, onEvent })
-      : null;
+    // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.
+    const owners = {
+      ...plan.owners,
+      unavailable: new Set(model.roles.map((r) => r.name).filter((name) => roles.resolve(name) === null)),
+      connectingUser: preflight.target.inventory.server.user,
+    };
+    const verifySettings = { jobs: plan.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 10, owners, onEvent };
+    const verification = plan.verify ? await runVerify(endpoints.source, endpoints.target, verifySettings) : null;
     if (verification) journal.setValue('verification', { differences: verification.differences });
     journal.finish();
     for (const warning of warnings) journal.record('warning', warning);
