@@ -1,11 +1,11 @@
 /**
  * Content digests computed by the server itself: per chunk of rows, a count and the sum of each row's 64-bit
- * hash. A sum is independent of row order, so both sides may scan as they like, and equal rows (a table without
+ * hash (see rowHash). A sum is independent of row order, so both sides may scan as they like, and equal rows (a table without
  * a key) count as a multiset. Only digests cross the network.
  */
 import { runQuery, type Session } from '../run-query.js';
 import { qualifiedName, quoteIdent } from '../sql.js';
-import { keyText, rowText, type TableShape } from './table-shape.js';
+import { keyText, rowHash, rowText, type TableShape } from './table-shape.js';
 
 /** Chunks of an integer key: chunk n holds keys in [min + n·width, min + (n+1)·width). */
 export interface KeyChunks {
@@ -53,7 +53,7 @@ export async function readDigests(
   const rows = await runQuery<{ chunk: string; n: string; hash: string }>(
     session,
     `the digests of ${shape.schema}.${shape.name}`,
-    `SELECT ${chunk} AS chunk, count(*) AS n, coalesce(sum(hashtextextended(${rowText(shape)}, 0)::numeric), 0)::text AS hash
+    `SELECT ${chunk} AS chunk, count(*) AS n, coalesce(sum(${rowHash(shape)}), 0)::text AS hash
        FROM ONLY ${qualifiedName(shape.schema, shape.name)} t
       WHERE ${within} AND ${sampleCondition(shape, options.samplePercent)}
       GROUP BY 1`,
@@ -72,7 +72,7 @@ export async function readRowHashes(
   const rows = await runQuery<{ key: string; hash: string; n: string }>(
     session,
     `the row hashes of ${shape.schema}.${shape.name}`,
-    `SELECT ${keyText(shape)} AS key, hashtextextended(${rowText(shape)}, 0)::text AS hash, count(*) AS n
+    `SELECT ${keyText(shape)} AS key, (${rowHash(shape)})::text AS hash, count(*) AS n
        FROM ONLY ${qualifiedName(shape.schema, shape.name)} t
       WHERE ${range} AND ${sampleCondition(shape, samplePercent)}
       GROUP BY 1, 2`,

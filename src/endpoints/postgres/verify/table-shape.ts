@@ -6,6 +6,8 @@ export interface TableShape {
   readonly schema: string;
   readonly name: string;
   readonly columns: readonly string[];
+  /** Each column's type name (pg_type.typname of the column, or of a domain's base type). */
+  readonly columnTypes: readonly string[];
   /** Primary key columns, empty without one. */
   readonly key: readonly string[];
   /** The key is one integer column, so chunks can be key ranges. */
@@ -13,11 +15,14 @@ export interface TableShape {
 }
 
 export async function readTableShape(session: Session, schema: string, name: string): Promise<TableShape> {
-  const [row] = await runQuery<{ columns: string[]; key: string[] | null; integer_key: boolean }>(
+  const [row] = await runQuery<{ columns: string[]; types: string[]; key: string[] | null; integer_key: boolean }>(
     session,
     `the columns of ${schema}.${name}`,
     `SELECT ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                    ORDER BY a.attnum) AS columns,
+            ARRAY(SELECT coalesce(bt.typname, t.typname)::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                    LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
+                   WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS types,
             (SELECT array_agg(a.attname::text ORDER BY k.n) FROM pg_index i
                CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
@@ -28,8 +33,8 @@ export async function readTableShape(session: Session, schema: string, name: str
        FROM pg_class c WHERE c.oid = to_regclass($1)`,
     [qualifiedName(schema, name)],
   );
-  if (!row) return { schema, name, columns: [], key: [], integerKey: false };
-  return { schema, name, columns: row.columns, key: row.key ?? [], integerKey: row.integer_key };
+  if (!row) return { schema, name, columns: [], columnTypes: [], key: [], integerKey: false };
+  return { schema, name, columns: row.columns, columnTypes: row.types, key: row.key ?? [], integerKey: row.integer_key };
 }
 
 /** SQL: the row's text under normalizeSession, columns in the source's order. */
@@ -37,9 +42,42 @@ export function rowText(shape: TableShape): string {
   return `ROW(${shape.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text`;
 }
 
+/**
+ * How a column of a built-in type is hashed without turning it into text: the type's own extended hash function
+ * (the one hash partitioning uses, the same on every major). Timestamps with time zone hash their instant (the
+ * session is in UTC); text hashes its bytes. Every other type — enums (hashed by OID, which differs between
+ * databases), extension types, arrays, composites, dates, bytea — is hashed through its text under normalizeSession.
+ */
+const nativeHashes: Readonly<Record<string, (column: string, seed: string) => string>> = {
+  int2: (c, s) => `hashint2extended(${c}, ${s})`,
+  int4: (c, s) => `hashint4extended(${c}, ${s})`,
+  int8: (c, s) => `hashint8extended(${c}, ${s})`,
+  numeric: (c, s) => `hash_numeric_extended(${c}, ${s})`,
+  float4: (c, s) => `hashfloat4extended(${c}, ${s})`,
+  float8: (c, s) => `hashfloat8extended(${c}, ${s})`,
+  text: (c, s) => `hashtextextended(${c} COLLATE "C", ${s})`,
+  varchar: (c, s) => `hashtextextended(${c}::text COLLATE "C", ${s})`,
+  uuid: (c, s) => `uuid_hash_extended(${c}, ${s})`,
+  jsonb: (c, s) => `jsonb_hash_extended(${c}, ${s})`,
+  timestamp: (c, s) => `timestamp_hash_extended(${c}, ${s})`,
+  timestamptz: (c, s) => `timestamp_hash_extended(${c}::timestamp, ${s})`,
+};
+
+/** SQL: a 64-bit hash of the row — the XOR of each column's hash seeded with its position; NULL hashes as the seed. */
+export function rowHash(shape: TableShape): string {
+  return shape.columns
+    .map((column, i) => {
+      const seed = `${i + 1}::int8`;
+      const ref = `t.${quoteIdent(column)}`;
+      const native = nativeHashes[shape.columnTypes[i] ?? ''];
+      return `coalesce(${native ? native(`${ref}::${shape.columnTypes[i]}`, seed) : `hashtextextended(${ref}::text, ${seed})`}, ${seed})`;
+    })
+    .join(' # ') || '0::int8';
+}
+
 /** SQL: the key's text (or, without a key, the row's hash, which makes equal rows one multiset entry). */
 export function keyText(shape: TableShape): string {
-  if (shape.key.length === 0) return `hashtextextended(${rowText(shape)}, 0)::text`;
+  if (shape.key.length === 0) return `(${rowHash(shape)})::text`;
   if (shape.key.length === 1) return `t.${quoteIdent(shape.key[0]!)}::text`;
   return `ROW(${shape.key.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text`;
 }
