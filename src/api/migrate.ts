@@ -1,9 +1,8 @@
 /** The public migrate command: preflight, schema, data, indexes, constraints, sequences — journaled and resumable. Never throws. */
-import { asPgferryError, type PgferryError } from '../errors/pgferry-error.js';
-import { resolvePlan, type PlanSources } from '../plan/resolve-plan.js';
+import type { PlanSources } from '../plan/resolve-plan.js';
 import type { EventListener } from '../run/events.js';
-import { openRunEndpoints, type RunEndpoints } from '../run/open-run-endpoints.js';
 import { runMigration, type MigrationFacts } from '../run/pipeline.js';
+import { withEndpoints, type Failed } from './with-endpoints.js';
 
 export interface MigrateOptions extends PlanSources {
   /** Only continue an unfinished run of this source and target (NOTHING_TO_RESUME otherwise). */
@@ -13,7 +12,7 @@ export interface MigrateOptions extends PlanSources {
 
 export type MigrateResult =
   | (MigrationFacts & { readonly ms: number })
-  | { readonly status: 'failed'; readonly ms: number; readonly error: PgferryError; readonly runDir?: string };
+  | Failed;
 
 /**
  * Moves the source database into the target. Running it again after an interruption resumes the same run.
@@ -23,16 +22,5 @@ export type MigrateResult =
  * if (result.status === 'migrated') console.log(result.tables);
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
-  const started = Date.now();
-  let endpoints: RunEndpoints | undefined;
-  try {
-    const plan = await resolvePlan(options);
-    endpoints = openRunEndpoints(plan, options.env);
-    const facts = await runMigration(plan, endpoints, { resumeOnly: options.resume, onEvent: options.onEvent });
-    return Object.freeze({ ...facts, ms: Date.now() - started });
-  } catch (error) {
-    return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });
-  } finally {
-    await endpoints?.close();
-  }
+  return withEndpoints(options, (plan, endpoints) => runMigration(plan, endpoints, { resumeOnly: options.resume, onEvent: options.onEvent }));
 }

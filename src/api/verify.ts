@@ -1,9 +1,8 @@
 /** The public verify command: are two databases equal, and if not, where exactly do they differ. Never throws. */
-import { asPgferryError, type PgferryError } from '../errors/pgferry-error.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
-import { resolvePlan, type PlanSources } from '../plan/resolve-plan.js';
+import type { PlanSources } from '../plan/resolve-plan.js';
 import type { EventListener } from '../run/events.js';
-import { openRunEndpoints, type RunEndpoints } from '../run/open-run-endpoints.js';
+import { withEndpoints, type Failed } from './with-endpoints.js';
 
 export interface VerifyOptions extends PlanSources {
   /** Glob patterns on "schema.table" to include (all when empty) and to exclude. */
@@ -20,7 +19,7 @@ export interface VerifyOptions extends PlanSources {
 
 export type VerifyResult =
   | ({ readonly status: 'equal' | 'different'; readonly ms: number; readonly source: string; readonly target: string } & VerifyFacts)
-  | { readonly status: 'failed'; readonly ms: number; readonly error: PgferryError };
+  | Failed;
 
 /**
  * Compares source and target: exact counts, server-side content digests, schema, sequences.
@@ -30,11 +29,7 @@ export type VerifyResult =
  * if (result.status === 'different') console.log(result.tables.filter((t) => t.content === 'different'));
  */
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
-  const started = Date.now();
-  let endpoints: RunEndpoints | undefined;
-  try {
-    const plan = await resolvePlan(options);
-    endpoints = openRunEndpoints(plan, options.env);
+  return withEndpoints(options, async (plan, endpoints) => {
     const facts = await runVerify(endpoints.source, endpoints.target, {
       jobs: plan.jobs,
       tables: options.tables ?? [],
@@ -45,11 +40,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       owners: plan.owners,
       onEvent: options.onEvent,
     });
-    const status = facts.differences === 0 ? 'equal' : 'different';
-    return Object.freeze({ status, ms: Date.now() - started, source: endpoints.source.display, target: endpoints.target.display, ...facts });
-  } catch (error) {
-    return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });
-  } finally {
-    await endpoints?.close();
-  }
+    const status = facts.differences === 0 ? ('equal' as const) : ('different' as const);
+    return { status, source: endpoints.source.display, target: endpoints.target.display, ...facts };
+  });
 }

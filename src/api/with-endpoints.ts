@@ -1,0 +1,25 @@
+/** What every public command shares: resolve the plan, open both ends, do the work, close, and never throw. */
+import { asPgferryError, type PgferryError } from '../errors/pgferry-error.js';
+import type { Plan } from '../plan/plan-schema.js';
+import { resolvePlan, type PlanSources } from '../plan/resolve-plan.js';
+import { openRunEndpoints, type RunEndpoints } from '../run/open-run-endpoints.js';
+
+export type Failed = { readonly status: 'failed'; readonly ms: number; readonly error: PgferryError };
+
+export async function withEndpoints<T extends object>(
+  sources: PlanSources,
+  work: (plan: Plan, endpoints: RunEndpoints) => Promise<T>,
+): Promise<Readonly<T & { ms: number }> | Failed> {
+  const started = Date.now();
+  let endpoints: RunEndpoints | undefined;
+  try {
+    const plan = await resolvePlan(sources);
+    endpoints = openRunEndpoints(plan, sources.env);
+    const value = await work(plan, endpoints);
+    return Object.freeze({ ...value, ms: Date.now() - started });
+  } catch (error) {
+    return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });
+  } finally {
+    await endpoints?.close();
+  }
+}
