@@ -27,6 +27,21 @@ export interface TableVerdict {
   readonly ms: number;
 }
 
+/** One verdict for a table checked in key-range parts. */
+export function mergeVerdicts(parts: readonly TableVerdict[]): TableVerdict {
+  const first = parts[0]!;
+  const content = parts.some((p) => p.content === 'different') ? 'different' : first.content;
+  return {
+    table: first.table,
+    sourceRows: parts.reduce((n, p) => n + p.sourceRows, 0),
+    targetRows: parts.reduce((n, p) => n + p.targetRows, 0),
+    content,
+    differences: parts.flatMap((p) => p.differences),
+    ...(parts.find((p) => p.problem) ? { problem: parts.find((p) => p.problem)!.problem } : {}),
+    ms: Math.max(...parts.map((p) => p.ms)),
+  };
+}
+
 export interface TableCheckOptions {
   readonly countsOnly: boolean;
   readonly samplePercent?: number;
@@ -69,18 +84,43 @@ function rowDifferences(source: ReadonlyMap<string, string>, target: ReadonlyMap
   return out;
 }
 
-export async function verifyTable(source: Session, target: Session, shape: TableShape, options: TableCheckOptions): Promise<TableVerdict> {
+/** A key range [from, to) of a big table checked on its own, so several jobs share one table; null bounds are open. */
+export interface KeyPart {
+  readonly from: bigint | null;
+  readonly to: bigint | null;
+  /** The keys the source holds in this part, which the chunks divide. */
+  readonly first: bigint;
+  readonly span: bigint;
+}
+
+/** Splits a table's key range into `parts`; the first and last are open so a key outside the source's range is still seen. */
+export async function splitKeyRange(source: Session, shape: TableShape, parts: number): Promise<KeyPart[] | null> {
+  const range = shape.integerKey ? await readKeyRange(source, shape) : null;
+  if (!range || parts < 2) return null;
+  const span = range.max - range.min + 1n;
+  const bound = (i: number) => range.min + (span * BigInt(i)) / BigInt(parts);
+  return Array.from({ length: parts }, (_, i) => ({
+    from: i === 0 ? null : bound(i),
+    to: i === parts - 1 ? null : bound(i + 1),
+    first: bound(i),
+    span: bound(i + 1) - bound(i),
+  }));
+}
+
+/** `part`: only that key range (its rows and differences); the caller adds the parts up with mergeVerdicts. */
+export async function verifyTable(source: Session, target: Session, shape: TableShape, options: TableCheckOptions, part?: KeyPart): Promise<TableVerdict> {
   const started = Date.now();
   const table = `${shape.schema}.${shape.name}`;
   if (options.countsOnly) {
     const [sourceRows, targetRows] = await Promise.all([countRows(source, shape), countRows(target, shape)]);
     return { table, sourceRows, targetRows, content: 'not compared', differences: [], ms: Date.now() - started };
   }
-  const range = shape.integerKey ? await readKeyRange(source, shape) : null;
+  const range = part ? { min: part.first, max: part.first + part.span - 1n } : shape.integerKey ? await readKeyRange(source, shape) : null;
   // At most about 256 chunks, each at least 1,000 keys wide.
   const width = range ? (range.max - range.min) / 256n + 1n : 0n;
   const chunks: KeyChunks | undefined = range ? { min: range.min, width: width < 1000n ? 1000n : width } : undefined;
-  const digestOptions = { chunks, samplePercent: options.samplePercent };
+  const within = part ? { from: part.from, to: part.to } : undefined;
+  const digestOptions = { chunks, within, samplePercent: options.samplePercent };
   const [a, b] = await Promise.all([readDigests(source, shape, digestOptions), readDigests(target, shape, digestOptions)]);
   const differing = sameDigests(a, b);
   const verdict = { table, sourceRows: total(a), targetRows: total(b) };

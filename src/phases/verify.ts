@@ -7,11 +7,11 @@ import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { listTables } from '../endpoints/postgres/queries/table-facts.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js';
-import { readTableShape } from '../endpoints/postgres/verify/table-shape.js';
+import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
 import { emitter, type EventListener } from '../run/events.js';
 import { verifySequences, type SequenceProblem } from './verify-sequences.js';
-import { verifyTable, type TableVerdict } from './verify-table.js';
+import { mergeVerdicts, splitKeyRange, verifyTable, type KeyPart, type TableVerdict } from './verify-table.js';
 
 export interface VerifySettings {
   readonly jobs: number;
@@ -54,34 +54,32 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   const tables = (await listTables(pairs[0]!.source))
     .filter((t) => t.kind !== 'partitioned')
     .filter((t) => included(`${t.schema}.${t.name}`) && !excluded(`${t.schema}.${t.name}`))
-    .sort((a, b) => b.totalBytes - a.totalBytes);
+    .sort((a, b) => b.dataBytes - a.dataBytes);
 
   const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
   const schema = diffSchemas(sourceModel, targetModel, settings.owners);
-  const verdicts: TableVerdict[] = [];
-  const queue = [...tables];
+  // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
+  const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
+  const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];
+  for (const table of tables) {
+    const shape = await readTableShape(pairs[0]!.source, table.schema, table.name);
+    const parts = !settings.countsOnly && table.dataBytes > totalBytes / (settings.jobs * 2) ? await splitKeyRange(pairs[0]!.source, shape, settings.jobs) : null;
+    for (const part of parts ?? [undefined]) tasks.push({ table: `${table.schema}.${table.name}`, shape, ...(part ? { part } : {}) });
+  }
+  const results = new Map<string, TableVerdict[]>();
   await Promise.all(
     pairs.map(async (pair) => {
-      for (let table = queue.shift(); table; table = queue.shift()) {
-        emit({ type: 'step:start', phase: 'verify', step: `verify:${table.schema}.${table.name}` });
-        const shape = await readTableShape(pair.source, table.schema, table.name);
-        const verdict = await verifyTable(pair.source, pair.target, shape, settings).catch(
-          (error: Error): TableVerdict => ({
-            table: `${table.schema}.${table.name}`,
-            sourceRows: table.rows,
-            targetRows: 0,
-            content: 'different',
-            differences: [],
-            problem: error.message,
-            ms: 0,
-          }),
+      for (let task = tasks.shift(); task; task = tasks.shift()) {
+        emit({ type: 'step:start', phase: 'verify', step: `verify:${task.table}` });
+        const verdict = await verifyTable(pair.source, pair.target, task.shape, settings, task.part).catch(
+          (error: Error): TableVerdict => ({ table: task!.table, sourceRows: 0, targetRows: 0, content: 'different', differences: [], problem: error.message, ms: 0 }),
         );
-        // A failed query aborts nothing here (autocommit), so the sessions stay usable for the next table.
-        verdicts.push(verdict);
+        results.set(task.table, [...(results.get(task.table) ?? []), verdict]);
         emit({ type: 'step:done', phase: 'verify', step: `verify:${verdict.table}`, rows: verdict.sourceRows, ms: verdict.ms });
       }
     }),
   );
+  const verdicts = [...results.values()].map(mergeVerdicts);
   const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target, targetModel);
   verdicts.sort((a, b) => a.table.localeCompare(b.table));
   const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;

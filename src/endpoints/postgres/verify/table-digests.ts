@@ -13,6 +13,20 @@ export interface KeyChunks {
   readonly width: bigint;
 }
 
+/** Key bounds [from, to); a null bound is open. */
+export interface KeyBounds {
+  readonly from: bigint | null;
+  readonly to: bigint | null;
+}
+
+function keyCondition(shape: TableShape, bounds: KeyBounds | undefined): string {
+  const parts = [
+    bounds?.from != null ? `${keyColumn(shape)} >= ${bounds.from}` : '',
+    bounds?.to != null ? `${keyColumn(shape)} < ${bounds.to}` : '',
+  ].filter(Boolean);
+  return parts.join(' AND ') || 'true';
+}
+
 export interface Digest {
   readonly rows: number;
   readonly hash: string;
@@ -46,10 +60,10 @@ export async function readKeyRange(session: Session, shape: TableShape): Promise
 export async function readDigests(
   session: Session,
   shape: TableShape,
-  options: { chunks?: KeyChunks; within?: { from: bigint; to: bigint }; samplePercent?: number },
+  options: { chunks?: KeyChunks; within?: KeyBounds; samplePercent?: number },
 ): Promise<Map<string, Digest>> {
   const chunk = options.chunks ? `((${keyColumn(shape)} - ${options.chunks.min}) / ${options.chunks.width})::text` : `'0'`;
-  const within = options.within ? `${keyColumn(shape)} >= ${options.within.from} AND ${keyColumn(shape)} < ${options.within.to}` : 'true';
+  const within = keyCondition(shape, options.within);
   const rows = await runQuery<{ chunk: string; n: string; hash: string }>(
     session,
     `the digests of ${shape.schema}.${shape.name}`,
@@ -65,10 +79,10 @@ export async function readDigests(
 export async function readRowHashes(
   session: Session,
   shape: TableShape,
-  within: { from: bigint; to: bigint } | undefined,
+  within: KeyBounds | undefined,
   samplePercent: number | undefined,
 ): Promise<Map<string, string>> {
-  const range = within ? `${keyColumn(shape)} >= ${within.from} AND ${keyColumn(shape)} < ${within.to}` : 'true';
+  const range = keyCondition(shape, within);
   const rows = await runQuery<{ key: string; hash: string; n: string }>(
     session,
     `the row hashes of ${shape.schema}.${shape.name}`,
