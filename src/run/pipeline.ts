@@ -120,7 +120,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const steps = planLoadSteps(model, copySteps, tableBytes);
       try {
-        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary: true, journal, snapshot, openSource, openTarget, onEvent })));
+        const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
+        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent })));
       } finally {
         await leader.client.query('COMMIT').catch(() => undefined);
       }
