@@ -4,7 +4,9 @@
  * a few rows shown side by side.
  */
 import type { Session } from '../endpoints/postgres/run-query.js';
-import { countRows, readDigests, readKeyRange, readRowHashes, readRowTexts, type Digest, type KeyChunks } from '../endpoints/postgres/verify/table-digests.js';
+import { readChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
+import { countRows } from '../endpoints/postgres/queries/table-facts.js';
+import { readDigests, readRowHashes, readRowTexts, type Digest, type KeyChunks } from '../endpoints/postgres/verify/table-digests.js';
 import type { TableShape } from '../endpoints/postgres/verify/table-shape.js';
 
 export interface RowDifference {
@@ -84,6 +86,12 @@ function rowDifferences(source: ReadonlyMap<string, string>, target: ReadonlyMap
   return out;
 }
 
+/** The source's smallest and largest key of a table with an integer primary key (the key copy splits chunks on). */
+async function keyRange(source: Session, shape: TableShape): Promise<{ min: bigint; max: bigint } | null> {
+  const key = shape.integerKey ? await readChunkKey(source, shape.schema, shape.name) : null;
+  return key?.min != null && key.max != null ? { min: BigInt(key.min), max: BigInt(key.max) } : null;
+}
+
 /** A key range [from, to) of a big table checked on its own, so several jobs share one table; null bounds are open. */
 export interface KeyPart {
   readonly from: bigint | null;
@@ -95,7 +103,7 @@ export interface KeyPart {
 
 /** Splits a table's key range into `parts`; the first and last are open so a key outside the source's range is still seen. */
 export async function splitKeyRange(source: Session, shape: TableShape, parts: number): Promise<KeyPart[] | null> {
-  const range = shape.integerKey ? await readKeyRange(source, shape) : null;
+  const range = await keyRange(source, shape);
   if (!range || parts < 2) return null;
   const span = range.max - range.min + 1n;
   const bound = (i: number) => range.min + (span * BigInt(i)) / BigInt(parts);
@@ -112,10 +120,11 @@ export async function verifyTable(source: Session, target: Session, shape: Table
   const started = Date.now();
   const table = `${shape.schema}.${shape.name}`;
   if (options.countsOnly) {
-    const [sourceRows, targetRows] = await Promise.all([countRows(source, shape), countRows(target, shape)]);
+    const leaf = { schema: shape.schema, name: shape.name, kind: 'table' as const };
+    const [sourceRows, targetRows] = await Promise.all([countRows(source, leaf), countRows(target, leaf)]);
     return { table, sourceRows, targetRows, content: 'not compared', differences: [], ms: Date.now() - started };
   }
-  const range = part ? { min: part.first, max: part.first + part.span - 1n } : shape.integerKey ? await readKeyRange(source, shape) : null;
+  const range = part ? { min: part.first, max: part.first + part.span - 1n } : await keyRange(source, shape);
   // At most about 256 chunks, each at least 1,000 keys wide.
   const width = range ? (range.max - range.min) / 256n + 1n : 0n;
   const chunks: KeyChunks | undefined = range ? { min: range.min, width: width < 1000n ? 1000n : width } : undefined;

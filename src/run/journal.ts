@@ -60,22 +60,17 @@ export class Journal {
   private static openOrCreate(paths: RunPaths, planHash: string): Journal {
     mkdirSync(paths.dir, { recursive: true });
     if (existsSync(paths.journal)) {
-      const previous = new Database(paths.journal);
-      const stored = (key: string) => {
-        const row = previous.prepare('SELECT value FROM run WHERE key = ?').get(key) as { value: string } | undefined;
-        return row ? (JSON.parse(row.value) as string) : undefined;
-      };
-      const finishedAt = stored('finished_at');
-      const previousHash = stored('plan_hash');
+      const previous = new Journal(new Database(paths.journal), true);
+      const finishedAt = previous.value<string>('finished_at');
       if (!finishedAt) {
-        if (previousHash !== planHash) {
+        if (previous.value<string>('plan_hash') !== planHash) {
           previous.close();
           throw new PgferryError('RESUME_PLAN_CHANGED', `the unfinished run in ${paths.dir} was started with different settings`, {
             hint: 'Run again with the settings it started with, or delete that run directory (and empty the target) to start over.',
           });
         }
-        previous.pragma('journal_mode = WAL');
-        return new Journal(previous, true);
+        previous.db.pragma('journal_mode = WAL');
+        return previous;
       }
       previous.close();
       renameSync(paths.journal, finishedJournalPath(paths, finishedAt));

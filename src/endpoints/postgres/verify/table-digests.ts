@@ -42,20 +42,6 @@ function keyColumn(shape: TableShape): string {
   return `t.${quoteIdent(shape.key[0]!)}`;
 }
 
-export async function countRows(session: Session, shape: TableShape): Promise<number> {
-  const [row] = await runQuery<{ n: string }>(session, `the rows of ${shape.schema}.${shape.name}`, `SELECT count(*) AS n FROM ONLY ${qualifiedName(shape.schema, shape.name)}`);
-  return Number(row!.n);
-}
-
-export async function readKeyRange(session: Session, shape: TableShape): Promise<{ min: bigint; max: bigint } | null> {
-  const [row] = await runQuery<{ min: string | null; max: string | null }>(
-    session,
-    `the key range of ${shape.schema}.${shape.name}`,
-    `SELECT min(${keyColumn(shape)})::text AS min, max(${keyColumn(shape)})::text AS max FROM ONLY ${qualifiedName(shape.schema, shape.name)} t`,
-  );
-  return row?.min != null && row.max != null ? { min: BigInt(row.min), max: BigInt(row.max) } : null;
-}
-
 /** Digest per chunk (chunk "0" only, without key chunks); `within` limits the scan to one key range. */
 export async function readDigests(
   session: Session,
