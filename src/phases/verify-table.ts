@@ -86,9 +86,9 @@ function rowDifferences(source: ReadonlyMap<string, string>, target: ReadonlyMap
   return out;
 }
 
-/** The source's smallest and largest key of a table with an integer primary key (the key copy splits chunks on). */
+/** The source's smallest and largest key, when the primary key is one integer column (the key copy splits chunks on). */
 async function keyRange(source: Session, shape: TableShape): Promise<{ min: bigint; max: bigint } | null> {
-  const key = shape.integerKey ? await readChunkKey(source, shape.schema, shape.name) : null;
+  const key = await readChunkKey(source, shape.schema, shape.name);
   return key?.min != null && key.max != null ? { min: BigInt(key.min), max: BigInt(key.max) } : null;
 }
 

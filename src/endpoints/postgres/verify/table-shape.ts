@@ -10,12 +10,10 @@ export interface TableShape {
   readonly columnTypes: readonly string[];
   /** Primary key columns, empty without one. */
   readonly key: readonly string[];
-  /** The key is one integer column, so chunks can be key ranges. */
-  readonly integerKey: boolean;
 }
 
 export async function readTableShape(session: Session, schema: string, name: string): Promise<TableShape> {
-  const [row] = await runQuery<{ columns: string[]; types: string[]; key: string[] | null; integer_key: boolean }>(
+  const [row] = await runQuery<{ columns: string[]; types: string[]; key: string[] | null }>(
     session,
     `the columns of ${schema}.${name}`,
     `SELECT ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -26,15 +24,12 @@ export async function readTableShape(session: Session, schema: string, name: str
             (SELECT array_agg(a.attname::text ORDER BY k.n) FROM pg_index i
                CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-              WHERE i.indrelid = c.oid AND i.indisprimary) AS key,
-            (SELECT i.indnatts = 1 AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)
-               FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-              WHERE i.indrelid = c.oid AND i.indisprimary) IS TRUE AS integer_key
+              WHERE i.indrelid = c.oid AND i.indisprimary) AS key
        FROM pg_class c WHERE c.oid = to_regclass($1)`,
     [qualifiedName(schema, name)],
   );
-  if (!row) return { schema, name, columns: [], columnTypes: [], key: [], integerKey: false };
-  return { schema, name, columns: row.columns, columnTypes: row.types, key: row.key ?? [], integerKey: row.integer_key };
+  if (!row) return { schema, name, columns: [], columnTypes: [], key: [] };
+  return { schema, name, columns: row.columns, columnTypes: row.types, key: row.key ?? [] };
 }
 
 /** SQL: the row's text under normalizeSession, columns in the source's order. */
