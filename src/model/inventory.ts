@@ -56,6 +56,8 @@ export interface TableFacts {
   readonly hasPrimaryKey: boolean;
   /** "default", "nothing", "full" or "index" (pg_class.relreplident). */
   readonly replicaIdentity: 'default' | 'nothing' | 'full' | 'index';
+  /** Row-level security would filter the connected role's reads (no superuser, BYPASSRLS or ownership). */
+  readonly rowSecurityApplies: boolean;
 }
 
 export interface ExtensionFacts {

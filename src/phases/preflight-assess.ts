@@ -77,6 +77,15 @@ export function assessPreflight(source: SourceInventory, target: TargetInventory
 
   warnings.push(...collationFindings(source.collation, target.collation));
 
+  const hidden = source.tables.filter((t) => t.rowSecurityApplies);
+  if (hidden.length > 0) {
+    blockers.push({
+      code: 'ROW_SECURITY_HIDES_ROWS',
+      message: `row-level security filters what source role ${source.server.user} reads from ${hidden.length} table(s): ${hidden.map((t) => `${t.schema}.${t.name}`).join(', ')}; a copy would miss the rows its policies hide`,
+      hint: `Connect as a superuser or the tables' owner, or as the owner run: ALTER ROLE ${source.server.user} BYPASSRLS; (pgferry reads with row_security = off, like pg_dump, and fails rather than copy part of a table).`,
+    });
+  }
+
   const keyless = source.tables.filter((t) => t.kind !== 'partitioned' && !t.hasPrimaryKey && (t.replicaIdentity === 'default' || t.replicaIdentity === 'nothing'));
   if (keyless.length > 0) {
     warnings.push({

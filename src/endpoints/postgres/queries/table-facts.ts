@@ -14,6 +14,7 @@ interface TableRow {
   data_bytes: string;
   has_primary_key: boolean;
   relreplident: 'd' | 'n' | 'f' | 'i';
+  row_security_applies: boolean;
 }
 
 const replicaIdentities = { d: 'default', n: 'nothing', f: 'full', i: 'index' } as const;
@@ -27,8 +28,13 @@ export async function listTables(session: Session): Promise<TableFacts[]> {
             greatest(c.reltuples, 0)::bigint AS estimated_rows,
             pg_total_relation_size(c.oid) AS total_bytes, pg_table_size(c.oid) AS data_bytes,
             EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS has_primary_key,
-            c.relreplident
+            c.relreplident,
+            -- Superusers and BYPASSRLS roles always bypass row-level security; an owner (or a member inheriting
+            -- its rights) does unless FORCE ROW LEVEL SECURITY is set. Everyone else sees only what policies allow.
+            c.relrowsecurity AND NOT (me.rolsuper OR me.rolbypassrls)
+              AND (c.relforcerowsecurity OR NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')) AS row_security_applies
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN (SELECT rolsuper, rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = current_user) me
       WHERE c.relkind IN ('r', 'p') AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}
       ORDER BY 1, 2`,
   );
@@ -43,6 +49,7 @@ export async function listTables(session: Session): Promise<TableFacts[]> {
     dataBytes: Number(r.data_bytes),
     hasPrimaryKey: r.has_primary_key,
     replicaIdentity: replicaIdentities[r.relreplident],
+    rowSecurityApplies: r.row_security_applies,
   }));
 }
 
