@@ -32,6 +32,10 @@ export interface LocalServer {
   /** Path of the server log, for failures. */
   readonly logFile: string;
   stop(): Promise<void>;
+  /** Stops the server the way a crash does (immediate shutdown): its next start runs crash recovery. */
+  crash(): Promise<void>;
+  /** Starts the server again on the same data directory and port, after crash(). */
+  restart(): Promise<void>;
 }
 
 const fastSettings: Readonly<Record<string, string>> = {
@@ -68,23 +72,47 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const port = await freeLoopbackPort();
   const settings = { ...fastSettings, ...options.settings, listen_addresses: '127.0.0.1', port: String(port), unix_socket_directories: root };
   const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const logFd = openSync(logFile, 'a');
-  const child = spawn(join(binDir, 'postgres'), args, { ...asUser, stdio: ['ignore', logFd, logFd], detached: false });
-  closeSync(logFd);
-  // SIGINT is PostgreSQL's fast shutdown.
-  const stopServer = childStopper(child, 'SIGINT');
   const url = localServerUrl(port, password);
+  let child: ChildProcess;
+  let stopServer: () => Promise<void>;
+  const launch = async () => {
+    const logFd = openSync(logFile, 'a');
+    child = spawn(join(binDir, 'postgres'), args, { ...asUser, stdio: ['ignore', logFd, logFd], detached: false });
+    closeSync(logFd);
+    // SIGINT is PostgreSQL's fast shutdown.
+    stopServer = childStopper(child, 'SIGINT');
+    await waitUntilReady(url(), child, logFile);
+  };
   const stop = async () => {
     await stopServer();
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(url(), child, logFile);
+    await launch();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { major: options.major, port, pid: child.pid!, superuser: 'postgres', password, url, logFile, stop };
+  const crash = async () => {
+    // SIGQUIT is the immediate shutdown: no checkpoint, so the next start runs crash recovery, as after a power loss.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGQUIT');
+    await exited;
+  };
+  return {
+    major: options.major,
+    port,
+    get pid() {
+      return child.pid!;
+    },
+    superuser: 'postgres',
+    password,
+    url,
+    logFile,
+    stop,
+    crash,
+    restart: launch,
+  };
 }
 
 /** Builds URLs for databases on a loopback server, as the superuser unless told otherwise. */

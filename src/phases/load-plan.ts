@@ -22,8 +22,9 @@ export type LoadStep =
       readonly sql: string;
       readonly table: QualifiedName;
       /**
-       * A query answering whether the step's object already exists: when a resumed step fails, this tells a step an
-       * earlier attempt committed (but did not record) from a real failure.
+       * A query answering whether the step's effect is on the target: when a resumed step fails, this tells a step an
+       * earlier attempt committed (but did not record) from a real failure; before a resumed load, it confirms that
+       * a step the journal calls done really is there.
        */
       readonly existsProbe?: string;
     };
@@ -34,6 +35,11 @@ function relationExists(schema: string, name: string): string {
 
 function constraintExists(table: QualifiedName, name: string): string {
   return `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(name)}
+            AND conrelid = to_regclass(${quoteLiteral(qualifiedName(table.schema, table.name))})) AS done`;
+}
+
+function constraintValidated(table: QualifiedName, name: string): string {
+  return `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(name)} AND convalidated
             AND conrelid = to_regclass(${quoteLiteral(qualifiedName(table.schema, table.name))})) AS done`;
 }
 
@@ -116,7 +122,8 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
     steps.push({ kind: 'sql', id: addId, phase: 'constraint', needs, cost: 0, sql: add, table: constraint.table, existsProbe: constraintExists(constraint.table, constraint.name) });
     if (validate) {
       const cost = (tableBytes.get(table) ?? 0) * 0.3;
-      steps.push({ kind: 'sql', id: `validate:${table}.${constraint.name}`, phase: 'constraint', needs: [addId], cost, sql: validate, table: constraint.table });
+      const existsProbe = constraintValidated(constraint.table, constraint.name);
+      steps.push({ kind: 'sql', id: `validate:${table}.${constraint.name}`, phase: 'constraint', needs: [addId], cost, sql: validate, table: constraint.table, existsProbe });
     }
   }
 

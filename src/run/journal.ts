@@ -119,6 +119,17 @@ export class Journal {
       .run(totals.rows ?? null, totals.bytes ?? null, new Date().toISOString(), id);
   }
 
+  /** Rows a finished step recorded (copies), or undefined. */
+  doneRows(id: string): number | undefined {
+    const row = this.db.prepare("SELECT rows FROM steps WHERE id = ? AND status = 'done'").get(id) as { rows: number | null } | undefined;
+    return row?.rows ?? undefined;
+  }
+
+  /** Marks a finished step as started again: its work turned out to be missing on the target and must be redone. */
+  reopenStep(id: string): void {
+    this.db.prepare("UPDATE steps SET status = 'running', finished_at = NULL WHERE id = ? AND status = 'done'").run(id);
+  }
+
   record(type: string, data: unknown): void {
     this.db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)').run(new Date().toISOString(), type, JSON.stringify(data));
   }

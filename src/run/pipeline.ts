@@ -14,11 +14,13 @@ import { autoChunkBytes, planCopySteps, tableId, type CopyStep } from '../phases
 import { runLoad } from '../phases/load.js';
 import { planLoadSteps } from '../phases/load-plan.js';
 import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
+import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
+import { tablesOf } from '../model/schema-model.js';
 import { emitter, type EventListener } from './events.js';
 import { Journal, type StepSummary } from './journal.js';
 import type { RunEndpoints } from './open-run-endpoints.js';
@@ -112,12 +114,16 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     };
     await phase('load', async () => {
       const leader = await openSource();
+      const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
+      // What the journal calls done must be on the target before the run builds on it (a crashed target loses
+      // its unlogged tables' rows): reopened copies need a snapshot again.
+      const unlogged = new Set(tablesOf(model).filter((t) => t.persistence === 'unlogged').map(tableId));
+      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, target, unlogged)));
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
-      const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const steps = planLoadSteps(model, copySteps, tableBytes);
       try {
         const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;

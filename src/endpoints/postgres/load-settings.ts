@@ -4,8 +4,9 @@ import { runQuery, type Session } from './run-query.js';
 const loadSettings: ReadonlyArray<{ readonly minMajor: number; readonly name: string; readonly value: string }> = [
   // Every name in the DDL is qualified; an empty search_path keeps user objects from shadowing anything.
   { minMajor: 0, name: 'search_path', value: '' },
-  // A lost commit is redone on resume (steps are journaled only after commit), so no need to wait for the WAL flush.
-  { minMajor: 0, name: 'synchronous_commit', value: 'off' },
+  // A step is journaled done when COMMIT returns, so COMMIT must mean durable: a target that crashes after an
+  // asynchronous commit loses the work the journal calls done. Pinned, as the database may default to off.
+  { minMajor: 0, name: 'synchronous_commit', value: 'on' },
   { minMajor: 0, name: 'maintenance_work_mem', value: '256MB' },
   { minMajor: 0, name: 'statement_timeout', value: '0' },
   // Without it a killed client's CREATE INDEX runs on to the end and commits behind a resumed run's back.

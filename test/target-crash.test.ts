@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { startLocalServer, type LocalServer } from '../src/embedded/local-server.js';
+import { tableDigests } from './harness/compare.js';
+import { cli } from './harness/cli.js';
+import { fixtureSql } from './harness/fixtures.js';
+import { freshDatabase, testServer, withClient } from './harness/servers.js';
+import { spawnCli } from './harness/spawn-cli.js';
+
+const fixture = `${fixtureSql('resume-fixture.sql')}
+  CREATE UNLOGGED TABLE scratch (id integer PRIMARY KEY, note text NOT NULL);
+  INSERT INTO scratch SELECT i, 'scratch ' || i FROM generate_series(1, 5000) i;
+  CREATE INDEX scratch_note ON scratch (note);
+`;
+
+function doneSteps(runDir: string): Set<string> {
+  const dir = existsSync(runDir) ? readdirSync(runDir).find((d) => d.startsWith('migrate-')) : undefined;
+  if (!dir) return new Set();
+  try {
+    const db = new Database(join(runDir, dir, 'journal.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      return new Set((db.prepare(`SELECT id FROM steps WHERE status = 'done'`).all() as Array<{ id: string }>).map((r) => r.id));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return new Set();
+  }
+}
+
+/** Indexes and constraints by name, read with plain catalog queries (not pgferry's reader). */
+async function keysAndIndexes(url: string): Promise<string[]> {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query<{ item: string }>(
+      `SELECT 'index ' || indexname AS item FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL
+       SELECT 'constraint ' || conname || ' validated ' || convalidated FROM pg_constraint
+        WHERE connamespace = 'public'::regnamespace
+       ORDER BY 1`,
+    );
+    return rows.map((r) => r.item);
+  });
+}
+
+describe('a target that crashes mid-run', () => {
+  let target: LocalServer | undefined;
+  after(async () => target?.stop());
+
+  it('case 8: resumes to an equal target: commits the journal called done survive, the emptied unlogged table is copied again', { timeout: 240_000 }, async () => {
+    const source = await freshDatabase(await testServer(16), fixture);
+    // Its own server, crashed on purpose; it defaults to synchronous_commit = off like many tuned servers.
+    target = await startLocalServer({ major: 17 });
+    await withClient(target.url(), (c) => c.query('CREATE DATABASE crashed'));
+    const targetUrl = target.url('crashed');
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-crash-'));
+    const argv = ['migrate', '--from', source.url, '--to', targetUrl, '--run-dir', runDir, '--jobs', '2'];
+
+    const run = spawnCli(...argv);
+    let exited = false;
+    void run.exited.then(() => (exited = true));
+    for (;;) {
+      const done = doneSteps(runDir);
+      if (done.has('copy:public.scratch') && done.has('index:public.scratch_note') && !done.has('copy:public.big')) break;
+      if (exited) assert.fail(`the run ended before the moment to crash: ${(await run.exited).stderr}`);
+      await sleep(5);
+    }
+    // The machine goes down: pgferry and the target server at once.
+    run.child.kill('SIGKILL');
+    await Promise.all([run.exited, target.crash()]);
+    await target.restart();
+    assert.equal(
+      await withClient(targetUrl, async (c) => Number((await c.query('SELECT count(*) AS n FROM scratch')).rows[0].n)),
+      0,
+      'crash recovery emptied the unlogged table',
+    );
+
+    const resumed = await cli(...argv, '--resume');
+    assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+    assert.match(resumed.stdout, /STEP_REDONE[^\n]*copy:public\.scratch/);
+    assert.deepEqual(await tableDigests(targetUrl), await tableDigests(source.url));
+    assert.deepEqual(await keysAndIndexes(targetUrl), await keysAndIndexes(source.url));
+  });
+});
