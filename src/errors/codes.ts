@@ -19,6 +19,8 @@ export const errorCodes = {
   SCHEMA_FAILED: 'the target refused a statement that creates part of the schema',
   RESUME_PLAN_CHANGED: 'an unfinished run of this source and target was started with other settings',
   NOTHING_TO_RESUME: 'migrate --resume found no unfinished run of this source and target',
+  SOURCE_CHANGED: 'a resumed run found tables it had already copied changed on the source since the copy started',
+  STEP_IN_DOUBT: 'an interrupted run left a transaction open on the target, so whether its step committed is not known yet',
   JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',

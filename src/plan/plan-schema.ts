@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 export const ifTargetNotEmptyChoices = ['refuse', 'drop'] as const;
+export const sourceChangedChoices = ['refuse', 'recopy'] as const;
 
 export const planSchema = z.strictObject({
   /** Where the data comes from: a postgres:// or postgresql:// URL. */
@@ -22,6 +23,11 @@ export const planSchema = z.strictObject({
    * smaller tables still load whole with COPY FREEZE.
    */
   chunkSizeMb: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  /**
+   * migrate, when resuming: what to do when tables already copied were written on the source since the copy
+   * started. refuse: stop with SOURCE_CHANGED; recopy: copy those tables again from the new snapshot.
+   */
+  sourceChanged: z.enum(sourceChangedChoices).default('refuse'),
   /** migrate: end with a full verification (counts, checksums, schema, sequences); false skips it. */
   verify: z.boolean().default(true),
   owners: z
@@ -54,6 +60,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   jobs: 'jobs: 4',
   connectTimeoutSeconds: 'connectTimeoutSeconds: 10',
   chunkSizeMb: 'chunkSizeMb: 512',
+  sourceChanged: `sourceChanged: refuse   # one of ${sourceChangedChoices.join(', ')}`,
   verify: 'verify: true',
   owners: 'owners: { map: { app_owner: app_user }, drop: false }',
   'owners.map': 'owners: { map: { app_owner: app_user } }',

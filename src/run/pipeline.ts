@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
 import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
+import { listAvailableExtensions } from '../endpoints/postgres/queries/target-facts.js';
+import { readTableChangeCounters } from '../endpoints/postgres/queries/table-change-counters.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
 import { PgferryError } from '../errors/pgferry-error.js';
@@ -15,6 +17,7 @@ import { runLoad } from '../phases/load.js';
 import { planLoadSteps } from '../phases/load-plan.js';
 import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
 import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
+import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
@@ -88,21 +91,31 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 2. Schema: the source's catalogs, read into the neutral model.
     const model = await phase('schema:read', () => endpoints.source.readSchema());
 
-    // 3. Provision: empty the target if the plan says so; create or map roles.
+    // 3. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
     const roles = await phase('provision', async () => {
-      if (!journal.resuming && plan.ifTargetNotEmpty === 'drop' && preflight.target.inventory.existingObjectCount > 0) await emptyTarget(target);
+      const dropStarted = journal.stepState('provision:drop') === 'running';
+      const dropWanted = plan.ifTargetNotEmpty === 'drop' && (dropStarted || (!journal.resuming && preflight.target.inventory.existingObjectCount > 0));
+      if (dropWanted && !journal.isDone('provision:drop')) {
+        journal.startStep('provision:drop', 'provision');
+        await emptyTarget(target);
+        journal.finishStep('provision:drop');
+      }
       return provisionRoles(model, target, plan.owners);
     });
     warnings.push(...roles.warnings);
 
-    // 4. Schema before the data, in one transaction.
+    // 4. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
+    //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
+    //    drops the extensions that lived in them.
     await phase('schema:pre', async () => {
-      if (journal.isDone('schema:pre')) return;
-      const preData = planPreData(model, preflight.target.inventory.availableExtensions);
-      warnings.push(...preData.warnings);
-      journal.startStep('schema:pre', 'schema:pre');
-      await applyPreData(target, preData.statements);
-      journal.finishStep('schema:pre');
+      let statements = journal.value<string[]>('pre_data_plan');
+      if (!statements) {
+        const preData = planPreData(model, await listAvailableExtensions(target));
+        warnings.push(...preData.warnings);
+        statements = [...preData.statements];
+        journal.setValue('pre_data_plan', statements);
+      }
+      await applyPreData(journal, target, statements);
     });
 
     // 5. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
@@ -122,6 +135,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, target, unlogged)));
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
+      // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
+      if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await readTableChangeCounters(leader), plan.sourceChanged));
       const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
       const steps = planLoadSteps(model, copySteps, tableBytes);

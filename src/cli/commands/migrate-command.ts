@@ -12,12 +12,14 @@ interface MigrateFlags extends CommonFlags {
   resume?: boolean;
   chunkSizeMb?: string;
   verify?: boolean;
+  recopyChanged?: boolean;
 }
 
 export function migrateCommand(output: CommandOutput): Command {
   const command = new Command('migrate')
     .description('copy schema and data from source to target in one resumable run')
     .option('--resume', 'continue the unfinished run of this source and target, never start a new one (re-running without it resumes too)')
+    .option('--recopy-changed', 'when resuming, copy again the tables the source changed since the copy started (default: refuse with SOURCE_CHANGED)')
     .option('--no-verify', 'skip the verification at the end (counts, checksums, schema, sequences)')
     .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job\'s share of the data, at least 64; 0 never splits)');
   addCommonOptions(command).action(async (flags: MigrateFlags) => {
@@ -26,6 +28,7 @@ export function migrateCommand(output: CommandOutput): Command {
       ...planSourcesFromFlags(flags, {
         ...(flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),
         ...(flags.verify === false ? { verify: false } : {}),
+        ...(flags.recopyChanged ? { sourceChanged: 'recopy' as const } : {}),
       }),
       resume: flags.resume ?? false,
       onEvent: flags.json ? (event) => output.stdout(JSON.stringify(event)) : progress?.onEvent,

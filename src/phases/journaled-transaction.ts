@@ -1,0 +1,58 @@
+/**
+ * One journaled step run as one target transaction, whose outcome survives a kill between COMMIT and the journal
+ * write: the transaction id is journaled before COMMIT, and a resumed run asks the target whether that
+ * transaction committed instead of running the step again into "already exists".
+ */
+import { currentTransactionId, transactionStatus } from '../endpoints/postgres/queries/transaction-status.js';
+import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
+import { PgferryError } from '../errors/pgferry-error.js';
+import type { Journal } from '../run/journal.js';
+
+/** How long a resumed run waits for the interrupted run's transaction to end on the server. */
+const settleMs = 30_000;
+
+async function settledStatus(target: Session, xid: string): Promise<'committed' | 'aborted' | null> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const status = await transactionStatus(target, xid);
+    if (status !== 'in progress') return status;
+    if (Date.now() > deadline) {
+      throw new PgferryError('STEP_IN_DOUBT', `transaction ${xid} of an interrupted run is still open on ${target.label} after ${settleMs / 1000} s`, {
+        hint: `The interrupted run's session is still connected. End it (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_xid = '${xid}') and run the same command again.`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export type JournaledOutcome = 'skipped' | 'committed-earlier' | 'ran';
+
+/**
+ * Runs `work` inside BEGIN … COMMIT on `target` unless the journal says the step is done, or an earlier attempt's
+ * transaction turns out to have committed. `work` must leave the transaction open; a failure rolls it back.
+ */
+export async function runJournaledTransaction(
+  journal: Journal,
+  target: Session,
+  step: { readonly id: string; readonly phase: string },
+  work: (target: Session) => Promise<void>,
+): Promise<JournaledOutcome> {
+  if (journal.isDone(step.id)) return 'skipped';
+  const xidKey = `xid:${step.id}`;
+  const earlierXid = journal.startStep(step.id, step.phase) ? journal.value<string>(xidKey) : undefined;
+  if (earlierXid && (await settledStatus(target, earlierXid)) === 'committed') {
+    journal.finishStep(step.id);
+    return 'committed-earlier';
+  }
+  await runQuery(target, `the transaction of ${step.id}`, 'BEGIN');
+  try {
+    await work(target);
+    journal.setValue(xidKey, await currentTransactionId(target));
+    await runQuery(target, `the commit of ${step.id}`, 'COMMIT');
+  } catch (error) {
+    await target.client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  journal.finishStep(step.id);
+  return 'ran';
+}
