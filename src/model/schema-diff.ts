@@ -63,13 +63,16 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
       object.kind === 'routine'
         ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
         : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
-    entries.set(label, withRoles(object, owners, role));
+    // Columns are compared by name; their order (what SELECT * and COPY without a column list see) on its own.
+    const order = object.kind === 'table' ? { columnOrder: object.columns.map((c) => c.name).join(', ') } : {};
+    entries.set(label, { ...(withRoles(object, owners, role) as object), ...order });
   }
   for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
   for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
   for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);
   for (const policy of model.policies) {
-    const roles = policy.roles.flatMap((r) => role(r) ?? []);
+    // A role without counterpart keeps its name: migrate leaves such a policy out, so it must not look like TO PUBLIC.
+    const roles = policy.roles.map((r) => role(r) ?? r);
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);

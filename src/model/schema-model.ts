@@ -123,6 +123,8 @@ export interface TableDef extends OwnedObject {
 export interface ViewDef extends OwnedObject {
   readonly kind: 'view';
   readonly materialized: boolean;
+  /** A materialized view holds data (refreshed); false when created or refreshed WITH NO DATA. Always true for a view. */
+  readonly populated: boolean;
   /** The SELECT (pg_get_viewdef). */
   readonly query: string;
   readonly options: readonly string[];

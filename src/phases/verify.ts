@@ -1,7 +1,7 @@
 /**
  * Verify: proves the target equals the source. Per table, exact row counts and content digests computed by both
  * servers in parallel (narrowed down to the differing rows); the two schema models compared object by object;
- * every sequence checked against the source and the column it feeds.
+ * every sequence's state (last_value, is_called) compared with the source's.
  */
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { listTables } from '../endpoints/postgres/queries/table-facts.js';
@@ -80,7 +80,7 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     }),
   );
   const verdicts = [...results.values()].map(mergeVerdicts);
-  const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target, targetModel);
+  const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target);
   verdicts.sort((a, b) => a.table.localeCompare(b.table));
   const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
   emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
