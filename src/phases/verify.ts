@@ -57,7 +57,8 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     .sort((a, b) => b.dataBytes - a.dataBytes);
 
   const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
-  const schema = diffSchemas(sourceModel, targetModel, settings.owners);
+  // The source's definitions as the target deparses them: another major's formatting is no difference.
+  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
   const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
   const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];
