@@ -63,9 +63,7 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
       object.kind === 'routine'
         ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
         : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
-    // Columns are compared by name; their order (what SELECT * and COPY without a column list see) on its own.
-    const order = object.kind === 'table' ? { columnOrder: object.columns.map((c) => c.name).join(', ') } : {};
-    entries.set(label, { ...(withRoles(object, owners, role) as object), ...order });
+    entries.set(label, withRoles(object, owners, role));
   }
   for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
   for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
