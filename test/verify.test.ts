@@ -54,7 +54,7 @@ describe('verify after a 14 → 17 migration', () => {
             ALTER TABLE app.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES app.customers (id) ON DELETE CASCADE NOT VALID`,
       expect: [/✗ constraint orders_customer_id_fkey on app\.orders: validated: source true, target false/],
     },
-    { what: 'a sequence set back', sql: "SELECT setval('app.orders_id_seq', 10)", expect: [/✗ app\.orders_id_seq: at 10 on the target, behind the source's 6000/] },
+    { what: 'a sequence set back', sql: "SELECT setval('app.orders_id_seq', 10)", expect: [/✗ app\.orders_id_seq: last_value 10 on the target, last_value 6000 on the source/] },
     { what: 'an extension dropped', sql: 'DROP EXTENSION pg_trgm CASCADE', expect: [/✗ extension pg_trgm: exists: source yes, target missing/] },
     {
       what: 'one of three equal rows of a table without a key deleted',

@@ -53,6 +53,12 @@ export interface TargetEndpoint extends EndpointBase {
   session(): Promise<Session>;
   /** The target's schema as the neutral model, for verification; reads only. */
   readSchema(): Promise<SchemaModel>;
+  /**
+   * Another server's model with every fragment the server deparses (view queries, defaults, generated columns,
+   * checks, index definitions, policy expressions, trigger WHEN clauses) as this target deparses it, so equal
+   * definitions compare equal across majors; changes nothing.
+   */
+  restateSchema(model: SchemaModel): Promise<SchemaModel>;
 }
 
 export type EndpointRole = 'source' | 'target';

@@ -69,7 +69,8 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
   for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);
   for (const policy of model.policies) {
-    const roles = policy.roles.flatMap((r) => role(r) ?? []);
+    // A role without counterpart keeps its name: migrate leaves such a policy out, so it must not look like TO PUBLIC.
+    const roles = policy.roles.map((r) => role(r) ?? r);
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);

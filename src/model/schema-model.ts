@@ -108,6 +108,11 @@ export interface TableDef extends OwnedObject {
   readonly kind: 'table';
   readonly persistence: 'permanent' | 'unlogged';
   readonly columns: readonly ColumnDef[];
+  /**
+   * Every column's name, inherited ones and a partition's too, in the table's order ("a, b, c"): what SELECT * and
+   * COPY without a column list see. `columns` holds only those declared here and is compared by name.
+   */
+  readonly columnOrder: string;
   /** Validated CHECK constraints declared on this table (not inherited), created with it. */
   readonly checks: readonly CheckDef[];
   /** PARTITION BY clause body, e.g. "RANGE (created_at)", for a partitioned table. */
@@ -123,6 +128,8 @@ export interface TableDef extends OwnedObject {
 export interface ViewDef extends OwnedObject {
   readonly kind: 'view';
   readonly materialized: boolean;
+  /** A materialized view holds data (refreshed); false when created or refreshed WITH NO DATA. Always true for a view. */
+  readonly populated: boolean;
   /** The SELECT (pg_get_viewdef). */
   readonly query: string;
   readonly options: readonly string[];

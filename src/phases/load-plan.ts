@@ -1,8 +1,8 @@
 /**
  * Pure: the graph of steps that moves the data and builds what depends on it. Each table's indexes start as soon
  * as its rows are in (largest first, by the scheduler); partitions' indexes attach to their parent's; foreign keys
- * are added NOT VALID once every key exists, then validated in parallel; materialized views are refreshed once
- * all tables are loaded; each table is analyzed after its indexes.
+ * are added NOT VALID once every key exists, then validated in parallel; materialized views the source holds
+ * populated are refreshed once all tables are loaded; each table is analyzed after its indexes.
  */
 import { qualifiedName, quoteLiteral } from '../endpoints/postgres/sql.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
@@ -67,12 +67,14 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
   const allCopies = copySteps.map((c) => c.id);
 
   const refreshIds: string[] = [];
-  for (const view of viewsOf(model, true)) {
+  // One the source holds WITH NO DATA stays unpopulated: refreshing it would fill what the source leaves empty.
+  for (const view of viewsOf(model, true).filter((v) => v.populated)) {
     const id = `refresh:${tableId(view)}`;
     steps.push({ kind: 'sql', id, phase: 'refresh', needs: [...allCopies, ...refreshIds], cost: 1, sql: `REFRESH MATERIALIZED VIEW ${qualifiedName(view.schema, view.name)}`, table: view });
     refreshIds.push(id);
   }
-  const matviews = new Set(viewsOf(model, true).map(tableId));
+  const refreshed = new Set(viewsOf(model, true).filter((v) => v.populated).map(tableId));
+  const unpopulated = new Set(viewsOf(model, true).filter((v) => !v.populated).map(tableId));
 
   const indexIds = new Map<string, string>();
   for (const index of model.indexes) indexIds.set(`${index.table.schema}.${index.name}`, `index:${index.table.schema}.${index.name}`);
@@ -88,7 +90,7 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
   for (const index of model.indexes) {
     const id = indexIds.get(`${index.table.schema}.${index.name}`)!;
     const table = tableId(index.table);
-    const needs = matviews.has(table) ? [`refresh:${table}`] : index.onPartitionedTable ? [] : copiesOf(index.table);
+    const needs = refreshed.has(table) ? [`refresh:${table}`] : unpopulated.has(table) || index.onPartitionedTable ? [] : copiesOf(index.table);
     const cost = index.onPartitionedTable ? 0 : indexCost(index.definition, tableBytes.get(table) ?? 0);
     const { build, constraint } = renderIndex(index);
     steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: build, table: index.table, existsProbe: relationExists(index.table.schema, index.name) });

@@ -21,13 +21,24 @@ export interface SchemaPostOptions {
   readonly onEvent?: EventListener;
 }
 
-/** Pure: triggers, row security and policies, with policy roles mapped. */
-export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleResolver): string[] {
-  return [
-    ...model.triggers.flatMap(renderTrigger),
-    ...tablesOf(model).flatMap(renderRowSecurity),
-    ...model.policies.map((p) => renderPolicy(p, p.roles.flatMap((r) => resolveRole(r) ?? []))),
-  ];
+/**
+ * Pure: triggers, row security and policies, with policy roles mapped. A policy naming a role the target has no
+ * counterpart for is left out with a warning: dropping that role from its list would leave `TO PUBLIC` when it
+ * was the only one, or otherwise grant what the role was given to no one it was meant for.
+ */
+export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleResolver): { statements: string[]; skipped: Finding[] } {
+  const skipped: Finding[] = [];
+  const policies = model.policies.flatMap((p) => {
+    const unmapped = p.roles.filter((r) => resolveRole(r) === null);
+    if (unmapped.length === 0) return [renderPolicy(p, p.roles.map((r) => resolveRole(r)!))];
+    skipped.push({
+      code: 'POLICY_NOT_CREATED',
+      message: `policy ${p.name} on ${p.table.schema}.${p.table.name} was not created: role(s) ${unmapped.join(', ')} exist neither on the target nor in owners.map`,
+      hint: `Create the role(s) on the target or map them with owners.map, then create the policy by hand (verify reports it missing until then).`,
+    });
+    return [];
+  });
+  return { statements: [...model.triggers.flatMap(renderTrigger), ...tablesOf(model).flatMap(renderRowSecurity), ...policies], skipped };
 }
 
 /** Pure: owners and grants of schemas and objects. */
@@ -52,7 +63,10 @@ async function inTransaction(target: Session, what: string, statements: readonly
   }
 }
 
-/** Returns warnings: owners and grants the target refused (a managed target's app user cannot give objects away). */
+/**
+ * Returns warnings: policies left out because a role has no counterpart on the target, and owners and grants the
+ * target refused (a managed target's app user cannot give objects away).
+ */
 export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptions): Promise<Finding[]> {
   const { journal, target } = options;
   const emit = emitter(options.onEvent);
@@ -66,7 +80,9 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
     journal.finishStep(id);
     emit({ type: 'step:done', phase: 'schema:post', step: id, ms: Date.now() - started });
   };
-  await step('triggers-and-policies', (redo) => inTransaction(target, 'triggers and policies', planTriggersAndPolicies(model, options.resolveRole), redo));
+  const triggersAndPolicies = planTriggersAndPolicies(model, options.resolveRole);
+  warnings.push(...triggersAndPolicies.skipped);
+  await step('triggers-and-policies', (redo) => inTransaction(target, 'triggers and policies', triggersAndPolicies.statements, redo));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await step('comments', (redo) => inTransaction(target, 'comments', model.comments.map(renderComment), redo));
   await step('privileges', async () => {

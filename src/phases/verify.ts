@@ -1,7 +1,7 @@
 /**
  * Verify: proves the target equals the source. Per table, exact row counts and content digests computed by both
  * servers in parallel (narrowed down to the differing rows); the two schema models compared object by object;
- * every sequence checked against the source and the column it feeds.
+ * every sequence's state (last_value, is_called) compared with the source's.
  */
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { listTables } from '../endpoints/postgres/queries/table-facts.js';
@@ -57,7 +57,8 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     .sort((a, b) => b.dataBytes - a.dataBytes);
 
   const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
-  const schema = diffSchemas(sourceModel, targetModel, settings.owners);
+  // The source's definitions as the target deparses them: another major's formatting is no difference.
+  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
   const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
   const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];
@@ -80,7 +81,7 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     }),
   );
   const verdicts = [...results.values()].map(mergeVerdicts);
-  const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target, targetModel);
+  const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target);
   verdicts.sort((a, b) => a.table.localeCompare(b.table));
   const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
   emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });

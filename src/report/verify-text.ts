@@ -47,6 +47,6 @@ export function renderVerification(result: VerifyFacts): string[] {
     out.push(`Sequences (${result.sequences.length})`);
     for (const s of result.sequences) out.push(`  ✗ ${s.sequence}: ${s.problem}`);
     out.push('');
-  } else out.push('Sequences: ✓ at or ahead of the source and of their columns', '');
+  } else out.push('Sequences: ✓ as on the source', '');
   return out;
 }

@@ -16,6 +16,7 @@ import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } fr
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
 import { runQuery, type Session } from './run-query.js';
 import { readSchemaModel } from './schema/read-schema-model.js';
+import { restateSchema } from './schema/restate-schema.js';
 
 export interface PostgresEndpointOptions {
   readonly role: EndpointRole;
@@ -91,6 +92,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const session = await this.session();
     const { major } = await readServerFacts(session, this.ownPids);
     return readSchemaModel(session, major);
+  }
+
+  async restateSchema(model: SchemaModel): Promise<SchemaModel> {
+    return restateSchema(await this.session(), model);
   }
 
   /** count(*) per table, biggest first, on up to `jobs` sessions. */

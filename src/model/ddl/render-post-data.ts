@@ -56,8 +56,9 @@ export function renderRowSecurity(table: TableDef): string[] {
   ];
 }
 
-/** `roles` are already mapped to target roles; an empty list means PUBLIC. */
+/** `roles` are the policy's roles mapped to target roles, one for each; an empty policy list means PUBLIC. */
 export function renderPolicy(policy: PolicyDef, roles: readonly string[]): string {
+  if (roles.length !== policy.roles.length) throw new Error(`policy ${policy.name}: ${policy.roles.length} role(s) but ${roles.length} mapped`);
   return [
     `CREATE POLICY ${quoteIdent(policy.name)} ON ${tableName(policy)}`,
     `AS ${policy.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${policy.command}`,

@@ -21,6 +21,7 @@ interface TableRow {
   partition_of: (QualifiedName & { bound: string }) | null;
   inherits: QualifiedName[] | null;
   checks: CheckDef[] | null;
+  column_order: string | null;
 }
 
 interface ColumnRow {
@@ -52,7 +53,9 @@ export async function readTables(session: Session, sequences: readonly SequenceR
                  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
                 WHERE i.inhrelid = c.oid) END AS inherits,
             (SELECT json_agg(json_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname)
-               FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'c' AND k.conislocal AND k.convalidated) AS checks
+               FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'c' AND k.conislocal AND k.convalidated) AS checks,
+            (SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS column_order
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}
       ORDER BY 2, 3`,
@@ -79,6 +82,7 @@ export async function readTables(session: Session, sequences: readonly SequenceR
     ...ownedObject(t, 'class'),
     persistence: t.unlogged ? 'unlogged' : 'permanent',
     columns: (columnsByTable.get(t.oid) ?? []).map((c) => toColumn(t, c, sequences)),
+    columnOrder: t.column_order ?? '',
     checks: t.checks ?? [],
     partitionKey: t.partition_key,
     partitionOf: t.partition_of ? { parent: { schema: t.partition_of.schema, name: t.partition_of.name }, bound: t.partition_of.bound } : null,

@@ -11,6 +11,7 @@ interface ViewRow {
   owner: string;
   grants: Grant[] | null;
   materialized: boolean;
+  populated: boolean;
   query: string;
   options: string[] | null;
 }
@@ -21,7 +22,7 @@ export async function readViews(session: Session): Promise<ViewDef[]> {
     session,
     'views and materialized views',
     `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
-            ${grantsJson('c.relacl', 'c.relowner')} AS grants, c.relkind = 'm' AS materialized,
+            ${grantsJson('c.relacl', 'c.relowner')} AS grants, c.relkind = 'm' AS materialized, c.relispopulated AS populated,
             rtrim(pg_get_viewdef(c.oid), '; ' || chr(10)) AS query, c.reloptions::text[] AS options
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('v', 'm') AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}
@@ -31,6 +32,7 @@ export async function readViews(session: Session): Promise<ViewDef[]> {
     kind: 'view',
     ...ownedObject(r, 'class'),
     materialized: r.materialized,
+    populated: r.populated,
     query: r.query,
     options: r.options ?? [],
   }));
