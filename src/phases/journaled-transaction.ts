@@ -5,6 +5,7 @@
  */
 import { currentTransactionId, transactionStatus } from '../endpoints/postgres/queries/transaction-status.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
+import { serverErrorFields } from '../endpoints/postgres/server-error.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Journal } from '../run/journal.js';
 
@@ -55,4 +56,45 @@ export async function runJournaledTransaction(
   }
   journal.finishStep(step.id);
   return 'ran';
+}
+
+/**
+ * Statements per transaction when applying DDL in batches. A transaction locks every object it creates or alters
+ * until it ends, and the server's lock table is shared and finite (max_locks_per_transaction × backends, 6,400 by
+ * default): one transaction for a schema of 5,000 tables runs out of shared memory.
+ */
+export const statementsPerTransaction = 200;
+
+/** Pure: statements cut into journaled steps of one transaction each ("schema:pre#1" …). */
+export function batchStatements(idPrefix: string, statements: readonly string[]): Array<{ readonly id: string; readonly statements: readonly string[] }> {
+  const batches: Array<{ id: string; statements: readonly string[] }> = [];
+  for (let at = 0; at < statements.length; at += statementsPerTransaction) {
+    batches.push({ id: `${idPrefix}#${batches.length + 1}`, statements: statements.slice(at, at + statementsPerTransaction) });
+  }
+  return batches;
+}
+
+/**
+ * Applies DDL in journaled batches: a refused statement rolls back its batch, earlier batches stay committed, and
+ * the same command continues from the refused batch.
+ */
+export async function applyJournaledBatches(journal: Journal, target: Session, phase: string, idPrefix: string, statements: readonly string[]): Promise<void> {
+  for (const batch of batchStatements(idPrefix, statements)) {
+    await runJournaledTransaction(journal, target, { id: batch.id, phase }, async () => {
+      // Function bodies may name objects created later; like pg_dump, do not check them now.
+      await runQuery(target, 'check_function_bodies', 'SET LOCAL check_function_bodies = off');
+      for (const statement of batch.statements) {
+        try {
+          await target.client.query(statement);
+        } catch (error) {
+          const server = serverErrorFields(error);
+          throw new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
+            hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batch.id}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
+            cause: error,
+            server,
+          });
+        }
+      }
+    });
+  }
 }

@@ -1,17 +1,17 @@
 /**
  * Schema after the data: triggers (so they never fired during the load), row-level security and policies,
- * sequence values from the source, comments, then owners and grants. Each group is one journaled step.
+ * sequence values from the source, comments, then owners and grants. Each group is journaled: DDL in batches of
+ * one transaction each, sequences and privileges as one step.
  */
 import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/queries/sequence-values.js';
-import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
-import { PgferryError } from '../errors/pgferry-error.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
+import { applyJournaledBatches } from './journaled-transaction.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -46,23 +46,6 @@ export function planPrivileges(model: SchemaModel, resolveRole: RoleResolver): s
   return [...model.schemas.flatMap((s) => renderSchemaPrivileges(s, resolveRole)), ...model.objects.flatMap((o) => renderObjectPrivileges(o, resolveRole))];
 }
 
-async function inTransaction(target: Session, what: string, statements: readonly string[], redo: boolean): Promise<void> {
-  await runQuery(target, what, 'BEGIN');
-  try {
-    for (const statement of statements) await target.client.query(statement);
-    await runQuery(target, what, 'COMMIT');
-  } catch (error) {
-    await target.client.query('ROLLBACK').catch(() => undefined);
-    // An earlier attempt committed this group but stopped before recording it.
-    if (redo && ['42P07', '42710'].includes(serverErrorFields(error).sqlState ?? '')) return;
-    throw new PgferryError('SCHEMA_FAILED', `${target.label} refused ${what}: ${(error as Error).message}`, {
-      hint: 'Nothing of this group was committed; fix the cause and run the same command again.',
-      cause: error,
-      server: serverErrorFields(error),
-    });
-  }
-}
-
 /**
  * Returns warnings: policies left out because a role has no counterpart on the target, and owners and grants the
  * target refused (a managed target's app user cannot give objects away).
@@ -71,20 +54,21 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   const { journal, target } = options;
   const emit = emitter(options.onEvent);
   const warnings: Finding[] = [];
-  const step = async (id: string, work: (redo: boolean) => Promise<void>) => {
+  const step = async (id: string, work: () => Promise<void>) => {
     if (journal.isDone(id)) return;
     const started = Date.now();
-    const redo = journal.startStep(id, 'schema:post');
+    journal.startStep(id, 'schema:post');
     emit({ type: 'step:start', phase: 'schema:post', step: id });
-    await work(redo);
+    await work();
     journal.finishStep(id);
     emit({ type: 'step:done', phase: 'schema:post', step: id, ms: Date.now() - started });
   };
   const triggersAndPolicies = planTriggersAndPolicies(model, options.resolveRole);
   warnings.push(...triggersAndPolicies.skipped);
-  await step('triggers-and-policies', (redo) => inTransaction(target, 'triggers and policies', triggersAndPolicies.statements, redo));
+  // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
+  await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', triggersAndPolicies.statements);
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
-  await step('comments', (redo) => inTransaction(target, 'comments', model.comments.map(renderComment), redo));
+  await applyJournaledBatches(journal, target, 'schema:post', 'comments', model.comments.map(renderComment));
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {

@@ -3,16 +3,14 @@
  * order, in journaled transactions of a few hundred statements. Constraints other than validated CHECKs, indexes
  * and triggers come after the data.
  */
-import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import type { Session } from '../endpoints/postgres/run-query.js';
 import { quoteIdent, quoteLiteral } from '../endpoints/postgres/sql.js';
 import { renderCreate, renderCreateSchema, renderSequenceOwnedBy } from '../model/ddl/render-pre-data.js';
 import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schema-model.js';
-import { PgferryError } from '../errors/pgferry-error.js';
 import type { Journal } from '../run/journal.js';
-import { runJournaledTransaction } from './journaled-transaction.js';
+import { applyJournaledBatches } from './journaled-transaction.js';
 
 export interface PreDataPlan {
   readonly statements: readonly string[];
@@ -59,43 +57,7 @@ export function planPreData(model: SchemaModel, available: readonly AvailableExt
   return { statements, warnings: extensions.flatMap((e) => (e.warning ? [e.warning] : [])) };
 }
 
-/**
- * Statements per schema transaction. A transaction locks every object it creates until it ends, and the server's
- * lock table is shared and finite (max_locks_per_transaction × max_connections, 6,400 by default): one
- * transaction for a schema of 5,000 tables runs out of shared memory.
- */
-export const preDataStatementsPerTransaction = 200;
-
-/** Pure: the journaled steps of the pre-data schema, each one transaction ("schema:pre#1" …). */
-export function batchPreData(statements: readonly string[]): Array<{ readonly id: string; readonly statements: readonly string[] }> {
-  const batches: Array<{ id: string; statements: readonly string[] }> = [];
-  for (let at = 0; at < statements.length; at += preDataStatementsPerTransaction) {
-    batches.push({ id: `schema:pre#${batches.length + 1}`, statements: statements.slice(at, at + preDataStatementsPerTransaction) });
-  }
-  return batches;
-}
-
-/**
- * Applies the pre-data statements in batches, each one journaled transaction: a refused statement rolls back its
- * batch, earlier batches stay committed, and the same command continues from the refused batch.
- */
+/** Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). */
 export async function applyPreData(journal: Journal, target: Session, statements: readonly string[]): Promise<void> {
-  for (const batch of batchPreData(statements)) {
-    await runJournaledTransaction(journal, target, { id: batch.id, phase: 'schema:pre' }, async () => {
-      // Function bodies may name tables created later; like pg_dump, do not check them now.
-      await runQuery(target, 'check_function_bodies', 'SET LOCAL check_function_bodies = off');
-      for (const statement of batch.statements) {
-        try {
-          await target.client.query(statement);
-        } catch (error) {
-          const server = serverErrorFields(error);
-          throw new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
-            hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batch.id}) was committed; fix the cause on the target and run the same command again: the schema continues from this batch. The statement was:\n${statement}`,
-            cause: error,
-            server,
-          });
-        }
-      }
-    });
-  }
+  await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements);
 }
