@@ -19,12 +19,28 @@ export interface KeyBounds {
   readonly to: bigint | null;
 }
 
+const int8Min = -(2n ** 63n);
+const int8Max = 2n ** 63n - 1n;
+
+/** A bound beyond the int8 range holds no key, so it is left out rather than written as a literal no key type takes. */
 function keyCondition(shape: TableShape, bounds: KeyBounds | undefined): string {
   const parts = [
-    bounds?.from != null ? `${keyColumn(shape)} >= ${bounds.from}` : '',
-    bounds?.to != null ? `${keyColumn(shape)} < ${bounds.to}` : '',
+    bounds?.from != null && bounds.from > int8Min ? `${keyColumn(shape)} >= ${bounds.from}` : '',
+    bounds?.to != null && bounds.to <= int8Max ? `${keyColumn(shape)} < ${bounds.to}` : '',
   ].filter(Boolean);
   return parts.join(' AND ') || 'true';
+}
+
+/**
+ * SQL: the chunk a row falls in, floor((key - min) / width). int8 arithmetic where key - min cannot overflow, numeric
+ * beyond (a key near ±9.2e18, or a target row far outside the source's range); floor, so a key below min is in a
+ * negative chunk whose range holds it.
+ */
+function chunkOf(shape: TableShape, chunks: KeyChunks): string {
+  const key = `${keyColumn(shape)}::int8`;
+  const safeTop = chunks.min < 0n ? chunks.min + int8Max : int8Max;
+  return `CASE WHEN ${key} >= ${chunks.min} AND ${key} <= ${safeTop} THEN ((${key} - ${chunks.min}) / ${chunks.width})::text
+               ELSE floor((${key}::numeric - ${chunks.min}) / ${chunks.width})::text END`;
 }
 
 export interface Digest {
@@ -48,7 +64,7 @@ export async function readDigests(
   shape: TableShape,
   options: { chunks?: KeyChunks; within?: KeyBounds; samplePercent?: number },
 ): Promise<Map<string, Digest>> {
-  const chunk = options.chunks ? `((${keyColumn(shape)} - ${options.chunks.min}) / ${options.chunks.width})::text` : `'0'`;
+  const chunk = options.chunks ? chunkOf(shape, options.chunks) : `'0'`;
   const within = keyCondition(shape, options.within);
   const rows = await runQuery<{ chunk: string; n: string; hash: string }>(
     session,
@@ -82,7 +98,7 @@ export async function readRowHashes(
   return hashes;
 }
 
-/** The rows with these keys, as text (one per key). */
+/** The rows with these keys, as text (one per key), each value cut to its first few hundred characters by the server. */
 export async function readRowTexts(session: Session, shape: TableShape, keys: readonly string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const rows = await runQuery<{ key: string; row: string }>(

@@ -32,9 +32,17 @@ export async function readTableShape(session: Session, schema: string, name: str
   return { schema, name, columns: row.columns, columnTypes: row.types, key: row.key ?? [] };
 }
 
-/** SQL: the row's text under normalizeSession, columns in the source's order. */
+/** How many characters of each value a shown row carries: a 100 MB value must not cross the network to be shown. */
+const shownCharacters = 200;
+
+/** SQL: the row's text under normalizeSession, columns in the source's order, each value cut short on the server. */
 export function rowText(shape: TableShape): string {
-  return `ROW(${shape.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text`;
+  const values = shape.columns.map((c, i) =>
+    shape.columnTypes[i] === 'bytea'
+      ? `left(substring(t.${quoteIdent(c)} FROM 1 FOR ${shownCharacters / 2})::text, ${shownCharacters})`
+      : `left(t.${quoteIdent(c)}::text, ${shownCharacters})`,
+  );
+  return `ROW(${values.join(', ')})::text`;
 }
 
 /**
