@@ -63,6 +63,48 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     assert.doesNotMatch(run.stdout + run.stderr, /reader-pw/);
   });
 
+  it('case 15: a connection lost while comparing makes verify fail (exit 2), not call the table different', async () => {
+    const rows = 'INSERT INTO lost SELECT g, md5(g::text) FROM generate_series(1, 300000) g';
+    const db = await databases('CREATE TABLE lost (id int8 PRIMARY KEY, v text)', rows, rows);
+    const name = new URL(db.target).pathname.slice(1);
+    let killed: Promise<unknown> | undefined;
+    const result = await verify({
+      overrides: { source: db.source, target: db.target, jobs: 1 },
+      onEvent: (event) => {
+        if (event.type === 'step:start' && !killed) {
+          killed = withClient(targetServer.url(), (c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]));
+        }
+      },
+    });
+    await killed;
+    assert.equal(result.status, 'failed', JSON.stringify(result).slice(0, 500));
+    assert.match(result.status === 'failed' ? result.error.message : '', /public\.lost|connection|terminat/);
+  });
+
+  it('case 15: a query the server cancels while comparing makes verify fail (exit 2), not call the table different', async () => {
+    const rows = 'INSERT INTO cancelled SELECT g, md5(g::text) FROM generate_series(1, 300000) g';
+    const db = await databases('CREATE TABLE cancelled (id int8 PRIMARY KEY, v text)', rows, rows);
+    const name = new URL(db.target).pathname.slice(1);
+    // Cancels the target's digest query as soon as it runs; the session itself stays usable.
+    const cancel = async () => {
+      for (let tries = 0; tries < 500; tries++) {
+        const sql = "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND query LIKE '%coalesce(sum(%' AND pid <> pg_backend_pid()";
+        if ((await withClient(targetServer.url(), (c) => c.query(sql, [name]))).rowCount) return true;
+      }
+      return false;
+    };
+    let cancelled: Promise<boolean> | undefined;
+    const result = await verify({
+      overrides: { source: db.source, target: db.target, jobs: 1 },
+      onEvent: (event) => {
+        if (event.type === 'step:start') cancelled ??= cancel();
+      },
+    });
+    assert.equal(await cancelled, true);
+    assert.equal(result.status, 'failed', JSON.stringify(result).slice(0, 500));
+    assert.match(result.status === 'failed' ? result.error.message : '', /could not compare 1 table\(s\)[^]*public\.cancelled: [^]*cancel/);
+  });
+
   it('case 15: int8 keys near ±9.2e18 compare without "bigint out of range", in one part or several', async () => {
     const shared = 'CREATE TABLE edges (id int8 PRIMARY KEY, v text)';
     const rows = "INSERT INTO edges VALUES (-9223372036854775808, 'min'), (-9000000000000000000, 'a'), (0, 'zero'), (9000000000000000000, 'b'), (9223372036854775807, 'max')";
