@@ -15,6 +15,8 @@ export interface RowDifference {
   readonly key: string;
   readonly source?: string;
   readonly target?: string;
+  /** Without a key: how many copies of this row are missing or extra (1 unless equal rows repeat). */
+  readonly rows?: number;
 }
 
 export interface TableVerdict {
@@ -22,8 +24,11 @@ export interface TableVerdict {
   readonly sourceRows: number;
   readonly targetRows: number;
   readonly content: 'equal' | 'different' | 'not compared';
-  /** Row differences found (all of them for bisected chunks); samples carry the rows' text. */
+  /** Row differences found (the first `keptDifferences`); samples carry the rows' text. */
   readonly differences: readonly RowDifference[];
+  /** How many rows differ: exact when `differingRowsExact`, else a lower bound (narrowing down stopped early). */
+  readonly differingRows: number;
+  readonly differingRowsExact: boolean;
   /** Why the content could not be compared (e.g. the table is missing on the target). */
   readonly problem?: string;
   readonly ms: number;
@@ -39,6 +44,8 @@ export function mergeVerdicts(parts: readonly TableVerdict[]): TableVerdict {
     targetRows: parts.reduce((n, p) => n + p.targetRows, 0),
     content,
     differences: parts.flatMap((p) => p.differences),
+    differingRows: parts.reduce((n, p) => n + p.differingRows, 0),
+    differingRowsExact: parts.every((p) => p.differingRowsExact),
     ...(parts.find((p) => p.problem) ? { problem: parts.find((p) => p.problem)!.problem } : {}),
     ms: Math.max(...parts.map((p) => p.ms)),
   };
@@ -54,6 +61,21 @@ export interface TableCheckOptions {
 const rowsPerLeaf = 20_000;
 /** Without an integer key, row-level comparison reads every row's key and hash; above this only the verdict is given. */
 const maxRowsForKeyComparison = 2_000_000;
+/** Differences kept per table (beyond them only counted), so a table where everything differs still fits in memory. */
+const keptDifferences = 10_000;
+
+/** The differing rows found so far: the first `keptDifferences` kept, all counted. */
+interface Found {
+  readonly list: RowDifference[];
+  rows: number;
+}
+
+function collect(found: Found, differences: readonly RowDifference[]): void {
+  for (const d of differences) {
+    if (found.list.length < keptDifferences) found.list.push(d);
+    found.rows += d.rows ?? 1;
+  }
+}
 
 function sameDigests(a: ReadonlyMap<string, Digest>, b: ReadonlyMap<string, Digest>): string[] {
   const differing: string[] = [];
@@ -74,16 +96,25 @@ function total(digests: ReadonlyMap<string, Digest>): number {
 /** Keys whose hash (and, without a key, multiplicity) differ between two key → "hash×count" maps. */
 function rowDifferences(source: ReadonlyMap<string, string>, target: ReadonlyMap<string, string>, keyless: boolean): RowDifference[] {
   const out: RowDifference[] = [];
+  const count = (v: string) => Number(v.split('×')[1]);
+  const copies = (n: number) => (keyless && n > 1 ? { rows: n } : {});
   for (const [key, value] of source) {
     const other = target.get(key);
-    if (other === undefined) out.push({ kind: 'missing', key });
+    if (other === undefined) out.push({ kind: 'missing', key, ...copies(count(value)) });
     else if (other !== value) {
-      const count = (v: string) => Number(v.split('×')[1]);
-      out.push({ kind: keyless ? (count(value) > count(other) ? 'missing' : 'extra') : 'different', key });
+      const [a, b] = [count(value), count(other)];
+      out.push(keyless ? { kind: a > b ? 'missing' : 'extra', key, ...copies(Math.abs(a - b)) } : { kind: 'different', key });
     }
   }
-  for (const key of target.keys()) if (!source.has(key)) out.push({ kind: 'extra', key });
+  for (const [key, value] of target) if (!source.has(key)) out.push({ kind: 'extra', key, ...copies(count(value)) });
   return out;
+}
+
+/** [from, to) narrowed to a part's bounds, so rows of the next part are not compared (and counted) twice. */
+function clamp(range: { from: bigint; to: bigint }, part: KeyPart | undefined): { from: bigint; to: bigint } {
+  const from = part?.from != null && part.from > range.from ? part.from : range.from;
+  const to = part?.to != null && part.to < range.to ? part.to : range.to;
+  return { from, to };
 }
 
 /** The source's smallest and largest key, when the primary key is one integer column (the key copy splits chunks on). */
@@ -122,7 +153,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
   if (options.countsOnly) {
     const leaf = { schema: shape.schema, name: shape.name, kind: 'table' as const };
     const [sourceRows, targetRows] = await Promise.all([countRows(source, leaf), countRows(target, leaf)]);
-    return { table, sourceRows, targetRows, content: 'not compared', differences: [], ms: Date.now() - started };
+    return { table, sourceRows, targetRows, content: 'not compared', differences: [], differingRows: 0, differingRowsExact: true, ms: Date.now() - started };
   }
   const range = part ? { min: part.first, max: part.first + part.span - 1n } : await keyRange(source, shape);
   // At most about 256 chunks, each at least 1,000 keys wide.
@@ -133,20 +164,28 @@ export async function verifyTable(source: Session, target: Session, shape: Table
   const [a, b] = await Promise.all([readDigests(source, shape, digestOptions), readDigests(target, shape, digestOptions)]);
   const differing = sameDigests(a, b);
   const verdict = { table, sourceRows: total(a), targetRows: total(b) };
-  if (differing.length === 0) return { ...verdict, content: 'equal', differences: [], ms: Date.now() - started };
+  if (differing.length === 0) return { ...verdict, content: 'equal', differences: [], differingRows: 0, differingRowsExact: true, ms: Date.now() - started };
 
-  const differences: RowDifference[] = [];
+  const found: Found = { list: [], rows: 0 };
+  let exact = true;
   if (chunks) {
     for (const chunk of differing.map(BigInt)) {
+      // Narrowing every chunk down costs a scan of each; past a few screens of rows the count becomes a lower bound.
+      if (found.rows >= options.maxDiffs * 20) {
+        exact = false;
+        break;
+      }
       const from = chunks.min + chunk * chunks.width;
-      await bisect(source, target, shape, { from, to: from + chunks.width }, options, differences, Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0));
-      if (differences.length >= options.maxDiffs * 20) break;
+      const rows = Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0);
+      await bisect(source, target, shape, clamp({ from, to: from + chunks.width }, part), options, found, rows);
     }
   } else if (Math.max(verdict.sourceRows, verdict.targetRows) <= maxRowsForKeyComparison) {
     const [x, y] = await Promise.all([readRowHashes(source, shape, undefined, options.samplePercent), readRowHashes(target, shape, undefined, options.samplePercent)]);
-    differences.push(...rowDifferences(x, y, shape.key.length === 0));
-  }
-  return { ...verdict, content: 'different', differences: await withSamples(source, target, shape, differences, options.maxDiffs), ms: Date.now() - started };
+    collect(found, rowDifferences(x, y, shape.key.length === 0));
+  } else exact = false;
+  const differingRows = Math.max(found.rows, Math.abs(verdict.sourceRows - verdict.targetRows), exact ? 0 : 1);
+  const differences = await withSamples(source, target, shape, found.list, options.maxDiffs);
+  return { ...verdict, content: 'different', differences, differingRows, differingRowsExact: exact, ms: Date.now() - started };
 }
 
 async function bisect(
@@ -155,13 +194,13 @@ async function bisect(
   shape: TableShape,
   within: { from: bigint; to: bigint },
   options: TableCheckOptions,
-  out: RowDifference[],
+  found: Found,
   rows: number,
 ): Promise<void> {
   const width = within.to - within.from;
   if (rows <= rowsPerLeaf || width <= 16n) {
     const [x, y] = await Promise.all([readRowHashes(source, shape, within, options.samplePercent), readRowHashes(target, shape, within, options.samplePercent)]);
-    out.push(...rowDifferences(x, y, false));
+    collect(found, rowDifferences(x, y, false));
     return;
   }
   const chunks = { min: within.from, width: (width + 15n) / 16n };
@@ -172,7 +211,7 @@ async function bisect(
   for (const chunk of sameDigests(a, b).map(BigInt)) {
     const from = chunks.min + chunk * chunks.width;
     const next = { from, to: from + chunks.width < within.to ? from + chunks.width : within.to };
-    await bisect(source, target, shape, next, options, out, Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0));
+    await bisect(source, target, shape, next, options, found, Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0));
   }
 }
 
@@ -181,5 +220,5 @@ async function withSamples(source: Session, target: Session, shape: TableShape, 
   const shown = differences.slice(0, maxDiffs);
   const keys = shown.map((d) => d.key);
   const [x, y] = await Promise.all([readRowTexts(source, shape, keys), readRowTexts(target, shape, keys)]);
-  return [...shown.map((d) => ({ ...d, source: x.get(d.key), target: y.get(d.key) })), ...differences.slice(maxDiffs)];
+  return shown.map((d): RowDifference => ({ ...d, source: x.get(d.key), target: y.get(d.key) })).concat(differences.slice(maxDiffs));
 }

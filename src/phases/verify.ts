@@ -4,7 +4,8 @@
  * every sequence's state (last_value, is_called) compared with the source's.
  */
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
-import { listTables } from '../endpoints/postgres/queries/table-facts.js';
+import { PgferryError } from '../errors/pgferry-error.js';
+import { countRows, listTables } from '../endpoints/postgres/queries/table-facts.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js';
 import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
@@ -68,22 +69,46 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     for (const part of parts ?? [undefined]) tasks.push({ table: `${table.schema}.${table.name}`, shape, ...(part ? { part } : {}) });
   }
   const results = new Map<string, TableVerdict[]>();
+  // A table missing on the target is a difference; any other failure means the table could not be compared.
+  const onTarget = new Set((await listTables(pairs[0]!.target)).map((t) => `${t.schema}.${t.name}`));
+  const failures: Array<{ table: string; error: unknown }> = [];
   await Promise.all(
     pairs.map(async (pair) => {
       for (let task = tasks.shift(); task; task = tasks.shift()) {
         emit({ type: 'step:start', phase: 'verify', step: `verify:${task.table}` });
-        const verdict = await verifyTable(pair.source, pair.target, task.shape, settings, task.part).catch(
-          (error: Error): TableVerdict => ({ table: task!.table, sourceRows: 0, targetRows: 0, content: 'different', differences: [], problem: error.message, ms: 0 }),
+        const verdict = await (onTarget.has(task.table) ? verifyTable(pair.source, pair.target, task.shape, settings, task.part) : missingOnTarget(pair.source, task.shape)).catch(
+          (error: unknown) => void failures.push({ table: task!.table, error }),
         );
+        if (!verdict) continue;
         results.set(task.table, [...(results.get(task.table) ?? []), verdict]);
         emit({ type: 'step:done', phase: 'verify', step: `verify:${verdict.table}`, rows: verdict.sourceRows, ms: verdict.ms });
       }
     }),
   );
+  if (failures.length > 0) throw cannotCompare(failures);
   const verdicts = [...results.values()].map(mergeVerdicts);
   const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target);
   verdicts.sort((a, b) => a.table.localeCompare(b.table));
   const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
   emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
   return { tables: verdicts, schema, sequences, differences: tableDifferences + schema.length + sequences.length };
+}
+
+async function missingOnTarget(source: Session, shape: TableShape): Promise<TableVerdict> {
+  const sourceRows = await countRows(source, { schema: shape.schema, name: shape.name, kind: 'table' });
+  const table = `${shape.schema}.${shape.name}`;
+  return { table, sourceRows, targetRows: 0, content: 'different', differences: [], differingRows: sourceRows, differingRowsExact: true, problem: 'missing on the target', ms: 0 };
+}
+
+/** Verify never calls a table it could not compare different: the run fails (exit 2) and names every such table. */
+function cannotCompare(failures: ReadonlyArray<{ table: string; error: unknown }>): PgferryError {
+  const first = failures[0]!.error;
+  const tables = [...new Set(failures.map((f) => f.table))];
+  const reasons = tables.map((t) => `  - ${t}: ${(failures.find((f) => f.table === t)!.error as Error).message}`);
+  const known = first instanceof PgferryError ? first : undefined;
+  return new PgferryError(known?.code ?? 'INTERNAL', `verify could not compare ${tables.length} table(s), so it cannot say whether they are equal:\n${reasons.join('\n')}`, {
+    hint: known?.hint ?? 'Fix the cause named above and run verify again; nothing was changed.',
+    cause: first,
+    ...(known?.server ? { server: known.server } : {}),
+  });
 }

@@ -26,7 +26,7 @@ export function renderVerification(result: VerifyFacts): string[] {
   const out: string[] = [];
   const rows = result.tables.map((t) => {
     const equal = t.sourceRows === t.targetRows && t.content !== 'different';
-    const content = t.content === 'not compared' ? 'counts only' : t.content === 'equal' ? 'equal' : t.problem ? 'not comparable' : `${formatCount(t.differences.length)} row(s) differ`;
+    const content = t.content === 'not compared' ? 'counts only' : t.content === 'equal' ? 'equal' : t.problem ? t.problem : `${t.differingRowsExact ? '' : 'at least '}${formatCount(t.differingRows)} row(s) differ`;
     return [equal ? '✓' : '✗', t.table, formatCount(t.sourceRows), formatCount(t.targetRows), content];
   });
   out.push(table(['', 'table', 'source rows', 'target rows', 'content'], rows), '');
@@ -35,8 +35,9 @@ export function renderVerification(result: VerifyFacts): string[] {
     for (const d of t.differences.filter((x) => x.source !== undefined || x.target !== undefined)) {
       out.push(`    ${d.kind} key ${d.key}`, `      source: ${clip(d.source)}`, `      target: ${clip(d.target)}`);
     }
-    const hidden = t.differences.filter((x) => x.source === undefined && x.target === undefined).length;
-    if (hidden > 0) out.push(`    … and ${formatCount(hidden)} more (raise --max-diffs to see them)`);
+    const shown = t.differences.filter((x) => x.source !== undefined || x.target !== undefined).reduce((n, x) => n + (x.rows ?? 1), 0);
+    const hidden = t.differingRows - shown;
+    if (hidden > 0) out.push(`    … and ${t.differingRowsExact ? '' : 'at least '}${formatCount(hidden)} more (raise --max-diffs to see them)`);
   }
   if (result.schema.length > 0) {
     out.push(`Schema differences (${result.schema.length})`);

@@ -53,17 +53,23 @@ function rangeCondition(range: KeyRange): string {
 export async function copyTable(source: Session, target: Session, request: TableCopyRequest): Promise<TableCopyResult> {
   const table = qualifiedName(request.schema, request.name);
   const columnList = request.columns.names.map(quoteIdent).join(', ');
-  const format = request.binary && request.columns.binarySafe ? 'binary' : 'text';
+  // A table without columns to copy (none, or only generated ones) still has rows: COPY takes no empty column list,
+  // so the source selects zero columns and the target copies its default column list, which is empty too.
+  const noColumns = request.columns.names.length === 0;
+  const format = request.binary && request.columns.binarySafe && !noColumns ? 'binary' : 'text';
   // FREEZE needs the table truncated in the same transaction, so only a whole-table copy can use it.
   const targetOptions = [...(format === 'binary' ? ['FORMAT binary'] : []), ...(request.range ? [] : ['FREEZE'])];
-  const sourceQuery = request.range ? `(SELECT ${columnList} FROM ONLY ${table} WHERE ${rangeCondition(request.range)})` : `${table} (${columnList})`;
+  const sourceQuery =
+    request.range || noColumns
+      ? `(SELECT ${columnList} FROM ONLY ${table} WHERE ${request.range ? rangeCondition(request.range) : 'true'})`
+      : `${table} (${columnList})`;
   await runQuery(target, `a load transaction for ${table}`, 'BEGIN');
   try {
     if (!request.range) await runQuery(target, `an empty ${table}`, `TRUNCATE ONLY ${table}`);
     else if (request.redo) await runQuery(target, `a clean range of ${table}`, `DELETE FROM ONLY ${table} WHERE ${rangeCondition(request.range)}`);
     const reader = source.client.query(copyTo(`COPY ${sourceQuery} TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`));
     const writer = target.client.query(
-      copyFrom(`COPY ${table} (${columnList}) FROM STDIN${targetOptions.length > 0 ? ` (${targetOptions.join(', ')})` : ''}`),
+      copyFrom(`COPY ${table}${noColumns ? '' : ` (${columnList})`} FROM STDIN${targetOptions.length > 0 ? ` (${targetOptions.join(', ')})` : ''}`),
     );
     let bytes = 0;
     let reportedAt = Date.now();

@@ -19,12 +19,32 @@ export interface KeyBounds {
   readonly to: bigint | null;
 }
 
+const int8Min = -(2n ** 63n);
+const int8Max = 2n ** 63n - 1n;
+/** An int8 literal that stays int8 at both ends of the range (a bare -9223372036854775808 is a numeric's negation). */
+const int8 = (value: bigint) => `'${value}'::int8`;
+
+/** A bound beyond the int8 range holds no key, so it is left out rather than written as a literal no key type takes. */
 function keyCondition(shape: TableShape, bounds: KeyBounds | undefined): string {
   const parts = [
-    bounds?.from != null ? `${keyColumn(shape)} >= ${bounds.from}` : '',
-    bounds?.to != null ? `${keyColumn(shape)} < ${bounds.to}` : '',
+    bounds?.from != null && bounds.from > int8Min ? `${keyColumn(shape)} >= ${int8(bounds.from)}` : '',
+    bounds?.to != null && bounds.to <= int8Max ? `${keyColumn(shape)} < ${int8(bounds.to)}` : '',
   ].filter(Boolean);
   return parts.join(' AND ') || 'true';
+}
+
+/**
+ * SQL: the chunk a row falls in, floor((key - min) / width). int8 arithmetic where key - min cannot overflow, exact
+ * numeric integer division beyond (a key near ±9.2e18, or a target row far outside the source's range); floor, so a
+ * key below min is in a negative chunk whose range holds it.
+ */
+function chunkOf(shape: TableShape, chunks: KeyChunks): string {
+  const key = `${keyColumn(shape)}::int8`;
+  const [min, width] = [int8(chunks.min), int8(chunks.width)];
+  const safeTop = int8(chunks.min < 0n ? chunks.min + int8Max : int8Max);
+  return `CASE WHEN ${key} >= ${min} AND ${key} <= ${safeTop} THEN ((${key} - ${min}) / ${width})::text
+               WHEN ${key} >= ${min} THEN div(${key}::numeric - ${min}, ${width})::text
+               ELSE (-div(${min}::numeric - ${key} + ${width} - 1, ${width}))::text END`;
 }
 
 export interface Digest {
@@ -48,7 +68,7 @@ export async function readDigests(
   shape: TableShape,
   options: { chunks?: KeyChunks; within?: KeyBounds; samplePercent?: number },
 ): Promise<Map<string, Digest>> {
-  const chunk = options.chunks ? `((${keyColumn(shape)} - ${options.chunks.min}) / ${options.chunks.width})::text` : `'0'`;
+  const chunk = options.chunks ? chunkOf(shape, options.chunks) : `'0'`;
   const within = keyCondition(shape, options.within);
   const rows = await runQuery<{ chunk: string; n: string; hash: string }>(
     session,
@@ -82,7 +102,7 @@ export async function readRowHashes(
   return hashes;
 }
 
-/** The rows with these keys, as text (one per key). */
+/** The rows with these keys, as text (one per key), each value cut to its first few hundred characters by the server. */
 export async function readRowTexts(session: Session, shape: TableShape, keys: readonly string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const rows = await runQuery<{ key: string; row: string }>(

@@ -32,40 +32,58 @@ export async function readTableShape(session: Session, schema: string, name: str
   return { schema, name, columns: row.columns, columnTypes: row.types, key: row.key ?? [] };
 }
 
-/** SQL: the row's text under normalizeSession, columns in the source's order. */
+/** How many characters of each value a shown row carries: a 100 MB value must not cross the network to be shown. */
+const shownCharacters = 200;
+
+/** SQL: the row's text under normalizeSession, columns in the source's order, each value cut short on the server. */
 export function rowText(shape: TableShape): string {
-  return `ROW(${shape.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text`;
+  const values = shape.columns.map((c, i) =>
+    shape.columnTypes[i] === 'bytea'
+      ? `left(substring(t.${quoteIdent(c)} FROM 1 FOR ${shownCharacters / 2})::text, ${shownCharacters})`
+      : `left(t.${quoteIdent(c)}::text, ${shownCharacters})`,
+  );
+  return `ROW(${values.join(', ')})::text`;
 }
 
 /**
  * How a column of a built-in type is hashed without turning it into text: the type's own extended hash function
  * (the one hash partitioning uses, the same on every major). Timestamps with time zone hash their instant (the
- * session is in UTC); text hashes its bytes. Every other type — enums (hashed by OID, which differs between
- * databases), extension types, arrays, composites, dates, bytea — is hashed through its text under normalizeSession.
+ * session is in UTC); text hashes its bytes. Those functions return the seed itself for 0 and -0 (floats) and for
+ * NaN and ±Infinity (numeric); numeric's ignores the sign (1 and -1 hash alike) and the scale (1.0 and 1.00). Such
+ * values are hashed through their text instead, and a numeric's sign and scale are mixed into its seed, so values
+ * an application can tell apart never hash alike. jsonb's own hash ignores structure ('[1]' and '1' hash alike), so jsonb hashes its canonical text.
+ * Every other type — enums (hashed by OID, which differs between databases), extension types, arrays, composites,
+ * dates, bytea — is hashed through its text under normalizeSession.
  */
 const nativeHashes: Readonly<Record<string, (column: string, seed: string) => string>> = {
   int2: (c, s) => `hashint2extended(${c}, ${s})`,
   int4: (c, s) => `hashint4extended(${c}, ${s})`,
   int8: (c, s) => `hashint8extended(${c}, ${s})`,
-  numeric: (c, s) => `hash_numeric_extended(${c}, ${s})`,
-  float4: (c, s) => `hashfloat4extended(${c}, ${s})`,
-  float8: (c, s) => `hashfloat8extended(${c}, ${s})`,
+  numeric: (c, s) =>
+    `CASE WHEN scale(${c}) IS NULL THEN hashtextextended(${c}::text, ${s})
+          ELSE hash_numeric_extended(${c}, ${s} + 1048576 * scale(${c}) + CASE WHEN ${c} < 0 THEN 1099511627776 ELSE 0 END) END`,
+  float4: (c, s) => `CASE WHEN ${c} = 0 THEN hashtextextended(${c}::text, ${s}) ELSE hashfloat4extended(${c}, ${s}) END`,
+  float8: (c, s) => `CASE WHEN ${c} = 0 THEN hashtextextended(${c}::text, ${s}) ELSE hashfloat8extended(${c}, ${s}) END`,
   text: (c, s) => `hashtextextended(${c} COLLATE "C", ${s})`,
   varchar: (c, s) => `hashtextextended(${c}::text COLLATE "C", ${s})`,
   uuid: (c, s) => `uuid_hash_extended(${c}, ${s})`,
-  jsonb: (c, s) => `jsonb_hash_extended(${c}, ${s})`,
   timestamp: (c, s) => `timestamp_hash_extended(${c}, ${s})`,
   timestamptz: (c, s) => `timestamp_hash_extended(${c}::timestamp, ${s})`,
 };
 
-/** SQL: a 64-bit hash of the row — the XOR of each column's hash seeded with its position; NULL hashes as the seed. */
+/**
+ * SQL: a 64-bit hash of the row — the XOR of each column's hash seeded with its position. Every column hash is
+ * NULL exactly when the value is (the functions are strict), and a NULL hashes as a constant made with another
+ * hash function and seed, so a NULL collides with no value (the hash of a value may equal its seed, never this).
+ */
 export function rowHash(shape: TableShape): string {
   return shape.columns
     .map((column, i) => {
       const seed = `${i + 1}::int8`;
       const ref = `t.${quoteIdent(column)}`;
       const native = nativeHashes[shape.columnTypes[i] ?? ''];
-      return `coalesce(${native ? native(`${ref}::${shape.columnTypes[i]}`, seed) : `hashtextextended(${ref}::text, ${seed})`}, ${seed})`;
+      const value = native ? native(`${ref}::${shape.columnTypes[i]}`, seed) : `hashtextextended(${ref}::text, ${seed})`;
+      return `coalesce(${value}, hashint8extended(${-(i + 1)}, 1958))`;
     })
     .join(' # ') || '0::int8';
 }
