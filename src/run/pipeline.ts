@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { pinCopySession } from '../endpoints/postgres/copy-session.js';
 import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
 import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
@@ -112,6 +113,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     };
     await phase('load', async () => {
       const leader = await openSource();
+      await pinCopySession(leader);
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
