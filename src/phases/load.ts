@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly openTarget: () => Promise<Session>;
   readonly onEvent?: EventListener;
   readonly signal?: AbortSignal;
+  /** How long a copy waits for another session's lock on its table (default in copyTable). */
+  readonly lockWaitMs?: number;
 }
 
 interface LoadWorker {
@@ -57,6 +59,7 @@ interface CopyAttemptOptions {
   readonly onProgress: (bytes: number) => void;
   readonly onRetry: (warning: Finding) => void;
   readonly onLockWait: (message: string) => void;
+  readonly lockWaitMs?: number;
 }
 
 /**
@@ -91,6 +94,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       signal: options.signal,
       onProgress: options.onProgress,
       onLockWait: options.onLockWait,
+      lockWaitMs: options.lockWaitMs,
     }).catch((error: unknown) => {
       sourceLost = lostSourceConnection(error);
       throw error;
@@ -150,7 +154,8 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
         warnings.push(warning);
         emit({ type: 'warning', ...warning });
       };
-      const result = await copyWithRetries(step.copy, worker, { binary: options.binary, redo, signal: options.signal, onProgress, onRetry, onLockWait });
+      const attempt = { binary: options.binary, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait };
+      const result = await copyWithRetries(step.copy, worker, attempt);
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
