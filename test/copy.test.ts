@@ -44,7 +44,7 @@ describe('copy safety', () => {
       const columns = await readCopyColumns(reader, 'public', 't');
       await assert.rejects(
         copyTable(reader, await session(target.url), { schema: 'public', name: 't', columns, binary: true }),
-        (e: PgferryError) => e.code === 'COPY_FAILED' && /copying public\.t failed: .*check constraint/.test(e.message),
+        (e: PgferryError) => e.code === 'COPY_FAILED' && /copying public\.t failed on the target: .*check constraint.*\(SQLSTATE 23514\)/.test(e.message),
       );
       const { rows } = await withClient(target.url, (c) => c.query('SELECT array_agg(id ORDER BY id) AS ids FROM t'));
       assert.deepEqual(rows[0].ids, [1, 2], 'the two old rows, untouched');

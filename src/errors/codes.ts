@@ -16,6 +16,7 @@ export const errorCodes = {
   PERMISSION_DENIED: 'the connected role lacks a privilege pgferry needs',
   QUERY_FAILED: 'the server rejected a query pgferry sent',
   COPY_FAILED: 'streaming a table from source to target failed; nothing of it was committed',
+  TABLE_LOCKED: 'another session held a lock on a table longer than a copy waits for it',
   SCHEMA_FAILED: 'the target refused a statement that creates part of the schema',
   RESUME_PLAN_CHANGED: 'an unfinished run of this source and target was started with other settings',
   NOTHING_TO_RESUME: 'migrate --resume found no unfinished run of this source and target',

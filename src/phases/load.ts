@@ -3,11 +3,13 @@
  * one snapshot exported by a leader session, so every table is copied as of the same moment. Each step is
  * journaled: skipped when done, redone cleanly when an earlier attempt had started it.
  */
-import { readCopyColumns } from '../endpoints/postgres/queries/copy-columns.js';
+import { closeSession } from '../endpoints/postgres/close-session.js';
+import { pinCopySession } from '../endpoints/postgres/copy-session.js';
+import { readCopyColumns, type CopyColumns } from '../endpoints/postgres/queries/copy-columns.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import { isConnectionLoss, serverErrorFields } from '../endpoints/postgres/server-error.js';
 import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
-import { copyTable, type TableCopyResult } from '../endpoints/postgres/table-copy.js';
+import { copyTable, lostSourceConnection, type TableCopyResult } from '../endpoints/postgres/table-copy.js';
 import pRetry from 'p-retry';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
@@ -28,25 +30,20 @@ export interface LoadOptions {
   readonly openTarget: () => Promise<Session>;
   readonly onEvent?: EventListener;
   readonly signal?: AbortSignal;
+  /** How long a copy waits for another session's lock on its table (default in copyTable). */
+  readonly lockWaitMs?: number;
 }
 
 interface LoadWorker {
   readonly target: Session;
   /** Opened on first use and joined to the run's snapshot. */
   source(): Promise<Session>;
-  /** Drops a source session that stopped answering; the next source() opens a new one. */
+  /** Closes the source session (lost, or left unusable by a failed copy); the next source() opens a new one. */
   dropSource(): Promise<void>;
 }
 
 /** How often a copy is retried when its source connection is lost, before the run stops (resumable). */
 const sourceRetries = 3;
-
-async function answers(session: Session): Promise<boolean> {
-  return session.client.query('SELECT 1').then(
-    () => true,
-    () => false,
-  );
-}
 
 /** Whether a failed step's object is there after all: an earlier attempt committed it but did not record it. */
 async function committedEarlier(target: Session, existsProbe: string): Promise<boolean> {
@@ -61,19 +58,31 @@ interface CopyAttemptOptions {
   readonly signal?: AbortSignal;
   readonly onProgress: (bytes: number) => void;
   readonly onRetry: (warning: Finding) => void;
+  readonly onLockWait: (message: string) => void;
+  readonly lockWaitMs?: number;
 }
 
 /**
- * Copies one table or range. When the source session dies (network loss, a terminated backend) the copy is
- * retried on a new session: the leader still holds the run's snapshot, so it sees the same rows. Any other
- * failure, or a source that stays away, stops the run (resumable).
+ * Copies one table or range. When the source connection is lost (network, a terminated backend, a restart)
+ * the copy is retried on a new session: the leader still holds the run's snapshot, so it sees the same rows.
+ * Anything else (an SQL error on either end, a lost target) stops the run with the server's own error; the run
+ * can be resumed. A failed attempt's source session is always closed, never probed: it may sit in COPY OUT or
+ * in an aborted transaction.
  */
 async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: CopyAttemptOptions): Promise<TableCopyResult> {
   const { table, range } = copy;
   let sourceLost = false;
   const attempt = async (attemptNumber: number) => {
-    const source = await worker.source();
-    const columns = await readCopyColumns(source, table.schema, table.name);
+    sourceLost = false;
+    let source: Session;
+    let columns: CopyColumns;
+    try {
+      source = await worker.source();
+      columns = await readCopyColumns(source, table.schema, table.name);
+    } catch (error) {
+      sourceLost = isConnectionLoss(error);
+      throw error;
+    }
     return copyTable(source, worker.target, {
       schema: table.schema,
       name: table.name,
@@ -84,16 +93,19 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       redo: options.redo && attemptNumber === 1,
       signal: options.signal,
       onProgress: options.onProgress,
+      onLockWait: options.onLockWait,
+      lockWaitMs: options.lockWaitMs,
+    }).catch((error: unknown) => {
+      sourceLost = lostSourceConnection(error);
+      throw error;
     });
   };
   return pRetry(attempt, {
     retries: sourceRetries,
     minTimeout: 500,
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-      sourceLost = !(await worker.source().then(answers, () => false));
-      if (!sourceLost) return;
       await worker.dropSource();
-      if (retriesLeft > 0) {
+      if (sourceLost && retriesLeft > 0) {
         options.onRetry({
           code: 'COPY_RETRIED',
           message: `source connection lost while copying ${copy.id} (${error.message}); attempt ${attemptNumber + 1} of ${sourceRetries + 1}`,
@@ -106,6 +118,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
     throw new PgferryError('CONNECTION_LOST', `the source connection was lost while copying ${copy.id}, ${sourceRetries + 1} times: ${(error as Error).message}`, {
       hint: 'Check the source server and the network, then run the same command again: finished tables and chunks are kept, the rest is copied from a new snapshot.',
       cause: error,
+      server: serverErrorFields(error),
     });
   });
 }
@@ -136,7 +149,13 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
         warnings.push(warning);
         emit({ type: 'warning', ...warning });
       };
-      const result = await copyWithRetries(step.copy, worker, { binary: options.binary, redo, signal: options.signal, onProgress, onRetry });
+      const onLockWait = (message: string) => {
+        const warning = { code: 'TABLE_LOCK_WAIT', message };
+        warnings.push(warning);
+        emit({ type: 'warning', ...warning });
+      };
+      const attempt = { binary: options.binary, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait };
+      const result = await copyWithRetries(step.copy, worker, attempt);
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
@@ -165,17 +184,19 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       signal: options.signal,
       openWorker: async () => {
         const target = await options.openTarget();
+        await pinCopySession(target);
         let source: Promise<Session> | undefined;
         return {
           target,
           dropSource: async () => {
             const dropped = source;
             source = undefined;
-            await dropped?.then((s) => s.client.end()).catch(() => undefined);
+            await dropped?.then(closeSession).catch(() => undefined);
           },
           source: () =>
             (source ??= options.openSource().then(async (session) => {
               if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
+              await pinCopySession(session);
               await joinSnapshot(session, options.snapshot);
               return session;
             })),

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { pinCopySession } from '../endpoints/postgres/copy-session.js';
 import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
 import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
 import { listAvailableExtensions } from '../endpoints/postgres/queries/target-facts.js';
@@ -127,6 +128,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     };
     await phase('load', async () => {
       const leader = await openSource();
+      await pinCopySession(leader);
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses

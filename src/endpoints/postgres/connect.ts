@@ -12,7 +12,13 @@ export interface ConnectOptions {
 
 /** Connects one client; the caller ends it. */
 export async function connectPostgres(config: PostgresConnectionConfig, options: ConnectOptions): Promise<pg.Client> {
-  const client = new pg.Client({ ...config.client, connectionTimeoutMillis: options.connectTimeoutSeconds * 1000 });
+  // Keepalives make a peer that vanished without a word (host down, network cut) surface as an error, not a wait.
+  const client = new pg.Client({
+    ...config.client,
+    connectionTimeoutMillis: options.connectTimeoutSeconds * 1000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  });
   // Errors after connect (server restart, network loss) surface on the next query; keep them from crashing the process.
   client.on('error', () => undefined);
   try {

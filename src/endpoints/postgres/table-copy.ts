@@ -1,16 +1,19 @@
 /**
  * Streams one table's rows from a source session to a target session with COPY, no intermediate file.
  * The target side truncates and loads in one transaction, so a failed or aborted copy leaves the table as
- * it was (CopyFail is sent when the stream is destroyed) and a retry starts clean.
+ * it was (CopyFail is sent when the stream is destroyed) and a retry starts clean. A failure on either side
+ * closes what the copy left half-way (a source still in COPY OUT is disconnected), and every wait is bounded.
  */
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { PgferryError } from '../../errors/pgferry-error.js';
+import { closeSession, withinTime } from './close-session.js';
 import type { CopyColumns } from './queries/copy-columns.js';
 import { runQuery, type Session } from './run-query.js';
-import { serverErrorFields } from './server-error.js';
+import { isConnectionLoss, serverErrorFields } from './server-error.js';
 import { qualifiedName, quoteIdent } from './sql.js';
+import { lockTable } from './table-lock.js';
 
 export interface TableCopyResult {
   /** Rows the target's COPY reported loading. */
@@ -33,6 +36,10 @@ export interface TableCopyRequest {
   readonly redo?: boolean;
   /** Called with the bytes streamed so far, at most every half second. */
   readonly onProgress?: (bytes: number) => void;
+  /** How long to wait for another session's lock on the table, on either end (default 60 s). */
+  readonly lockWaitMs?: number;
+  /** Called when the table is locked by someone else and the copy waits for it. */
+  readonly onLockWait?: (message: string) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -41,6 +48,18 @@ export interface KeyRange {
   readonly column: string;
   readonly from: string | null;
   readonly to: string | null;
+}
+
+const defaultLockWaitMs = 60_000;
+/** A live server answers ROLLBACK at once; a silent one is closed rather than waited for. */
+const rollbackWaitMs = 10_000;
+
+/** Copy failures that lost the source connection (the only ones worth a retry on a new source session). */
+const sourceLosses = new WeakSet<object>();
+
+/** Whether copyTable failed because the source connection was lost; the source session is then unusable. */
+export function lostSourceConnection(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && sourceLosses.has(error);
 }
 
 function rangeCondition(range: KeyRange): string {
@@ -63,14 +82,26 @@ export async function copyTable(source: Session, target: Session, request: Table
     request.range || noColumns
       ? `(SELECT ${columnList} FROM ONLY ${table} WHERE ${request.range ? rangeCondition(request.range) : 'true'})`
       : `${table} (${columnList})`;
-  await runQuery(target, `a load transaction for ${table}`, 'BEGIN');
+  const lockWait = { maxMs: request.lockWaitMs ?? defaultLockWaitMs, onWait: request.onLockWait };
+  // Which end failed first: the other one is then only torn down with that error.
+  let failedFirst: 'source' | 'target' | undefined;
+  let readerOpen = false;
   try {
+    await runQuery(target, `a load transaction for ${table}`, 'BEGIN');
+    await lockTable(target, table, request.range ? 'ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE', lockWait);
     if (!request.range) await runQuery(target, `an empty ${table}`, `TRUNCATE ONLY ${table}`);
     else if (request.redo) await runQuery(target, `a clean range of ${table}`, `DELETE FROM ONLY ${table} WHERE ${rangeCondition(request.range)}`);
+    failedFirst = 'source';
+    await lockTable(source, table, 'ACCESS SHARE', lockWait);
+    failedFirst = undefined;
     const reader = source.client.query(copyTo(`COPY ${sourceQuery} TO STDOUT${format === 'binary' ? ' (FORMAT binary)' : ''}`));
+    readerOpen = true;
+    reader.once('end', () => (readerOpen = false));
+    reader.once('error', () => (failedFirst ??= 'source'));
     const writer = target.client.query(
       copyFrom(`COPY ${table}${noColumns ? '' : ` (${columnList})`} FROM STDIN${targetOptions.length > 0 ? ` (${targetOptions.join(', ')})` : ''}`),
     );
+    writer.once('error', () => (failedFirst ??= 'target'));
     let bytes = 0;
     let reportedAt = Date.now();
     const counter = new Transform({
@@ -87,12 +118,32 @@ export async function copyTable(source: Session, target: Session, request: Table
     await runQuery(target, `the commit of ${table}`, 'COMMIT');
     return { rows: writer.rowCount, rowsRead: reader.rowCount, bytes, format };
   } catch (error) {
-    await target.client.query('ROLLBACK').catch(() => undefined);
-    if (error instanceof PgferryError) throw error;
-    throw new PgferryError('COPY_FAILED', `copying ${request.schema}.${request.name} failed: ${(error as Error).message}`, {
-      hint: 'Nothing of this table was committed on the target; fix the cause and run again (finished tables are not copied twice).',
-      cause: error,
-      server: serverErrorFields(error),
-    });
+    // A reader that did not reach its end leaves the source in COPY OUT: that session can only be closed.
+    if (readerOpen) closeSession(source);
+    await withinTime(target, rollbackWaitMs, 'ROLLBACK', target.client.query('ROLLBACK')).catch(() => undefined);
+    const side = failedFirst ?? 'target';
+    throw copyError(error, side, request, side === 'source' ? source : target);
   }
+}
+
+function copyError(error: unknown, side: 'source' | 'target', request: TableCopyRequest, session: Session): PgferryError {
+  const what = `${request.schema}.${request.name}`;
+  if (error instanceof PgferryError && error.code === 'TABLE_LOCKED') return error;
+  const server = serverErrorFields(error);
+  const message = (error as Error).message;
+  const state = server.sqlState ? ` (SQLSTATE ${server.sqlState})` : '';
+  if (isConnectionLoss(error)) {
+    const lost = new PgferryError('CONNECTION_LOST', `${session.label}: connection lost while copying ${what}: ${message}${state}`, {
+      hint: `Check that the ${side} server is up and the network path is stable, then run the same command again: finished tables and chunks are kept.`,
+      cause: error,
+      server,
+    });
+    if (side === 'source') sourceLosses.add(lost);
+    return lost;
+  }
+  return new PgferryError('COPY_FAILED', `${session.label}: copying ${what} failed on the ${side}: ${message}${state}`, {
+    hint: server.hint ?? 'Nothing of this table was committed on the target; fix the cause and run again (finished tables are not copied twice).',
+    cause: error,
+    server,
+  });
 }

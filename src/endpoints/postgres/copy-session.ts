@@ -1,0 +1,41 @@
+/**
+ * The one place that pins the settings of every copy session, source and target alike, so that a value's text
+ * (dates, intervals, floats, bytea, money, names) is written and read under the same rules whatever the
+ * database, role or server defaults say.
+ */
+import { runQuery, type Session } from './run-query.js';
+
+/** Settings pinned on both ends of every copy; add here anything else that changes a value's text or a session's waits. */
+const copySettings: ReadonlyArray<readonly [name: string, value: string]> = [
+  ['client_encoding', 'UTF8'],
+  ['DateStyle', 'ISO, YMD'],
+  ['IntervalStyle', 'postgres'],
+  // 3 is exact on every major: shortest round-trip output from 12 on, 17 significant digits before.
+  ['extra_float_digits', '3'],
+  ['bytea_output', 'hex'],
+  ['TimeZone', 'UTC'],
+  // money's text follows lc_monetary (symbol, separators, decimals); C is installed everywhere.
+  ['lc_monetary', 'C'],
+  // A fragment or a document: CONTENT accepts what either side may hold, as pg_dump does.
+  ['xmloption', 'content'],
+  ['array_nulls', 'on'],
+  // regclass, regtype… are written schema-qualified and read back by name.
+  ['search_path', ''],
+  ['statement_timeout', '0'],
+  // A source worker sits idle in its snapshot transaction between tables.
+  ['idle_in_transaction_session_timeout', '0'],
+  // The server notices a vanished client within a minute instead of holding its snapshot for hours.
+  ['tcp_keepalives_idle', '30'],
+  ['tcp_keepalives_interval', '10'],
+  ['tcp_keepalives_count', '3'],
+];
+
+/** Pins the copy settings on one session (one round trip). */
+export async function pinCopySession(session: Session): Promise<void> {
+  await runQuery(
+    session,
+    'the copy session settings',
+    'SELECT pg_catalog.set_config(s.name, s.value, false) FROM unnest($1::text[], $2::text[]) AS s(name, value)',
+    [copySettings.map(([name]) => name), copySettings.map(([, value]) => value)],
+  );
+}
