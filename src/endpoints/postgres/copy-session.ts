@@ -5,13 +5,13 @@
  */
 import { runQuery, type Session } from './run-query.js';
 
-/** Settings pinned on both ends of every copy; add here anything else that changes a value's text or a session's waits. */
+/**
+ * Settings pinned on both ends of every copy, on top of the baseline every session gets (session-baseline.ts:
+ * DateStyle, IntervalStyle, extra_float_digits, row_security); add here anything else that changes a value's text
+ * or a session's waits.
+ */
 const copySettings: ReadonlyArray<readonly [name: string, value: string]> = [
   ['client_encoding', 'UTF8'],
-  ['DateStyle', 'ISO, YMD'],
-  ['IntervalStyle', 'postgres'],
-  // 3 is exact on every major: shortest round-trip output from 12 on, 17 significant digits before.
-  ['extra_float_digits', '3'],
   ['bytea_output', 'hex'],
   ['TimeZone', 'UTC'],
   // money's text follows lc_monetary (symbol, separators, decimals); C is installed everywhere.

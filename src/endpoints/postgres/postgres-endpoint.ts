@@ -14,7 +14,8 @@ import { readBackendPid, readServerFacts } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
-import { runQuery, type Session } from './run-query.js';
+import type { Session } from './run-query.js';
+import { applySessionBaseline } from './session-baseline.js';
 import { readSchemaModel } from './schema/read-schema-model.js';
 import { restateSchema } from './schema/restate-schema.js';
 
@@ -48,8 +49,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     this.clients.push(client);
     const session = { client, label: this.label };
     this.ownPids.push(await readBackendPid(session));
-    // As pg_dump does: a read that row-level security would filter fails instead of returning part of a table.
-    await runQuery(session, 'setting row_security', "SELECT pg_catalog.set_config('row_security', 'off', false)");
+    await applySessionBaseline(session);
     return session;
   }
 
