@@ -90,7 +90,7 @@ describe('migrate refuses, changing nothing', () => {
 });
 
 describe('migrate to a managed-style target (an app user, no superuser)', () => {
-  it('maps owners to the app user, warns about roles it may not create, and still copies everything', async () => {
+  it('maps owners to the app user, warns about roles it may not create, copies everything, and names the policies it could not create (case 7)', async () => {
     const server = await testServer(17);
     // Roles belong to a whole server: renamed so that no other test has created them on the target already.
     const source = await freshDatabase(await testServer(14), fixtureSql('migrate-fixture.sql').replaceAll('mig_', 'managed_src_'));
@@ -100,8 +100,12 @@ describe('migrate to a managed-style target (an app user, no superuser)', () => 
     const plan = join(mkdtempSync(join(tmpdir(), 'pgferry-plan-')), 'pgferry.yaml');
     writeFileSync(plan, `owners:\n  map:\n    managed_src_owner: managed_app\n    postgres: managed_app\n`);
     const run = await cli('migrate', '--plan', plan, '--from', source.url, '--to', appUser, '--run-dir', mkdtempSync(join(tmpdir(), 'pgferry-')));
-    assert.equal(run.code, 0, run.stderr + run.stdout);
+    // Policies naming roles the target refused are left out (never widened to PUBLIC), so verification names them.
+    assert.equal(run.code, 1, run.stderr + run.stdout);
     assert.match(run.stdout, /! \[ROLE_NOT_CREATED\] the target refused to create role managed_src_reader/);
+    assert.match(run.stdout, /! \[POLICY_NOT_CREATED\] policy own_orders on app\.orders/);
+    assert.match(run.stdout, /Schema differences \(2\)\n\s+✗ policy no_negative on app\.orders: exists: source yes, target missing\n\s+✗ policy own_orders/);
+    assert.equal(await withClient(target.url, async (c) => (await c.query(`SELECT 1 FROM pg_policies WHERE 'public' = ANY (roles)`)).rowCount), 0);
     assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
     await withClient(target.url, async (c) => {
       const { rows } = await c.query(`SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'app'`);
