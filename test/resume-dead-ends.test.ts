@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,27 +10,7 @@ import { tableDigests } from './harness/compare.js';
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
-import { spawnCli } from './harness/spawn-cli.js';
-
-function journalPath(runDir: string): string | undefined {
-  const dir = existsSync(runDir) ? readdirSync(runDir).find((d) => d.startsWith('migrate-')) : undefined;
-  return dir && existsSync(join(runDir, dir, 'journal.sqlite')) ? join(runDir, dir, 'journal.sqlite') : undefined;
-}
-
-function doneSteps(runDir: string): Set<string> {
-  const path = journalPath(runDir);
-  if (!path) return new Set();
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return new Set((db.prepare(`SELECT id FROM steps WHERE status = 'done'`).all() as Array<{ id: string }>).map((r) => r.id));
-    } finally {
-      db.close();
-    }
-  } catch {
-    return new Set();
-  }
-}
+import { isDone, journalPath, killWhen } from './harness/journal.js';
 
 async function scalar(url: string, sql: string): Promise<unknown> {
   return withClient(url, async (c) => Object.values((await c.query(sql)).rows[0] as object)[0]);
@@ -86,17 +66,7 @@ describe('resume never ends in a dead end', () => {
     const target = await freshDatabase(await testServer(17));
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-deadend-'));
     const argv = ['migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--jobs', '2', '--chunk-size-mb', '0'];
-    const run = spawnCli(...argv);
-    let exited = false;
-    void run.exited.then(() => (exited = true));
-    for (;;) {
-      const done = doneSteps(runDir);
-      if (done.has('copy:public.child') && !done.has('copy:public.big')) break;
-      if (exited) assert.fail(`the run ended before the moment to kill it: ${(await run.exited).stderr}`);
-      await sleep(5);
-    }
-    run.child.kill('SIGKILL');
-    await run.exited;
+    await killWhen(argv, runDir, (steps) => isDone(steps, 'copy:public.child') && !isDone(steps, 'copy:public.big'));
     // The application writes on: a new parent and a child row that needs it.
     await withClient(source.url, (c) => c.query(`INSERT INTO big VALUES (600001, 'late', 1); INSERT INTO child VALUES (20001, 600001, 'late child')`));
     await sleep(1500);

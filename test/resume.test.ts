@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,44 +9,8 @@ import { comparableSchema, sequenceValues, tableDigests } from './harness/compar
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
+import { killWhen, readSteps, type StepRow } from './harness/journal.js';
 import { spawnCli } from './harness/spawn-cli.js';
-
-interface StepRow {
-  id: string;
-  phase: string;
-  status: 'running' | 'done';
-  attempts: number;
-}
-
-function readSteps(runDir: string): StepRow[] {
-  const dir = existsSync(runDir) ? readdirSync(runDir).find((d) => d.startsWith('migrate-')) : undefined;
-  if (!dir || !existsSync(join(runDir, dir, 'journal.sqlite'))) return [];
-  const db = new Database(join(runDir, dir, 'journal.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT id, phase, status, attempts FROM steps').all() as StepRow[];
-  } catch {
-    return [];
-  } finally {
-    db.close();
-  }
-}
-
-/** Kills the run with SIGKILL as soon as `moment` holds for the journal; returns the steps seen then. */
-async function killWhen(argv: string[], runDir: string, moment: (steps: StepRow[]) => boolean): Promise<StepRow[]> {
-  const run = spawnCli(...argv);
-  let exited = false;
-  void run.exited.then(() => (exited = true));
-  for (;;) {
-    const steps = readSteps(runDir);
-    if (moment(steps)) {
-      run.child.kill('SIGKILL');
-      await run.exited;
-      return steps;
-    }
-    if (exited) assert.fail(`the run ended before the moment to kill it came: ${(await run.exited).stderr}`);
-    await sleep(5);
-  }
-}
 
 const moments = {
   'in the middle of the copy': (steps: StepRow[]) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cli } from './harness/cli.js';
-import { freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
+import { databaseCopy, freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
 
 // Roles belong to the whole server: every role here starts with this file's name.
 const fixture = `
@@ -58,15 +58,8 @@ describe('schema state after a 16 → 17 migration: sequences, policies, column 
   let targetServer: TestServer;
   let migrated: string;
   let migrateOutput: string;
-  let copies = 0;
 
-  async function changedTarget(sql: string): Promise<string> {
-    copies += 1;
-    const name = `${migrated}_c${copies}`;
-    await withClient(targetServer.url(), (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${migrated}`));
-    await withClient(targetServer.url(name), (c) => c.query(sql));
-    return targetServer.url(name);
-  }
+  const changedTarget = (sql: string) => databaseCopy(targetServer, migrated, sql);
 
   before(async () => {
     source = await freshDatabase(await testServer(16), fixture);

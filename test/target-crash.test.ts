@@ -1,37 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { startLocalServer, type LocalServer } from '../src/embedded/local-server.js';
 import { tableDigests } from './harness/compare.js';
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
-import { spawnCli } from './harness/spawn-cli.js';
+import { isDone, killWhen } from './harness/journal.js';
 
 const fixture = `${fixtureSql('resume-fixture.sql')}
   CREATE UNLOGGED TABLE scratch (id integer PRIMARY KEY, note text NOT NULL);
   INSERT INTO scratch SELECT i, 'scratch ' || i FROM generate_series(1, 5000) i;
   CREATE INDEX scratch_note ON scratch (note);
 `;
-
-function doneSteps(runDir: string): Set<string> {
-  const dir = existsSync(runDir) ? readdirSync(runDir).find((d) => d.startsWith('migrate-')) : undefined;
-  if (!dir) return new Set();
-  try {
-    const db = new Database(join(runDir, dir, 'journal.sqlite'), { readonly: true, fileMustExist: true });
-    try {
-      return new Set((db.prepare(`SELECT id FROM steps WHERE status = 'done'`).all() as Array<{ id: string }>).map((r) => r.id));
-    } finally {
-      db.close();
-    }
-  } catch {
-    return new Set();
-  }
-}
 
 /** Indexes and constraints by name, read with plain catalog queries (not pgferry's reader). */
 async function keysAndIndexes(url: string): Promise<string[]> {
@@ -60,18 +43,9 @@ describe('a target that crashes mid-run', () => {
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-crash-'));
     const argv = ['migrate', '--from', source.url, '--to', targetUrl, '--run-dir', runDir, '--jobs', '2'];
 
-    const run = spawnCli(...argv);
-    let exited = false;
-    void run.exited.then(() => (exited = true));
-    for (;;) {
-      const done = doneSteps(runDir);
-      if (done.has('copy:public.scratch') && done.has('index:public.scratch_note') && !done.has('copy:public.big')) break;
-      if (exited) assert.fail(`the run ended before the moment to crash: ${(await run.exited).stderr}`);
-      await sleep(5);
-    }
-    // The machine goes down: pgferry and the target server at once.
-    run.child.kill('SIGKILL');
-    await Promise.all([run.exited, target.crash()]);
+    await killWhen(argv, runDir, (steps) => isDone(steps, 'copy:public.scratch') && isDone(steps, 'index:public.scratch_note') && !isDone(steps, 'copy:public.big'));
+    // The machine goes down: the target crashes right after pgferry was killed.
+    await target.crash();
     await target.restart();
     assert.equal(
       await withClient(targetUrl, async (c) => Number((await c.query('SELECT count(*) AS n FROM scratch')).rows[0].n)),

@@ -5,22 +5,15 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
-import { freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
+import { databaseCopy, freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
 
 describe('verify after a 14 → 17 migration', () => {
   let source: { name: string; url: string };
   let targetServer: TestServer;
   let migrated: string;
-  let copies = 0;
 
   /** A fresh copy of the migrated target, with `sql` run in it. */
-  async function corruptedTarget(sql: string): Promise<string> {
-    copies += 1;
-    const name = `${migrated}_c${copies}`;
-    await withClient(targetServer.url(), (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${migrated}`));
-    await withClient(targetServer.url(name), (c) => c.query(sql));
-    return targetServer.url(name);
-  }
+  const corruptedTarget = (sql: string) => databaseCopy(targetServer, migrated, sql);
 
   before(async () => {
     // Fixture roles renamed: roles belong to the whole server, and other test files create the originals.

@@ -50,6 +50,15 @@ export async function freshDatabase(server: TestServer, sql?: string): Promise<{
   return { name, url: server.url(name) };
 }
 
+/** A fresh copy of database `template` (CREATE DATABASE … TEMPLATE), with `sql` run in it; returns its URL. */
+export async function databaseCopy(server: TestServer, template: string, sql: string): Promise<string> {
+  databaseCounter += 1;
+  const name = `${template}_c${databaseCounter}`;
+  await withClient(server.url(), (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  await withClient(server.url(name), (c) => c.query(sql));
+  return server.url(name);
+}
+
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -3,7 +3,8 @@
  * (dates, intervals, floats, bytea, money, names) is written and read under the same rules whatever the
  * database, role or server defaults say.
  */
-import { runQuery, type Session } from './run-query.js';
+import type { Session } from './run-query.js';
+import { setSessionSettings } from './session-baseline.js';
 
 /**
  * Settings pinned on both ends of every copy, on top of the baseline every session gets (session-baseline.ts:
@@ -32,10 +33,5 @@ const copySettings: ReadonlyArray<readonly [name: string, value: string]> = [
 
 /** Pins the copy settings on one session (one round trip). */
 export async function pinCopySession(session: Session): Promise<void> {
-  await runQuery(
-    session,
-    'the copy session settings',
-    'SELECT pg_catalog.set_config(s.name, s.value, false) FROM unnest($1::text[], $2::text[]) AS s(name, value)',
-    [copySettings.map(([name]) => name), copySettings.map(([, value]) => value)],
-  );
+  await setSessionSettings(session, 'the copy session settings', copySettings);
 }

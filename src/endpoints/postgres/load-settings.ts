@@ -1,5 +1,6 @@
 /** Session settings for a target session that loads rows and builds indexes; what each major accepts is in a lookup table. */
-import { runQuery, type Session } from './run-query.js';
+import type { Session } from './run-query.js';
+import { setSessionSettings } from './session-baseline.js';
 
 const loadSettings: ReadonlyArray<{ readonly minMajor: number; readonly name: string; readonly value: string }> = [
   // Every name in the DDL is qualified; an empty search_path keeps user objects from shadowing anything.
@@ -14,7 +15,6 @@ const loadSettings: ReadonlyArray<{ readonly minMajor: number; readonly name: st
 ];
 
 export async function tuneLoadSession(session: Session, major: number): Promise<void> {
-  for (const setting of loadSettings.filter((s) => major >= s.minMajor)) {
-    await runQuery(session, `setting ${setting.name}`, 'SELECT pg_catalog.set_config($1, $2, false)', [setting.name, setting.value]);
-  }
+  const settings = loadSettings.filter((s) => major >= s.minMajor).map((s) => [s.name, s.value] as const);
+  await setSessionSettings(session, 'the load session settings', settings);
 }

@@ -16,10 +16,15 @@ const baseline: ReadonlyArray<readonly [name: string, value: string]> = [
 ];
 
 export async function applySessionBaseline(session: Session): Promise<void> {
+  await setSessionSettings(session, 'the session settings', baseline);
+}
+
+/** Sets several settings for the rest of the session in one round trip. */
+export async function setSessionSettings(session: Session, purpose: string, settings: ReadonlyArray<readonly [name: string, value: string]>): Promise<void> {
   await runQuery(
     session,
-    'the session settings',
+    purpose,
     'SELECT pg_catalog.set_config(s.name, s.value, false) FROM unnest($1::text[], $2::text[]) AS s(name, value)',
-    [baseline.map(([name]) => name), baseline.map(([, value]) => value)],
+    [settings.map(([name]) => name), settings.map(([, value]) => value)],
   );
 }

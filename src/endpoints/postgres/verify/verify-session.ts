@@ -2,7 +2,8 @@
  * Session settings under which a row's text is the same on every major and server configuration, so that equal
  * data hashes equally: timestamps in UTC and ISO style, shortest exact floats, hex bytea, qualified names.
  */
-import { runQuery, type Session } from '../run-query.js';
+import type { Session } from '../run-query.js';
+import { setSessionSettings } from '../session-baseline.js';
 
 const normalizingSettings: ReadonlyArray<readonly [string, string]> = [
   ['TimeZone', 'UTC'],
@@ -15,7 +16,5 @@ const normalizingSettings: ReadonlyArray<readonly [string, string]> = [
 ];
 
 export async function normalizeSession(session: Session): Promise<void> {
-  for (const [name, value] of normalizingSettings) {
-    await runQuery(session, `setting ${name}`, 'SELECT pg_catalog.set_config($1, $2, false)', [name, value]);
-  }
+  await setSessionSettings(session, 'the verify session settings', normalizingSettings);
 }
