@@ -1,4 +1,5 @@
 /** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
+import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { SchemaModel } from '../model/schema-model.js';
 import type { PgferryEvent } from '../run/events.js';
@@ -22,6 +23,8 @@ export interface EndpointBase {
   /** Names the database itself (not the route to it), so a run can refuse to copy a database onto itself. */
   readonly identity: string;
   readonly capabilities: EndpointCapabilities;
+  /** Connects and asks the server who it is, so two routes to one database are caught before anything is written. */
+  fingerprint(): Promise<DatabaseFingerprint>;
   /** Closes every connection the endpoint opened. */
   close(): Promise<void>;
 }

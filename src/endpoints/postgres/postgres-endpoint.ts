@@ -1,5 +1,6 @@
 /** A PostgreSQL database as a source or a target of a run. */
 import type pg from 'pg';
+import type { DatabaseFingerprint } from '../../model/database-fingerprint.js';
 import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
 import type { SchemaModel } from '../../model/schema-model.js';
 import { emitter } from '../../run/events.js';
@@ -7,6 +8,7 @@ import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoi
 import { connectPostgres } from './connect.js';
 import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
 import { detectConnectionPath } from './connection-path.js';
+import { readDatabaseFingerprint } from './queries/database-fingerprint.js';
 import { countLargeObjects, listExtensions, listRolesInUse, listSchemas, listSequences } from './queries/catalog-facts.js';
 import { readCollationFacts } from './queries/collation-facts.js';
 import { readMigrationTables } from './queries/migration-tables.js';
@@ -48,6 +50,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const session = { client, label: this.label };
     this.ownPids.push(await readBackendPid(session));
     return session;
+  }
+
+  async fingerprint(): Promise<DatabaseFingerprint> {
+    return readDatabaseFingerprint(await this.session());
   }
 
   async inventorySource(options: InventoryOptions): Promise<SourceInventory> {
