@@ -54,6 +54,11 @@ export interface TargetEndpoint extends EndpointBase {
   inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory>;
   /** A new session on the target (always PostgreSQL: pgferry moves databases into it). */
   session(): Promise<Session>;
+  /**
+   * Takes the target's run lock, held until the endpoint closes, so that two runs never write into one database
+   * at once; throws RUN_IN_PROGRESS when another run holds it. Writes nothing.
+   */
+  lockForRun(): Promise<void>;
   /** The target's schema as the neutral model, for verification; reads only. */
   readSchema(): Promise<SchemaModel>;
 }

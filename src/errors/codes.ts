@@ -19,6 +19,7 @@ export const errorCodes = {
   SCHEMA_FAILED: 'the target refused a statement that creates part of the schema',
   RESUME_PLAN_CHANGED: 'an unfinished run of this source and target was started with other settings',
   NOTHING_TO_RESUME: 'migrate --resume found no unfinished run of this source and target',
+  RUN_IN_PROGRESS: 'another run is migrating into the same target or using the same run journal',
   JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',

@@ -39,6 +39,8 @@ export class Journal {
     private readonly db: Database.Database,
     /** True when this run continues an unfinished one. */
     readonly resuming: boolean,
+    /** The run directory's lock, held while the journal is open. */
+    private readonly lock: Database.Database,
   ) {}
 
   /**
@@ -49,36 +51,43 @@ export class Journal {
     try {
       return Journal.openOrCreate(paths, planHash);
     } catch (error) {
-      if (error instanceof PgferryError) throw error;
-      throw new PgferryError('JOURNAL_FAILED', `cannot open the run journal ${paths.journal}: ${(error as Error).message}`, {
-        hint: 'Check that the run directory is writable and on a local disk, or choose another with --run-dir.',
-        cause: error,
-      });
+      throw journalError(paths, error);
     }
   }
 
   private static openOrCreate(paths: RunPaths, planHash: string): Journal {
     mkdirSync(paths.dir, { recursive: true });
+    const lock = lockFile(paths.lock);
+    try {
+      return Journal.openLocked(paths, planHash, lock);
+    } catch (error) {
+      lock.close();
+      throw error;
+    }
+  }
+
+  private static openLocked(paths: RunPaths, planHash: string, lock: Database.Database): Journal {
     if (existsSync(paths.journal)) {
-      const previous = new Journal(new Database(paths.journal), true);
+      const previousDb = new Database(paths.journal);
+      const previous = new Journal(previousDb, true, lock);
       const finishedAt = previous.value<string>('finished_at');
       if (!finishedAt) {
         if (previous.value<string>('plan_hash') !== planHash) {
-          previous.close();
+          previousDb.close();
           throw new PgferryError('RESUME_PLAN_CHANGED', `the unfinished run in ${paths.dir} was started with different settings`, {
             hint: 'Run again with the settings it started with, or delete that run directory (and empty the target) to start over.',
           });
         }
-        previous.db.pragma('journal_mode = WAL');
+        previousDb.pragma('journal_mode = WAL');
         return previous;
       }
-      previous.close();
+      previousDb.close();
       renameSync(paths.journal, finishedJournalPath(paths, finishedAt));
     }
     const db = new Database(paths.journal);
     db.pragma('journal_mode = WAL');
     db.exec(schema);
-    const journal = new Journal(db, false);
+    const journal = new Journal(db, false, lock);
     journal.setValue('plan_hash', planHash);
     journal.setValue('started_at', new Date().toISOString());
     return journal;
@@ -125,11 +134,14 @@ export class Journal {
 
   /** True when the pair's journal belongs to a run that has not finished. */
   static isUnfinished(paths: RunPaths): boolean {
-    const db = new Database(paths.journal, { readonly: true });
+    let db: Database.Database | undefined;
     try {
+      db = new Database(paths.journal, { readonly: true });
       return !db.prepare("SELECT 1 FROM run WHERE key = 'finished_at'").get();
+    } catch (error) {
+      throw journalError(paths, error);
     } finally {
-      db.close();
+      db?.close();
     }
   }
 
@@ -160,5 +172,37 @@ export class Journal {
 
   close(): void {
     this.db.close();
+    this.lock.close();
   }
+}
+
+/**
+ * Takes SQLite's exclusive lock on the run directory's lock file, kept until close: a second run of the same pair
+ * in the same run directory gets SQLITE_BUSY instead of writing into this run's steps. The operating system drops
+ * the lock when the process dies, so a killed run never leaves a stale lock; the journal itself stays readable.
+ */
+function lockFile(path: string): Database.Database {
+  const db = new Database(path, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function journalError(paths: RunPaths, error: unknown): PgferryError {
+  if (error instanceof PgferryError) return error;
+  if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+    return new PgferryError('RUN_IN_PROGRESS', `another pgferry migrate is using the run journal ${paths.journal}`, {
+      hint: 'Wait for that run to finish (a run that died releases the journal on its own); two runs of one source and target cannot share a run directory.',
+      cause: error,
+    });
+  }
+  return new PgferryError('JOURNAL_FAILED', `cannot open the run journal ${paths.journal}: ${(error as Error).message}`, {
+    hint: 'Check that the run directory is writable and on a local disk, or choose another with --run-dir.',
+    cause: error,
+  });
 }
