@@ -41,7 +41,17 @@ export class Journal {
     readonly resuming: boolean,
     /** The run directory's lock, held while the journal is open. */
     private readonly lock: Database.Database,
+    private readonly paths: RunPaths,
   ) {}
+
+  /** A write that fails (a full disk, a lost file) is JOURNAL_FAILED: the run stops, resumable from what was recorded. */
+  private write(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      throw journalError(this.paths, error);
+    }
+  }
 
   /**
    * Opens the pair's journal. An unfinished journal is resumed (its plan hash must match); a finished one is
@@ -69,8 +79,14 @@ export class Journal {
   private static openLocked(paths: RunPaths, planHash: string, lock: Database.Database): Journal {
     if (existsSync(paths.journal)) {
       const previousDb = new Database(paths.journal);
-      const previous = new Journal(previousDb, true, lock);
-      const finishedAt = previous.value<string>('finished_at');
+      const previous = new Journal(previousDb, true, lock, paths);
+      let finishedAt: string | undefined;
+      try {
+        finishedAt = previous.value<string>('finished_at');
+      } catch (error) {
+        previousDb.close();
+        throw error;
+      }
       if (!finishedAt) {
         if (previous.value<string>('plan_hash') !== planHash) {
           previousDb.close();
@@ -85,12 +101,17 @@ export class Journal {
       renameSync(paths.journal, finishedJournalPath(paths, finishedAt));
     }
     const db = new Database(paths.journal);
-    db.pragma('journal_mode = WAL');
-    db.exec(schema);
-    const journal = new Journal(db, false, lock);
-    journal.setValue('plan_hash', planHash);
-    journal.setValue('started_at', new Date().toISOString());
-    return journal;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec(schema);
+      const journal = new Journal(db, false, lock, paths);
+      journal.setValue('plan_hash', planHash);
+      journal.setValue('started_at', new Date().toISOString());
+      return journal;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   value<T>(key: string): T | undefined {
@@ -99,7 +120,9 @@ export class Journal {
   }
 
   setValue(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO run (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    this.write(() => {
+      this.db.prepare('INSERT INTO run (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    });
   }
 
   stepState(id: string): StepState | undefined {
@@ -113,23 +136,29 @@ export class Journal {
   /** Marks a step started; returns true when an earlier attempt had started it too (its work may be partly there). */
   startStep(id: string, phase: string): boolean {
     const earlier = this.stepState(id) === 'running';
-    this.db
-      .prepare(
-        `INSERT INTO steps (id, phase, status, started_at) VALUES (?, ?, 'running', ?)
-         ON CONFLICT (id) DO UPDATE SET status = 'running', attempts = attempts + 1, started_at = excluded.started_at, finished_at = NULL`,
-      )
-      .run(id, phase, new Date().toISOString());
+    this.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO steps (id, phase, status, started_at) VALUES (?, ?, 'running', ?)
+           ON CONFLICT (id) DO UPDATE SET status = 'running', attempts = attempts + 1, started_at = excluded.started_at, finished_at = NULL`,
+        )
+        .run(id, phase, new Date().toISOString());
+    });
     return earlier;
   }
 
   finishStep(id: string, totals: { rows?: number; bytes?: number } = {}): void {
-    this.db
-      .prepare("UPDATE steps SET status = 'done', rows = ?, bytes = ?, finished_at = ? WHERE id = ?")
-      .run(totals.rows ?? null, totals.bytes ?? null, new Date().toISOString(), id);
+    this.write(() => {
+      this.db
+        .prepare("UPDATE steps SET status = 'done', rows = ?, bytes = ?, finished_at = ? WHERE id = ?")
+        .run(totals.rows ?? null, totals.bytes ?? null, new Date().toISOString(), id);
+    });
   }
 
   record(type: string, data: unknown): void {
-    this.db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)').run(new Date().toISOString(), type, JSON.stringify(data));
+    this.write(() => {
+      this.db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)').run(new Date().toISOString(), type, JSON.stringify(data));
+    });
   }
 
   /** True when the pair's journal belongs to a run that has not finished. */
@@ -201,8 +230,8 @@ function journalError(paths: RunPaths, error: unknown): PgferryError {
       cause: error,
     });
   }
-  return new PgferryError('JOURNAL_FAILED', `cannot open the run journal ${paths.journal}: ${(error as Error).message}`, {
-    hint: 'Check that the run directory is writable and on a local disk, or choose another with --run-dir.',
+  return new PgferryError('JOURNAL_FAILED', `cannot open or write the run journal ${paths.journal}: ${(error as Error).message}`, {
+    hint: 'Check that the run directory is a writable directory on a local disk with free space (then run again to resume), or choose another with --run-dir.',
     cause: error,
   });
 }
