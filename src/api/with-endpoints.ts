@@ -2,7 +2,7 @@
 import { asPgferryError, type PgferryError } from '../errors/pgferry-error.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { resolvePlan, type PlanSources } from '../plan/resolve-plan.js';
-import { openRunEndpoints, type RunEndpoints } from '../run/open-run-endpoints.js';
+import { openRunEndpoints, refuseSameDatabase, type RunEndpoints } from '../run/open-run-endpoints.js';
 
 export type Failed = { readonly status: 'failed'; readonly ms: number; readonly error: PgferryError };
 
@@ -15,6 +15,7 @@ export async function withEndpoints<T extends object>(
   try {
     const plan = await resolvePlan(sources);
     endpoints = openRunEndpoints(plan, sources.env);
+    await refuseSameDatabase(endpoints);
     const value = await work(plan, endpoints);
     return Object.freeze({ ...value, ms: Date.now() - started });
   } catch (error) {

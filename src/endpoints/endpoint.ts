@@ -1,4 +1,5 @@
 /** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
+import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { SchemaModel } from '../model/schema-model.js';
 import type { PgferryEvent } from '../run/events.js';
@@ -22,6 +23,8 @@ export interface EndpointBase {
   /** Names the database itself (not the route to it), so a run can refuse to copy a database onto itself. */
   readonly identity: string;
   readonly capabilities: EndpointCapabilities;
+  /** Connects and asks the server who it is, so two routes to one database are caught before anything is written. */
+  fingerprint(): Promise<DatabaseFingerprint>;
   /** Closes every connection the endpoint opened. */
   close(): Promise<void>;
 }
@@ -51,6 +54,11 @@ export interface TargetEndpoint extends EndpointBase {
   inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory>;
   /** A new session on the target (always PostgreSQL: pgferry moves databases into it). */
   session(): Promise<Session>;
+  /**
+   * Takes the target's run lock, held until the endpoint closes, so that two runs never write into one database
+   * at once; throws RUN_IN_PROGRESS when another run holds it. Writes nothing.
+   */
+  lockForRun(): Promise<void>;
   /** The target's schema as the neutral model, for verification; reads only. */
   readSchema(): Promise<SchemaModel>;
   /**

@@ -22,6 +22,7 @@ export const errorCodes = {
   NOTHING_TO_RESUME: 'migrate --resume found no unfinished run of this source and target',
   SOURCE_CHANGED: 'a resumed run found tables it had already copied changed on the source since the copy started',
   STEP_IN_DOUBT: 'an interrupted run left a transaction open on the target, so whether its step committed is not known yet',
+  RUN_IN_PROGRESS: 'another run is migrating into the same target or using the same run journal',
   JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',

@@ -48,14 +48,14 @@ export async function resolvePlan(sources: PlanSources): Promise<Plan> {
 export function validatePlan(input: unknown, planFile?: string): Plan {
   const result = planSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => describeIssue(issue));
+  const problems = result.error.issues.flatMap((issue) => describeIssue(issue, input));
   const where = planFile ? `plan ${planFile} (with flags and environment)` : 'settings from flags and environment';
   throw new PgferryError('PLAN_INVALID', `${where} has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
     hint: 'Fix each setting listed; run "pgferry --help" for the flags and docs/PLAN.md for the plan file.',
   });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
   if (issue.code === 'unrecognized_keys') {
     const parent = issue.path.join('.');
     return issue.keys.map((key) => {
@@ -65,8 +65,21 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     });
   }
   const path = issue.path.join('.') || '(plan)';
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
-  const what = missing ? 'is required' : issue.message.replace(/^Invalid input: /, '');
+  // zod leaves the offending value out of its issues, so "missing" is decided on the input itself.
+  const given = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), input);
+  const what =
+    issue.code !== 'invalid_type'
+      ? issue.message.replace(/^Invalid input: /, '')
+      : given === undefined
+        ? 'is required'
+        : `wrong type: expected ${issue.expected}, got ${describeValue(given)}`;
   const example = planExamples[path];
   return [`${path}: ${what}${example ? ` (e.g. ${example})` : ''}`];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
 }

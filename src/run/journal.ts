@@ -39,7 +39,19 @@ export class Journal {
     private readonly db: Database.Database,
     /** True when this run continues an unfinished one. */
     readonly resuming: boolean,
+    /** The run directory's lock, held while the journal is open. */
+    private readonly lock: Database.Database,
+    private readonly paths: RunPaths,
   ) {}
+
+  /** A write that fails (a full disk, a lost file) is JOURNAL_FAILED: the run stops, resumable from what was recorded. */
+  private write(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      throw journalError(this.paths, error);
+    }
+  }
 
   /**
    * Opens the pair's journal. An unfinished journal is resumed (its plan hash must match); a finished one is
@@ -49,39 +61,57 @@ export class Journal {
     try {
       return Journal.openOrCreate(paths, planHash);
     } catch (error) {
-      if (error instanceof PgferryError) throw error;
-      throw new PgferryError('JOURNAL_FAILED', `cannot open the run journal ${paths.journal}: ${(error as Error).message}`, {
-        hint: 'Check that the run directory is writable and on a local disk, or choose another with --run-dir.',
-        cause: error,
-      });
+      throw journalError(paths, error);
     }
   }
 
   private static openOrCreate(paths: RunPaths, planHash: string): Journal {
     mkdirSync(paths.dir, { recursive: true });
+    const lock = lockFile(paths.lock);
+    try {
+      return Journal.openLocked(paths, planHash, lock);
+    } catch (error) {
+      lock.close();
+      throw error;
+    }
+  }
+
+  private static openLocked(paths: RunPaths, planHash: string, lock: Database.Database): Journal {
     if (existsSync(paths.journal)) {
-      const previous = new Journal(new Database(paths.journal), true);
-      const finishedAt = previous.value<string>('finished_at');
+      const previousDb = new Database(paths.journal);
+      const previous = new Journal(previousDb, true, lock, paths);
+      let finishedAt: string | undefined;
+      try {
+        finishedAt = previous.value<string>('finished_at');
+      } catch (error) {
+        previousDb.close();
+        throw error;
+      }
       if (!finishedAt) {
         if (previous.value<string>('plan_hash') !== planHash) {
-          previous.close();
+          previousDb.close();
           throw new PgferryError('RESUME_PLAN_CHANGED', `the unfinished run in ${paths.dir} was started with different settings`, {
             hint: 'Run again with the settings it started with, or delete that run directory (and empty the target) to start over.',
           });
         }
-        previous.db.pragma('journal_mode = WAL');
+        previousDb.pragma('journal_mode = WAL');
         return previous;
       }
-      previous.close();
+      previousDb.close();
       renameSync(paths.journal, finishedJournalPath(paths, finishedAt));
     }
     const db = new Database(paths.journal);
-    db.pragma('journal_mode = WAL');
-    db.exec(schema);
-    const journal = new Journal(db, false);
-    journal.setValue('plan_hash', planHash);
-    journal.setValue('started_at', new Date().toISOString());
-    return journal;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec(schema);
+      const journal = new Journal(db, false, lock, paths);
+      journal.setValue('plan_hash', planHash);
+      journal.setValue('started_at', new Date().toISOString());
+      return journal;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   value<T>(key: string): T | undefined {
@@ -90,7 +120,9 @@ export class Journal {
   }
 
   setValue(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO run (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    this.write(() => {
+      this.db.prepare('INSERT INTO run (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    });
   }
 
   stepState(id: string): StepState | undefined {
@@ -104,19 +136,23 @@ export class Journal {
   /** Marks a step started; returns true when an earlier attempt had started it too (its work may be partly there). */
   startStep(id: string, phase: string): boolean {
     const earlier = this.stepState(id) === 'running';
-    this.db
-      .prepare(
-        `INSERT INTO steps (id, phase, status, started_at) VALUES (?, ?, 'running', ?)
-         ON CONFLICT (id) DO UPDATE SET status = 'running', attempts = attempts + 1, started_at = excluded.started_at, finished_at = NULL`,
-      )
-      .run(id, phase, new Date().toISOString());
+    this.write(() => {
+      this.db
+        .prepare(
+          `INSERT INTO steps (id, phase, status, started_at) VALUES (?, ?, 'running', ?)
+           ON CONFLICT (id) DO UPDATE SET status = 'running', attempts = attempts + 1, started_at = excluded.started_at, finished_at = NULL`,
+        )
+        .run(id, phase, new Date().toISOString());
+    });
     return earlier;
   }
 
   finishStep(id: string, totals: { rows?: number; bytes?: number } = {}): void {
-    this.db
-      .prepare("UPDATE steps SET status = 'done', rows = ?, bytes = ?, finished_at = ? WHERE id = ?")
-      .run(totals.rows ?? null, totals.bytes ?? null, new Date().toISOString(), id);
+    this.write(() => {
+      this.db
+        .prepare("UPDATE steps SET status = 'done', rows = ?, bytes = ?, finished_at = ? WHERE id = ?")
+        .run(totals.rows ?? null, totals.bytes ?? null, new Date().toISOString(), id);
+    });
   }
 
   /** Rows a finished step recorded (copies), or undefined. */
@@ -131,16 +167,21 @@ export class Journal {
   }
 
   record(type: string, data: unknown): void {
-    this.db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)').run(new Date().toISOString(), type, JSON.stringify(data));
+    this.write(() => {
+      this.db.prepare('INSERT INTO events (at, type, data) VALUES (?, ?, ?)').run(new Date().toISOString(), type, JSON.stringify(data));
+    });
   }
 
   /** True when the pair's journal belongs to a run that has not finished. */
   static isUnfinished(paths: RunPaths): boolean {
-    const db = new Database(paths.journal, { readonly: true });
+    let db: Database.Database | undefined;
     try {
+      db = new Database(paths.journal, { readonly: true });
       return !db.prepare("SELECT 1 FROM run WHERE key = 'finished_at'").get();
+    } catch (error) {
+      throw journalError(paths, error);
     } finally {
-      db.close();
+      db?.close();
     }
   }
 
@@ -171,5 +212,37 @@ export class Journal {
 
   close(): void {
     this.db.close();
+    this.lock.close();
   }
+}
+
+/**
+ * Takes SQLite's exclusive lock on the run directory's lock file, kept until close: a second run of the same pair
+ * in the same run directory gets SQLITE_BUSY instead of writing into this run's steps. The operating system drops
+ * the lock when the process dies, so a killed run never leaves a stale lock; the journal itself stays readable.
+ */
+function lockFile(path: string): Database.Database {
+  const db = new Database(path, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function journalError(paths: RunPaths, error: unknown): PgferryError {
+  if (error instanceof PgferryError) return error;
+  if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+    return new PgferryError('RUN_IN_PROGRESS', `another pgferry migrate is using the run journal ${paths.journal}`, {
+      hint: 'Wait for that run to finish (a run that died releases the journal on its own); two runs of one source and target cannot share a run directory.',
+      cause: error,
+    });
+  }
+  return new PgferryError('JOURNAL_FAILED', `cannot open or write the run journal ${paths.journal}: ${(error as Error).message}`, {
+    hint: 'Check that the run directory is a writable directory on a local disk with free space (then run again to resume), or choose another with --run-dir.',
+    cause: error,
+  });
 }

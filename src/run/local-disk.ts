@@ -1,6 +1,7 @@
 /** Free space where the run directory (and later backups) will be written. */
-import { statfs } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { PgferryError } from '../errors/pgferry-error.js';
 
 export interface LocalFacts {
   readonly runDir: string;
@@ -18,8 +19,26 @@ export async function readLocalFacts(runDir: string, estimatedBackupBytes: numbe
       return { runDir: resolve(runDir), freeBytes: stats.bavail * stats.bsize, estimatedBackupBytes };
     } catch (error) {
       const parent = dirname(path);
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || parent === path) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') throw await notADirectory(runDir, path, error);
+      if (code !== 'ENOENT' || parent === path) throw runDirError(runDir, (error as Error).message, error);
       path = parent;
     }
   }
+}
+
+/** Names the part of the run directory's path that is a file, not a directory. */
+async function notADirectory(runDir: string, path: string, cause: unknown): Promise<PgferryError> {
+  for (let at = path; dirname(at) !== at; at = dirname(at)) {
+    const found = await stat(at).catch(() => undefined);
+    if (found && !found.isDirectory()) return runDirError(runDir, `${at} is a file, not a directory`, cause);
+  }
+  return runDirError(runDir, (cause as Error).message, cause);
+}
+
+function runDirError(runDir: string, why: string, cause: unknown): PgferryError {
+  return new PgferryError('JOURNAL_FAILED', `the run directory ${resolve(runDir)} cannot hold the run journal: ${why}`, {
+    hint: 'Choose a directory on a local disk with --run-dir (or runDir in the plan).',
+    cause,
+  });
 }

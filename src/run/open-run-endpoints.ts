@@ -1,4 +1,5 @@
 /** Opens the source and target of a plan, refusing a plan whose two ends are the same database. */
+import { sameDatabase } from '../model/database-fingerprint.js';
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { openEndpoint } from '../endpoints/open-endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
@@ -14,11 +15,7 @@ export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.en
   const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, env };
   const source = openEndpoint(plan.source, { ...common, role: 'source' });
   const target = openEndpoint(plan.target, { ...common, role: 'target' });
-  if (source.identity === target.identity) {
-    throw new PgferryError('SAME_DATABASE', `source and target are the same database (${source.display} and ${target.display})`, {
-      hint: 'Point --to at the new database; pgferry never copies a database onto itself.',
-    });
-  }
+  if (source.identity === target.identity) throw sameDatabaseError(source.display, target.display, 'their URLs name one host, port and database');
   return {
     source,
     target,
@@ -26,4 +23,23 @@ export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.en
       await Promise.all([source.close(), target.close()]);
     },
   };
+}
+
+/**
+ * Asks both servers who they are, before anything is written: URLs that differ in text (a host name and its
+ * address, a Unix socket, a `?host=` parameter) can still reach one database, and `ifTargetNotEmpty: drop`
+ * would then empty the source.
+ */
+export async function refuseSameDatabase(endpoints: RunEndpoints): Promise<void> {
+  const [source, target] = await Promise.all([endpoints.source.fingerprint(), endpoints.target.fingerprint()]);
+  if (sameDatabase(source, target)) {
+    const how = source.cluster !== null && target.cluster !== null ? 'same system identifier and database OID' : 'same server start time and database OID';
+    throw sameDatabaseError(endpoints.source.display, endpoints.target.display, `both servers answer with the ${how}`);
+  }
+}
+
+function sameDatabaseError(source: string, target: string, why: string): PgferryError {
+  return new PgferryError('SAME_DATABASE', `source and target are the same database (${source} and ${target}): ${why}`, {
+    hint: 'Point --to at the new database; pgferry never copies a database onto itself.',
+  });
 }

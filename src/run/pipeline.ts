@@ -67,6 +67,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     emit({ type: 'phase:end', phase: name, at: new Date().toISOString(), ms: Date.now() - started });
     return result;
   };
+  // Held until the endpoints close: a second run into this target refuses here, before it reads or writes anything.
+  await endpoints.target.lockForRun();
   const paths = runPathsFor(plan.runDir, endpoints.source.identity, endpoints.target.identity);
   const unfinished = existsSync(paths.journal) && Journal.isUnfinished(paths);
   if (options.resumeOnly && !unfinished) {

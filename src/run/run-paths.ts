@@ -6,12 +6,14 @@ export interface RunPaths {
   /** One folder per source/target pair, so re-running the same plan finds its journal. */
   readonly dir: string;
   readonly journal: string;
+  /** Held exclusively by the run using this directory (an SQLite file locked by the operating system). */
+  readonly lock: string;
 }
 
 export function runPathsFor(runDir: string, sourceIdentity: string, targetIdentity: string): RunPaths {
   const pair = createHash('sha256').update(`${sourceIdentity}\n${targetIdentity}`).digest('hex').slice(0, 12);
   const dir = join(runDir, `migrate-${pair}`);
-  return { dir, journal: join(dir, 'journal.sqlite') };
+  return { dir, journal: join(dir, 'journal.sqlite'), lock: join(dir, 'run.lock') };
 }
 
 /** Where a finished run's journal is kept when a new run of the same pair starts. */

@@ -34,6 +34,8 @@ export function postgresConnectionConfig(url: string, env: NodeJS.ProcessEnv = p
       hint: 'Write it as postgres://user@host:5432/dbname (postgresql:// works too).',
     });
   }
+  const urlPort = /^postgres(?:ql)?:\/\/(?:[^/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*)(?::([^/?#]*))?/i.exec(url)?.[1];
+  if (urlPort !== undefined && urlPort !== '') checkPort(urlPort, display);
   const withEnvSsl = addEnvParameters(url, env);
   let parsed: ReturnType<typeof parse>;
   try {
@@ -44,14 +46,15 @@ export function postgresConnectionConfig(url: string, env: NodeJS.ProcessEnv = p
       cause,
     });
   }
-  const host = parsed.host || env.PGHOST || 'localhost';
-  const portText = parsed.port || env.PGPORT || '5432';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new PgferryError('URL_INVALID', `${display} has port "${portText}", which is not a TCP port`, {
-      hint: 'Use a port between 1 and 65535, e.g. postgres://user@host:5432/dbname.',
+  const sslmode = (parsed as { sslmode?: string }).sslmode;
+  if (sslmode !== undefined && !sslModes.includes(sslmode)) {
+    throw new PgferryError('URL_INVALID', `${display} has sslmode "${sslmode}", which libpq does not know (it takes ${sslModes.join(', ')})`, {
+      hint: 'Write e.g. ?sslmode=require (encrypt) or ?sslmode=verify-full (encrypt and check the certificate and host name), in the URL or PGSSLMODE.',
     });
   }
+  // An IPv6 address is bracketed in a URL ([::1]) but not in a socket address.
+  const host = (parsed.host || env.PGHOST || 'localhost').replace(/^\[(.*)\]$/, '$1');
+  const port = checkPort(parsed.port || env.PGPORT || '5432', display);
   const user = parsed.user || env.PGUSER || userInfo().username;
   const database = parsed.database || env.PGDATABASE || user;
   const address: PostgresAddress = { host, port, database, user };
@@ -67,6 +70,18 @@ export function postgresConnectionConfig(url: string, env: NodeJS.ProcessEnv = p
     ...(typeof parsed.options === 'string' ? { options: parsed.options } : {}),
   };
   return { address, display, client };
+}
+
+const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+function checkPort(text: string, display: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new PgferryError('URL_INVALID', `${display} has port "${redactSecrets(text)}", which is not a TCP port (1 to 65535)`, {
+      hint: 'Use a port between 1 and 65535, e.g. postgres://user@host:5432/dbname.',
+    });
+  }
+  return port;
 }
 
 /** libpq reads sslmode and sslrootcert from the environment when the URL does not set them. */

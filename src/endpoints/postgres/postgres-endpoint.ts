@@ -1,12 +1,15 @@
 /** A PostgreSQL database as a source or a target of a run. */
 import type pg from 'pg';
+import type { DatabaseFingerprint } from '../../model/database-fingerprint.js';
 import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
 import type { SchemaModel } from '../../model/schema-model.js';
+import { PgferryError } from '../../errors/pgferry-error.js';
 import { emitter } from '../../run/events.js';
 import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
 import { connectPostgres } from './connect.js';
 import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
 import { detectConnectionPath } from './connection-path.js';
+import { readDatabaseFingerprint } from './queries/database-fingerprint.js';
 import { countLargeObjects, listExtensions, listRolesInUse, listSchemas, listSequences } from './queries/catalog-facts.js';
 import { readCollationFacts } from './queries/collation-facts.js';
 import { readMigrationTables } from './queries/migration-tables.js';
@@ -16,6 +19,7 @@ import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } fr
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
 import type { Session } from './run-query.js';
 import { applySessionBaseline } from './session-baseline.js';
+import { readRunLockHolder, tryRunLock } from './queries/run-lock.js';
 import { readSchemaModel } from './schema/read-schema-model.js';
 import { restateSchema } from './schema/restate-schema.js';
 
@@ -51,6 +55,26 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     this.ownPids.push(await readBackendPid(session));
     await applySessionBaseline(session);
     return session;
+  }
+
+  async fingerprint(): Promise<DatabaseFingerprint> {
+    return readDatabaseFingerprint(await this.session());
+  }
+
+  async lockForRun(): Promise<void> {
+    const session = await this.session();
+    try {
+      if (await tryRunLock(session)) return;
+    } catch (error) {
+      // A statement pooler refuses transaction blocks; preflight blocks such a target with its own finding.
+      if (/statement pooling/i.test((error as Error).message)) return;
+      throw error;
+    }
+    const holder = await readRunLockHolder(session);
+    const who = holder ? ` (backend pid ${holder.pid}${holder.client ? ` from ${holder.client}` : ''}${holder.since ? `, since ${holder.since}` : ''})` : '';
+    throw new PgferryError('RUN_IN_PROGRESS', `${this.label}: another pgferry migrate is writing into this database${who}`, {
+      hint: `Wait for that run to finish (a run that died releases it on its own), or stop it; if its process is gone but the server still holds its session, end it with SELECT pg_terminate_backend(${holder?.pid ?? '<pid>'}).`,
+    });
   }
 
   async inventorySource(options: InventoryOptions): Promise<SourceInventory> {
