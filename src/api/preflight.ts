@@ -21,7 +21,7 @@ export type PreflightResult =
  */
 export async function preflight(options: PreflightOptions): Promise<PreflightResult> {
   return withEndpoints(options, async (plan, endpoints) => {
-    const facts = await runPreflight(plan, endpoints, options.onEvent);
+    const { facts } = await runPreflight(plan, endpoints, options.onEvent);
     return { status: facts.blockers.length > 0 ? ('blocked' as const) : ('ready' as const), ...facts };
   });
 }

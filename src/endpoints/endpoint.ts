@@ -1,6 +1,7 @@
 /** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
+import type { Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
 import type { PgferryEvent } from '../run/events.js';
 import type { Session } from './postgres/run-query.js';
@@ -59,6 +60,11 @@ export interface TargetEndpoint extends EndpointBase {
    * at once; throws RUN_IN_PROGRESS when another run holds it. Writes nothing.
    */
   lockForRun(): Promise<void>;
+  /**
+   * Runs `statements` in a transaction that is always rolled back and reports each one the target refuses: what
+   * migrate's schema steps would meet, learned without changing anything.
+   */
+  rehearse(statements: readonly string[]): Promise<Rehearsal>;
   /** The target's schema as the neutral model, for verification; reads only. */
   readSchema(): Promise<SchemaModel>;
   /**

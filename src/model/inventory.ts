@@ -11,6 +11,8 @@ export interface ServerFacts {
   readonly isSuperuser: boolean;
   readonly databaseBytes: number;
   readonly maxConnections: number;
+  /** The database's character set, e.g. "UTF8", "LATIN1", "SQL_ASCII". */
+  readonly encoding: string;
   /** Client sessions on this database, pgferry's own excluded. */
   readonly connections: readonly ConnectionGroup[];
 }

@@ -77,6 +77,18 @@ export function assessPreflight(source: SourceInventory, target: TargetInventory
 
   warnings.push(...collationFindings(source.collation, target.collation));
 
+  const encodings = { source: source.server.encoding, target: target.server.encoding };
+  if (encodings.source !== encodings.target && encodings.target !== 'UTF8') {
+    (encodings.target === 'SQL_ASCII' ? warnings : blockers).push({
+      code: 'TARGET_ENCODING',
+      message:
+        encodings.target === 'SQL_ASCII'
+          ? `target database uses SQL_ASCII: it stores the source's ${encodings.source} text as bytes, unchecked, and sorts and compares it as bytes`
+          : `target database uses ${encodings.target}, which cannot hold every character of the source's ${encodings.source} text; the copy would stop at the first one`,
+      hint: `Create the target database with ENCODING 'UTF8' (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0), or with the source's ${encodings.source}.`,
+    });
+  }
+
   const hidden = source.tables.filter((t) => t.rowSecurityApplies);
   if (hidden.length > 0) {
     blockers.push({

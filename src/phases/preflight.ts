@@ -2,10 +2,12 @@
 import type { Finding } from '../model/findings.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { Plan } from '../plan/plan-schema.js';
+import type { SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import { readLocalFacts, type LocalFacts } from '../run/local-disk.js';
 import type { RunEndpoints } from '../run/open-run-endpoints.js';
 import { assessPreflight } from './preflight-assess.js';
+import { planSchemaRehearsal, rehearsalFindings } from './preflight-schema.js';
 
 export interface PreflightFacts {
   readonly source: { readonly display: string; readonly inventory: SourceInventory };
@@ -16,7 +18,7 @@ export interface PreflightFacts {
 }
 
 /** `resuming`: the target holds what an unfinished run of this plan created, so its objects are expected. */
-export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener, resuming = false): Promise<PreflightFacts> {
+export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener, resuming = false): Promise<{ facts: PreflightFacts; schema: SchemaModel }> {
   const emit = emitter(onEvent);
   const started = Date.now();
   emit({ type: 'phase:start', phase: 'preflight', at: new Date(started).toISOString() });
@@ -24,13 +26,25 @@ export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?
   emit({ type: 'step', phase: 'preflight', endpoint: 'target', what: 'server, privileges, extensions, emptiness' });
   const target = await endpoints.target.inventoryTarget(source.schemas);
   const local = await readLocalFacts(plan.runDir, source.server.databaseBytes);
-  const { blockers, warnings } = assessPreflight(source, target, local, plan, resuming);
+  const assessed = assessPreflight(source, target, local, plan, resuming);
+  const blockers = [...assessed.blockers];
+  const warnings = [...assessed.warnings];
+  // The schema tried on the target, rolled back: only meaningful on an empty target (otherwise it would collide with
+  // what is there) and before a run has started writing.
+  const schema = await endpoints.source.readSchema();
+  if (!resuming && target.existingObjectCount === 0) {
+    emit({ type: 'step', phase: 'preflight', endpoint: 'target', what: 'the schema, tried in a transaction that is rolled back' });
+    const rehearsal = rehearsalFindings(await endpoints.target.rehearse(planSchemaRehearsal(schema, target.availableExtensions)));
+    blockers.push(...rehearsal.blockers);
+    warnings.push(...rehearsal.warnings);
+  }
   emit({ type: 'phase:end', phase: 'preflight', at: new Date().toISOString(), ms: Date.now() - started });
-  return {
+  const facts = {
     source: { display: endpoints.source.display, inventory: source },
     target: { display: endpoints.target.display, inventory: target },
     local,
     blockers,
     warnings,
   };
+  return { facts, schema };
 }

@@ -77,11 +77,11 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     });
   }
 
-  // 1. Preflight: read both ends; blockers stop the run before anything is written. Row counts are the
-  //    planner's estimates here: the copy counts every row it moves (COPY's own reply), so an exact count(*)
-  //    of every table would only read the whole source once more.
+  // 1. Preflight: read both ends and the source's schema, try that schema on the target (rolled back); blockers
+  //    stop the run before anything is written. Row counts are the planner's estimates here: the copy counts every
+  //    row it moves (COPY's own reply), so an exact count(*) of every table would only read the whole source again.
   const estimated = { ...plan, preflight: { ...plan.preflight, estimateCounts: true } };
-  const preflight = await runPreflight(estimated, endpoints, onEvent, unfinished);
+  const { facts: preflight, schema: model } = await runPreflight(estimated, endpoints, onEvent, unfinished);
   if (preflight.blockers.length > 0) return { status: 'blocked', preflight };
 
   const journal = Journal.open(paths, planHash(plan, endpoints));
@@ -91,10 +91,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     const target = await endpoints.target.session();
     await tuneLoadSession(target, targetMajor);
 
-    // 2. Schema: the source's catalogs, read into the neutral model.
-    const model = await phase('schema:read', () => endpoints.source.readSchema());
 
-    // 3. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
+    // 2. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
     const roles = await phase('provision', async () => {
       const dropStarted = journal.stepState('provision:drop') === 'running';
       const dropWanted = plan.ifTargetNotEmpty === 'drop' && (dropStarted || (!journal.resuming && preflight.target.inventory.existingObjectCount > 0));
@@ -107,7 +105,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     });
     warnings.push(...roles.warnings);
 
-    // 4. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
+    // 3. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
     //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
     //    drops the extensions that lived in them.
     await phase('schema:pre', async () => {
@@ -121,7 +119,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       await applyPreData(journal, target, statements);
     });
 
-    // 5. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
+    // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     const openSource = () => endpoints.source.session();
     const openTarget = async (): Promise<Session> => {
       const session = await endpoints.target.session();
@@ -152,11 +150,11 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       }
     });
 
-    // 6. Schema after the data: triggers, policies, sequences, comments, owners and grants.
+    // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const source = await openSource();
     warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent }))));
 
-    // 7. Verify: prove the target equals the source (counts, checksums, schema, sequences).
+    // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.
     const owners = {
       ...plan.owners,

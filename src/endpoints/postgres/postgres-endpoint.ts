@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { DatabaseFingerprint } from '../../model/database-fingerprint.js';
 import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
+import type { Rehearsal } from '../../model/rehearsal.js';
 import type { SchemaModel } from '../../model/schema-model.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { emitter } from '../../run/events.js';
@@ -20,6 +21,7 @@ import { listUnsupportedObjects } from './queries/unsupported-objects.js';
 import type { Session } from './run-query.js';
 import { applySessionBaseline } from './session-baseline.js';
 import { readRunLockHolder, tryRunLock } from './queries/run-lock.js';
+import { rehearseStatements } from './rehearse-statements.js';
 import { readSchemaModel } from './schema/read-schema-model.js';
 import { restateSchema } from './schema/restate-schema.js';
 
@@ -110,6 +112,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const privileges = await readTargetPrivileges(main, sourceSchemas);
     const availableExtensions = await listAvailableExtensions(main);
     return { server, collation, path, existingObjects: existing.names, existingObjectCount: existing.count, privileges, availableExtensions };
+  }
+
+  async rehearse(statements: readonly string[]): Promise<Rehearsal> {
+    return rehearseStatements(await this.session(), statements);
   }
 
   async readSchema(): Promise<SchemaModel> {

@@ -10,6 +10,7 @@ interface ServerRow {
   is_superuser: boolean;
   database_bytes: string;
   max_connections: string;
+  encoding: string;
 }
 
 /** `ownPids`: backends of pgferry's own sessions, left out of the session counts. */
@@ -23,7 +24,8 @@ export async function readServerFacts(session: Session, ownPids: readonly number
             current_user AS "user",
             (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS is_superuser,
             pg_database_size(current_database()) AS database_bytes,
-            current_setting('max_connections') AS max_connections`,
+            current_setting('max_connections') AS max_connections,
+            current_setting('server_encoding') AS encoding`,
   );
   const versionNum = Number(row!.version_num);
   return {
@@ -35,6 +37,7 @@ export async function readServerFacts(session: Session, ownPids: readonly number
     isSuperuser: row!.is_superuser,
     databaseBytes: Number(row!.database_bytes),
     maxConnections: Number(row!.max_connections),
+    encoding: row!.encoding,
     connections: await readConnectionGroups(session, ownPids),
   };
 }

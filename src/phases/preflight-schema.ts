@@ -1,0 +1,79 @@
+/**
+ * Predicts schema:pre and the DDL of the load exactly: the statements migrate would run on an empty target are
+ * tried there in a transaction that is always rolled back, and each one the target refuses becomes a blocker
+ * naming the statement, the server's reason and the fix.
+ */
+import { renderConstraint, renderIndex, renderIndexAttach, renderTrigger } from '../model/ddl/render-post-data.js';
+import type { Finding } from '../model/findings.js';
+import type { AvailableExtension } from '../model/inventory.js';
+import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
+import type { SchemaModel } from '../model/schema-model.js';
+import { planPreData } from './schema-pre.js';
+
+/** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
+export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[]): string[] {
+  const indexes = model.indexes.map(renderIndex);
+  return [
+    ...planPreData(model, available).statements,
+    ...indexes.map((i) => i.build),
+    ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
+    ...indexes.flatMap((i) => i.constraint ?? []),
+    ...model.constraints.map((c) => renderConstraint(c).add),
+    ...model.triggers.flatMap(renderTrigger),
+  ];
+}
+
+/** What to do about a refusal, by SQLSTATE. */
+const fixes: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^42704$|^42883$/, 'Create the missing object on the target first (pgferry does not yet migrate collations, text search configurations, operators or casts), or remove its use from the source.'],
+  [/^42501$/, 'Have a role allowed to (a superuser, or the owner for trusted extensions) create it on the target first; pgferry uses what already exists.'],
+  [/^22021$|^22P05$/, 'Create the target database with ENCODING \'UTF8\'.'],
+];
+
+function statementName(statement: string): string {
+  const flat = statement.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+
+function blocker(refusal: RefusedStatement): Finding {
+  const fix = fixes.find(([state]) => state.test(refusal.sqlState ?? ''))?.[1];
+  return {
+    code: 'SCHEMA_WOULD_FAIL',
+    message: `the target refuses \`${statementName(refusal.statement)}\`: ${refusal.message}${refusal.sqlState ? ` (SQLSTATE ${refusal.sqlState})` : ''}`,
+    hint: fix ?? refusal.serverHint ?? 'Fix the cause on the target (or the source), then run preflight again.',
+  };
+}
+
+/** How many refusals are named one by one; the rest are counted. */
+const namedRefusals = 20;
+
+/** Whether a refusal only follows from an earlier one: its relation is one a refused statement would have created. */
+function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStatement[]): boolean {
+  const missing = /relation "([^"]+)" does not exist/.exec(refusal.message)?.[1];
+  if (!missing) return false;
+  const creates = new RegExp(`^CREATE (?:UNLOGGED )?(?:TABLE|VIEW|MATERIALIZED VIEW) ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ (]`);
+  return earlier.some((e) => creates.test(e.statement.replace(/"/g, '')));
+}
+
+export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; warnings: Finding[] } {
+  const causes = rehearsal.refused.filter((r, i) => !followsFrom(r, rehearsal.refused.slice(0, i)));
+  const blockers = causes.slice(0, namedRefusals).map(blocker);
+  const unnamed = rehearsal.refused.length - Math.min(causes.length, namedRefusals);
+  if (unnamed > 0) {
+    blockers.push({
+      code: 'SCHEMA_WOULD_FAIL',
+      message: `and ${unnamed} more statement(s) the target refuses, most of them because of the ones above (their tables could not be created)`,
+      hint: 'Fix those first, then run preflight again.',
+    });
+  }
+  const warnings: Finding[] = rehearsal.stoppedBecause
+    ? [
+        {
+          code: 'SCHEMA_CHECK_INCOMPLETE',
+          message: `the schema was tried on the target for ${rehearsal.tried} statement(s) only: ${rehearsal.stoppedBecause}`,
+          hint: 'One transaction cannot hold the whole schema on this target (migrate itself commits in batches, so this is not a blocker); the rest is checked when migrate runs it.',
+        },
+      ]
+    : [];
+  return { blockers, warnings };
+}
