@@ -20,7 +20,7 @@ let code = 1;
 try {
   servers.push(...(await Promise.all(supportedLocalMajors.map((major) => startLocalServer({ major })))));
   const shared: SharedServer[] = servers.map((s) => ({ major: s.major, port: s.port, password: s.password }));
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...process.argv.slice(2), ...files], {
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...process.argv.slice(2), ...files], {
     stdio: 'inherit',
     env: { ...process.env, PGFERRY_TEST_SERVERS: JSON.stringify(shared) },
   });

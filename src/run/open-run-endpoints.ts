@@ -31,7 +31,11 @@ export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.en
  * would then empty the source.
  */
 export async function refuseSameDatabase(endpoints: RunEndpoints): Promise<void> {
-  const [source, target] = await Promise.all([endpoints.source.fingerprint(), endpoints.target.fingerprint()]);
+  // Both asked at once; every request settles before a failure is reported, so no connection outlives the command.
+  const [sourceAnswer, targetAnswer] = await Promise.allSettled([endpoints.source.fingerprint(), endpoints.target.fingerprint()]);
+  if (sourceAnswer.status === 'rejected') throw sourceAnswer.reason;
+  if (targetAnswer.status === 'rejected') throw targetAnswer.reason;
+  const [source, target] = [sourceAnswer.value, targetAnswer.value];
   if (sameDatabase(source, target)) {
     const how = source.cluster !== null && target.cluster !== null ? 'same system identifier and database OID' : 'same server start time and database OID';
     throw sameDatabaseError(endpoints.source.display, endpoints.target.display, `both servers answer with the ${how}`);

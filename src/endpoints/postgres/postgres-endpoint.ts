@@ -37,6 +37,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   readonly identity: string;
   private readonly label: string;
   private readonly clients: pg.Client[] = [];
+  private closed = false;
   /** Backend pids of this endpoint's sessions, so its own sessions are not reported as other users'. */
   private readonly ownPids: number[] = [];
 
@@ -52,6 +53,13 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   /** Opens a new session; it is closed with the endpoint. */
   async session(): Promise<Session> {
     const client = await connectPostgres(this.config, { label: this.options.role, connectTimeoutSeconds: this.options.connectTimeoutSeconds });
+    // A connection that completes after close() (a sibling request failed first) must not outlive the endpoint.
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      throw new PgferryError('CONNECTION_LOST', `${this.label}: the endpoint was closed while this session was opening`, {
+        hint: 'Another part of the command failed first; see that error.',
+      });
+    }
     this.clients.push(client);
     const session = { client, label: this.label };
     this.ownPids.push(await readBackendPid(session));
@@ -153,6 +161,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const clients = this.clients.splice(0);
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
