@@ -50,6 +50,21 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     for (const id of differing) assert.match(run.stdout, new RegExp(`different key ${id}\\n`));
   });
 
+  it('case 2: text that differs only in case is a difference under a case-insensitive collation (char, arrays, a keyless table)', async () => {
+    const shared = `CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+                    CREATE TABLE ci_keyed (id int PRIMARY KEY, c char(5) COLLATE ci, a text[] COLLATE ci);
+                    CREATE TABLE ci_keyless (c char(5) COLLATE ci)`;
+    const db = await databases(
+      shared,
+      `INSERT INTO ci_keyed VALUES (1, 'ABC', '{x}'), (2, 'x', '{ABC}'); INSERT INTO ci_keyless VALUES ('ABC')`,
+      `INSERT INTO ci_keyed VALUES (1, 'abc', '{x}'), (2, 'x', '{abc}'); INSERT INTO ci_keyless VALUES ('abc')`,
+    );
+    const run = await cli('verify', '--from', db.source, '--to', db.target);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /│ ✗ │ public\.ci_keyed\s+│ 2\s+│ 2\s+│ 2 row\(s\) differ/);
+    assert.match(run.stdout, /│ ✗ │ public\.ci_keyless /);
+  });
+
   it('case 15: a table verify cannot read is exit 2 (cannot compare), never 1', async () => {
     const role = 'verify_data_reader';
     await withClient(targetServer.url(), (c) =>

@@ -82,7 +82,8 @@ export function rowHash(shape: TableShape): string {
       const seed = `${i + 1}::int8`;
       const ref = `t.${quoteIdent(column)}`;
       const native = nativeHashes[shape.columnTypes[i] ?? ''];
-      const value = native ? native(`${ref}::${shape.columnTypes[i]}`, seed) : `hashtextextended(${ref}::text, ${seed})`;
+      // COLLATE "C": a nondeterministic (case-insensitive) collation would hash 'ABC' and 'abc' alike.
+      const value = native ? native(`${ref}::${shape.columnTypes[i]}`, seed) : `hashtextextended(${ref}::text COLLATE "C", ${seed})`;
       return `coalesce(${value}, hashint8extended(${-(i + 1)}, 1958))`;
     })
     .join(' # ') || '0::int8';
