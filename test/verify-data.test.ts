@@ -65,6 +65,23 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     assert.match(run.stdout, /│ ✗ │ public\.ci_keyless /);
   });
 
+  it('case 9: a table another session keeps locked makes verify fail with TABLE_LOCKED within --lock-wait, not wait forever', { timeout: 60_000 }, async () => {
+    const db = await databases('CREATE TABLE held (id int PRIMARY KEY)', 'INSERT INTO held VALUES (1)', 'INSERT INTO held VALUES (1)');
+    const { Client } = (await import('pg')).default;
+    const holder = new Client({ connectionString: db.target });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const run = await cli('verify', '--from', db.source, '--to', db.target, '--lock-wait', '2');
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /TABLE_LOCKED/);
+      assert.ok(Date.now() - started < 30_000, 'gave up within the bound');
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('case 15: a table verify cannot read is exit 2 (cannot compare), never 1', async () => {
     const role = 'verify_data_reader';
     await withClient(targetServer.url(), (c) =>

@@ -10,6 +10,7 @@ export interface CommonFlags {
   runDir?: string;
   jobs?: string;
   connectTimeout?: string;
+  lockWait?: string;
   ifTargetNotEmpty?: string;
   json?: boolean;
   debug?: boolean;
@@ -23,6 +24,7 @@ export function addCommonOptions(command: Command): Command {
     .option('--run-dir <dir>', 'directory for the run journal and backups (default ./pgferry-runs)')
     .option('--jobs <n>', 'parallel sessions (default 2)')
     .option('--connect-timeout <seconds>', 'how long to wait for a server to answer (default 10)')
+    .option('--lock-wait <seconds>', 'how long to wait for a table another session keeps locked, then fail with TABLE_LOCKED (default 60)')
     .addOption(new Option('--if-target-not-empty <choice>', 'what to do with a target that holds objects').choices([...ifTargetNotEmptyChoices]))
     .option('--json', 'print one JSON document instead of text')
     .option('--debug', 'print stack traces and causes of errors');
@@ -38,6 +40,7 @@ export function planSourcesFromFlags(flags: CommonFlags, overrides: PlanOverride
       runDir: flags.runDir,
       jobs: flags.jobs,
       connectTimeoutSeconds: flags.connectTimeout,
+      lockWaitSeconds: flags.lockWait,
       ifTargetNotEmpty: flags.ifTargetNotEmpty as PlanOverrides['ifTargetNotEmpty'],
       ...overrides,
     },

@@ -8,6 +8,8 @@ import { PostgresEndpoint } from './postgres/postgres-endpoint.js';
 export interface OpenEndpointOptions {
   readonly role: EndpointRole;
   readonly connectTimeoutSeconds: number;
+  /** How long a session waits for another session's table lock (lock_timeout). */
+  readonly lockWaitSeconds?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
 

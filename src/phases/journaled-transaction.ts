@@ -7,6 +7,7 @@ import { currentTransactionId, transactionStatus } from '../endpoints/postgres/q
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
 import { serverErrorFields } from '../endpoints/postgres/server-error.js';
 import { PgferryError } from '../errors/pgferry-error.js';
+import { statementsPerTransaction } from '../model/ddl/statements-per-transaction.js';
 import type { Journal } from '../run/journal.js';
 
 /** How long a resumed run waits for the interrupted run's transaction to end on the server. */
@@ -57,13 +58,6 @@ export async function runJournaledTransaction(
   journal.finishStep(step.id);
   return 'ran';
 }
-
-/**
- * Statements per transaction when applying DDL in batches. A transaction locks every object it creates or alters
- * until it ends, and the server's lock table is shared and finite (max_locks_per_transaction × backends, 6,400 by
- * default): one transaction for a schema of 5,000 tables runs out of shared memory.
- */
-export const statementsPerTransaction = 200;
 
 /** Pure: statements cut into journaled steps of one transaction each ("schema:pre#1" …). */
 export function batchStatements(idPrefix: string, statements: readonly string[]): Array<{ readonly id: string; readonly statements: readonly string[] }> {

@@ -3,7 +3,7 @@
  * one snapshot exported by a leader session, so every table is copied as of the same moment. Each step is
  * journaled: skipped when done, redone cleanly when an earlier attempt had started it.
  */
-import { closeSession } from '../endpoints/postgres/close-session.js';
+import { closeSession, withinTime } from '../endpoints/postgres/close-session.js';
 import { pinCopySession } from '../endpoints/postgres/copy-session.js';
 import { readCopyColumns, type CopyColumns } from '../endpoints/postgres/queries/copy-columns.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
@@ -201,6 +201,12 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
               return session;
             })),
         };
+      },
+      // A worker's source session holds the run's snapshot (vacuum on the source waits behind it): ended as soon as
+      // the graph is done, not when the command ends.
+      closeWorker: async (worker) => {
+        await worker.dropSource();
+        await withinTime(worker.target, 10_000, 'closing the session', worker.target.client.end()).catch(() => undefined);
       },
     },
   );

@@ -1,7 +1,8 @@
 /**
- * Before a resumed load, confirms on the target that what the journal calls done is really there. Crash recovery
- * empties every unlogged table, and a target that lost commits (an older server's asynchronous commit, a restore
- * from backup) lacks objects; such steps are reopened, so the resumed run redoes them instead of failing on them.
+ * Before a resumed load, confirms on the target that what the load steps the journal calls done are really there.
+ * Crash recovery empties every unlogged table, and a target that lost commits (an older run's asynchronous commit)
+ * lacks objects; such steps are reopened, so the resumed run redoes them instead of failing on them. (A target
+ * recreated or replaced at the same URL is refused before this, by its identity.)
  */
 import { isTableEmpty } from '../endpoints/postgres/queries/table-facts.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';

@@ -65,10 +65,16 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   };
   const triggersAndPolicies = planTriggersAndPolicies(model, options.resolveRole);
   warnings.push(...triggersAndPolicies.skipped);
+  // Planned once and kept in the journal, so a resumed run applies the same batches (batch ids are positions).
+  const planned = journal.value<{ triggersAndPolicies: string[]; comments: string[] }>('post_data_plan') ?? {
+    triggersAndPolicies: triggersAndPolicies.statements,
+    comments: model.comments.map(renderComment),
+  };
+  journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
-  await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', triggersAndPolicies.statements);
+  await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
-  await applyJournaledBatches(journal, target, 'schema:post', 'comments', model.comments.map(renderComment));
+  await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {

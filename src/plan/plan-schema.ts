@@ -15,6 +15,8 @@ export const planSchema = z.strictObject({
   runDir: z.string().min(1).default('./pgferry-runs'),
   /** Parallel workers for copy and index builds. */
   jobs: z.coerce.number().int().min(1).max(64).default(2),
+  /** How long a read or a copy waits for a table another session keeps locked, before failing with TABLE_LOCKED. */
+  lockWaitSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How long to wait for a server to answer a connection attempt. */
   connectTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(10),
   /**
@@ -59,6 +61,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   runDir: 'runDir: ./pgferry-runs',
   jobs: 'jobs: 4',
   connectTimeoutSeconds: 'connectTimeoutSeconds: 10',
+  lockWaitSeconds: 'lockWaitSeconds: 60',
   chunkSizeMb: 'chunkSizeMb: 512',
   sourceChanged: `sourceChanged: refuse   # one of ${sourceChangedChoices.join(', ')}`,
   verify: 'verify: true',

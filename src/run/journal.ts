@@ -163,7 +163,9 @@ export class Journal {
 
   /** Marks a finished step as started again: its work turned out to be missing on the target and must be redone. */
   reopenStep(id: string): void {
-    this.db.prepare("UPDATE steps SET status = 'running', finished_at = NULL WHERE id = ? AND status = 'done'").run(id);
+    this.write(() => {
+      this.db.prepare("UPDATE steps SET status = 'running', finished_at = NULL WHERE id = ? AND status = 'done'").run(id);
+    });
   }
 
   record(type: string, data: unknown): void {

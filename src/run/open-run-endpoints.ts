@@ -12,7 +12,7 @@ export interface RunEndpoints {
 }
 
 export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.env): RunEndpoints {
-  const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, env };
+  const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env };
   const source = openEndpoint(plan.source, { ...common, role: 'source' });
   const target = openEndpoint(plan.target, { ...common, role: 'target' });
   if (source.identity === target.identity) throw sameDatabaseError(source.display, target.display, 'their URLs name one host, port and database');

@@ -24,6 +24,7 @@ import { runSchemaPost } from '../phases/schema-post.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
+import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import { tablesOf } from '../model/schema-model.js';
 import { emitter, type EventListener } from './events.js';
 import { Journal, type StepSummary } from './journal.js';
@@ -90,7 +91,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     const targetMajor = preflight.target.inventory.server.major;
     const target = await endpoints.target.session();
     await tuneLoadSession(target, targetMajor);
-
+    refuseOtherTarget(journal, await endpoints.target.fingerprint());
 
     // 2. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
     const roles = await phase('provision', async () => {
@@ -144,7 +145,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       const steps = planLoadSteps(model, copySteps, tableBytes);
       try {
         const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
-        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent })));
+        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 })));
       } finally {
         await leader.client.query('COMMIT').catch(() => undefined);
       }
@@ -191,4 +192,19 @@ async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb:
     keys.set(tableId(table), await readChunkKey(leader, table.schema, table.name));
   }
   return planCopySteps(candidates, keys, chunkBytes);
+}
+
+/**
+ * The journal describes one target database. A target recreated at the same URL (a new container, a dropped and
+ * recreated database) holds none of what the journal calls done, and its transaction ids mean other things.
+ */
+function refuseOtherTarget(journal: Journal, target: DatabaseFingerprint): void {
+  const identity = `${target.cluster ?? 'unknown cluster'} / database ${target.database}`;
+  const recorded = journal.value<string>('target_database');
+  if (recorded === undefined) journal.setValue('target_database', identity);
+  else if (recorded !== identity) {
+    throw new PgferryError('RESUME_PLAN_CHANGED', `the unfinished run in this run directory wrote into another target database (${recorded}); this one is ${identity}`, {
+      hint: 'The target was recreated or replaced since the run started. Delete the run directory (and empty the target) to start over.',
+    });
+  }
 }

@@ -54,7 +54,14 @@ export async function runGraph<Worker>(steps: readonly GraphStep<Worker>[], opti
     return best < 0 ? undefined : pending.splice(best, 1)[0];
   };
   const work = async (index: number) => {
-    const worker = await options.openWorker(index);
+    let worker: Worker;
+    try {
+      worker = await options.openWorker(index);
+    } catch (error) {
+      // Recorded like a failed step: the other workers finish what they run (and their journal entries) first.
+      failure ??= error;
+      return;
+    }
     try {
       while (failure === undefined && !options.signal?.aborted) {
         const step = takeNext();

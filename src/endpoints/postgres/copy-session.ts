@@ -22,9 +22,6 @@ const copySettings: ReadonlyArray<readonly [name: string, value: string]> = [
   ['array_nulls', 'on'],
   // regclass, regtype… are written schema-qualified and read back by name.
   ['search_path', ''],
-  ['statement_timeout', '0'],
-  // A source worker sits idle in its snapshot transaction between tables.
-  ['idle_in_transaction_session_timeout', '0'],
   // The server notices a vanished client within a minute instead of holding its snapshot for hours.
   ['tcp_keepalives_idle', '30'],
   ['tcp_keepalives_interval', '10'],

@@ -9,7 +9,8 @@ const loadSettings: ReadonlyArray<{ readonly minMajor: number; readonly name: st
   // asynchronous commit loses the work the journal calls done. Pinned, as the database may default to off.
   { minMajor: 0, name: 'synchronous_commit', value: 'on' },
   { minMajor: 0, name: 'maintenance_work_mem', value: '256MB' },
-  { minMajor: 0, name: 'statement_timeout', value: '0' },
+  // Steps wait for each other's locks by design (an ANALYZE behind a foreign key's validation).
+  { minMajor: 0, name: 'lock_timeout', value: '0' },
   // Without it a killed client's CREATE INDEX runs on to the end and commits behind a resumed run's back.
   { minMajor: 14, name: 'client_connection_check_interval', value: '1s' },
 ];

@@ -28,6 +28,8 @@ import { restateSchema } from './schema/restate-schema.js';
 export interface PostgresEndpointOptions {
   readonly role: EndpointRole;
   readonly connectTimeoutSeconds: number;
+  /** lock_timeout of every session but the load's (default 60 s). */
+  readonly lockWaitSeconds?: number;
 }
 
 export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
@@ -63,7 +65,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     this.clients.push(client);
     const session = { client, label: this.label };
     this.ownPids.push(await readBackendPid(session));
-    await applySessionBaseline(session);
+    await applySessionBaseline(session, this.options.lockWaitSeconds ?? 60);
     return session;
   }
 

@@ -30,6 +30,15 @@ export async function runQuery<Row extends object>(
         }),
       );
     }
+    if (server.sqlState === '55P03') {
+      return Promise.reject(
+        new PgferryError('TABLE_LOCKED', `${session.label}: gave up waiting for a lock while reading ${purpose}: ${message}`, {
+          hint: 'Another session holds a lock on a table pgferry reads (see pg_locks and pg_stat_activity on that server); end it or wait, then run the command again.',
+          cause: error,
+          server,
+        }),
+      );
+    }
     if (!server.sqlState) {
       return Promise.reject(
         new PgferryError('CONNECTION_LOST', `${session.label}: connection lost while reading ${purpose}: ${message}`, {

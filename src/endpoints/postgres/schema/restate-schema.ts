@@ -5,13 +5,9 @@
  */
 import type { SchemaModel } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
+import { statementsPerTransaction } from '../../../model/ddl/statements-per-transaction.js';
 import { planRestate, restatedModel, type RestateGroup } from './restate-plan.js';
 
-/**
- * Statements per transaction: each temporary relation holds a lock until the transaction ends, and the server's
- * lock table (max_locks_per_transaction × connections) is shared, so thousands of them are created in slices.
- */
-const statementsPerTransaction = 200;
 
 /** The deparsed fragments of every temporary object this session holds, keyed as RestateRead.at. */
 export async function readTemporaryDeparses(session: Session): Promise<Map<string, string>> {
