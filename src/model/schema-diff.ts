@@ -74,6 +74,9 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
+  // Objects outside the model (large objects, rules, column grants…) are compared by name, so one the target lacks
+  // is a difference, never a silent "equal".
+  for (const item of model.notCovered) entries.set(`not migrated by this version: ${item}`, item);
   return entries;
 }
 
