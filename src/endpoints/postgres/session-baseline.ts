@@ -37,7 +37,7 @@ export async function setSessionSettings(session: Session, purpose: string, sett
     session,
     purpose,
     `SELECT pg_catalog.set_config(s.name, s.value, false) FROM unnest($1::text[], $2::text[]) AS s(name, value)
-      WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_settings p WHERE p.name = lower(s.name))`,
+      WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_settings p WHERE lower(p.name) = lower(s.name))`,
     [settings.map(([name]) => name), settings.map(([, value]) => value)],
   );
 }
