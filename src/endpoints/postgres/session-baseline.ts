@@ -15,6 +15,8 @@ const baseline: ReadonlyArray<readonly [name: string, value: string]> = [
   ['IntervalStyle', 'postgres'],
   // 3 is exact on every major: shortest round-trip output from 12 on, 17 significant digits before.
   ['extra_float_digits', '3'],
+  // Timestamps with time zone in definitions (a partition bound) are printed in the session's zone.
+  ['TimeZone', 'UTC'],
   ['statement_timeout', '0'],
   // The snapshot leader and the run lock sit idle in their transactions for the whole copy.
   ['idle_in_transaction_session_timeout', '0'],

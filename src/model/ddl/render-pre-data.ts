@@ -32,16 +32,21 @@ function renderType(type: TypeDef): string {
         .join(', ')})`;
     case 'range':
       return `CREATE TYPE ${name} AS RANGE (${type.options.join(', ')})`;
-    case 'domain':
-      return [
+    case 'domain': {
+      // CREATE DOMAIN takes no NOT VALID check: such a check is added after, still NOT VALID, as pg_dump does.
+      const notValid = (c: { definition: string }) => / NOT VALID$/.test(c.definition);
+      const create = [
         `CREATE DOMAIN ${name} AS ${type.baseType}`,
         type.collation ? `COLLATE ${type.collation}` : '',
         type.defaultValue !== null ? `DEFAULT ${type.defaultValue}` : '',
         type.notNull ? 'NOT NULL' : '',
-        ...type.checks.map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
+        ...type.checks.filter((c) => !notValid(c)).map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
       ]
         .filter(Boolean)
         .join(' ');
+      const later = type.checks.filter(notValid).map((c) => `ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+      return [create, ...later].join(';\n');
+    }
   }
 }
 
