@@ -82,11 +82,13 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     }
   });
 
-  it('case 2: objects pgferry does not migrate yet (a large object, a rule, a column grant) missing on the target are differences, not "equal"', async () => {
+  it('case 2: objects pgferry does not migrate yet (a large object, a rule, a column grant, replica identity, column storage and statistics, CLUSTER ON) missing on the target are differences, not "equal"', async () => {
     const shared = 'CREATE TABLE b (id int PRIMARY KEY, c text)';
     const db = await databases(
       shared,
-      `SELECT lo_from_bytea(0, 'blob'); CREATE RULE keep AS ON DELETE TO b DO INSTEAD NOTHING; GRANT SELECT (c) ON b TO PUBLIC`,
+      `SELECT lo_from_bytea(0, 'blob'); CREATE RULE keep AS ON DELETE TO b DO INSTEAD NOTHING; GRANT SELECT (c) ON b TO PUBLIC;
+       ALTER TABLE b REPLICA IDENTITY FULL; ALTER TABLE b ALTER COLUMN c SET STORAGE MAIN; ALTER TABLE b ALTER COLUMN c SET STATISTICS 500;
+       ALTER TABLE b CLUSTER ON b_pkey`,
       '',
     );
     const run = await cli('verify', '--from', db.source, '--to', db.target);
@@ -94,6 +96,9 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     assert.match(run.stdout, /✗ not migrated by this version: large objects 1 large object\(s\): exists: source yes, target missing/);
     assert.match(run.stdout, /✗ not migrated by this version: rule[^\n]*keep[^\n]*: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ not migrated by this version: column grant public\.b\.c: exists: source yes, target missing/);
+    assert.match(run.stdout, /✗ not migrated by this version: replica identity public\.b FULL: exists: source yes, target missing/);
+    assert.match(run.stdout, /✗ not migrated by this version: column storage, statistics or compression public\.b\.c storage m statistics 500: exists/);
+    assert.match(run.stdout, /✗ not migrated by this version: CLUSTER ON index public\.b_pkey: exists: source yes, target missing/);
   });
 
   it('case 15: a table verify cannot read is exit 2 (cannot compare), never 1', async () => {

@@ -33,8 +33,14 @@ export async function readComments(session: Session): Promise<CommentDef[]> {
     `SELECT o.type, o.identity, d.description AS text
        FROM pg_description d
        CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+       -- Triggers and policies belong to no schema (pg_identify_object says NULL): their table's schema decides.
+       CROSS JOIN LATERAL (SELECT coalesce(o.schema,
+                (SELECT n.nspname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid),
+                (SELECT n.nspname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid)) AS name) s
       WHERE d.objoid >= 16384
-        AND (CASE WHEN o.type = 'schema' THEN ${isUserSchema('o.identity')} ELSE o.schema IS NOT NULL AND ${isUserSchema('o.schema')} END)
+        AND (CASE WHEN o.type = 'schema' THEN ${isUserSchema('o.identity')} ELSE s.name IS NOT NULL AND ${isUserSchema('s.name')} END)
         AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
         AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND d.classoid = 'pg_class'::regclass
                           AND d.objsubid > 0 AND e.objid = d.objoid AND e.deptype = 'e')
