@@ -5,6 +5,7 @@ import type { SourceInventory, TableFacts, TargetInventory } from '../../model/i
 import type { Rehearsal } from '../../model/rehearsal.js';
 import type { SchemaModel } from '../../model/schema-model.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
+import { withinTime } from './close-session.js';
 import { emitter } from '../../run/events.js';
 import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
 import { connectPostgres } from './connect.js';
@@ -69,8 +70,28 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     return session;
   }
 
+  /**
+   * Opens `count` sessions for one piece of work and closes them when it is done, so a run holds only the
+   * sessions it is using (a small managed target allows few).
+   */
+  private async withSessions<T>(count: number, work: (sessions: Session[]) => Promise<T>): Promise<T> {
+    const sessions: Session[] = [];
+    try {
+      for (let i = 0; i < count; i++) sessions.push(await this.session());
+      return await work(sessions);
+    } finally {
+      await Promise.all(sessions.map((s) => this.release(s)));
+    }
+  }
+
+  private async release(session: Session): Promise<void> {
+    const at = this.clients.indexOf(session.client);
+    if (at >= 0) this.clients.splice(at, 1);
+    await withinTime(session, 5_000, 'closing the session', session.client.end()).catch(() => undefined);
+  }
+
   async fingerprint(): Promise<DatabaseFingerprint> {
-    return readDatabaseFingerprint(await this.session());
+    return this.withSessions(1, ([session]) => readDatabaseFingerprint(session!));
   }
 
   async lockForRun(): Promise<void> {
@@ -92,29 +113,32 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   async inventorySource(options: InventoryOptions): Promise<SourceInventory> {
     const emit = emitter(options.onEvent);
     const step = (what: string) => emit({ type: 'step', phase: 'preflight', endpoint: 'source', what });
-    const main = await this.session();
-    const probe = await this.session();
-    step('server, collation and connection path');
-    const server = await readServerFacts(main, this.ownPids);
-    const collation = await readCollationFacts(main, server.major);
-    const path = await detectConnectionPath(main, probe, this.config.address.port);
-    step('schemas, extensions, roles and sequences');
-    const schemas = await listSchemas(main);
-    const extensions = await listExtensions(main);
-    const roles = await listRolesInUse(main);
-    const sequences = await listSequences(main);
-    const largeObjects = await countLargeObjects(main);
-    const migrationTables = await readMigrationTables(main);
-    const unsupported = await listUnsupportedObjects(main);
-    step(options.estimateCounts ? 'tables (estimated row counts)' : 'tables (exact row counts)');
-    const listed = await listTables(main);
-    const tables = options.estimateCounts ? listed : await this.countExactly(listed, [main, probe], options);
-    return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, unsupported };
+    return this.withSessions(2, async (sessions) => {
+      const [main, probe] = sessions as [Session, Session];
+      step('server, collation and connection path');
+      const server = await readServerFacts(main, this.ownPids);
+      const collation = await readCollationFacts(main, server.major);
+      const path = await detectConnectionPath(main, probe, this.config.address.port);
+      step('schemas, extensions, roles and sequences');
+      const schemas = await listSchemas(main);
+      const extensions = await listExtensions(main);
+      const roles = await listRolesInUse(main);
+      const sequences = await listSequences(main);
+      const largeObjects = await countLargeObjects(main);
+      const migrationTables = await readMigrationTables(main);
+      const unsupported = await listUnsupportedObjects(main);
+      step(options.estimateCounts ? 'tables (estimated row counts)' : 'tables (exact row counts)');
+      const listed = await listTables(main);
+      const tables = options.estimateCounts ? listed : await this.countExactly(listed, sessions, options);
+      return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, unsupported };
+    });
   }
 
   async inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory> {
-    const main = await this.session();
-    const probe = await this.session();
+    return this.withSessions(2, async ([main, probe]) => this.readTargetInventory(main!, probe!, sourceSchemas));
+  }
+
+  private async readTargetInventory(main: Session, probe: Session, sourceSchemas: readonly string[]): Promise<TargetInventory> {
     const server = await readServerFacts(main, this.ownPids);
     const collation = await readCollationFacts(main, server.major);
     const path = await detectConnectionPath(main, probe, this.config.address.port);
@@ -125,17 +149,15 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   }
 
   async rehearse(statements: readonly string[]): Promise<Rehearsal> {
-    return rehearseStatements(await this.session(), statements);
+    return this.withSessions(1, ([session]) => rehearseStatements(session!, statements));
   }
 
   async readSchema(): Promise<SchemaModel> {
-    const session = await this.session();
-    const { major } = await readServerFacts(session, this.ownPids);
-    return readSchemaModel(session, major);
+    return this.withSessions(1, async ([session]) => readSchemaModel(session!, (await readServerFacts(session!, this.ownPids)).major));
   }
 
   async restateSchema(model: SchemaModel): Promise<SchemaModel> {
-    return restateSchema(await this.session(), model);
+    return this.withSessions(1, ([session]) => restateSchema(session!, model));
   }
 
   /** count(*) per table, biggest first, on up to `jobs` sessions. */
