@@ -67,10 +67,12 @@ export function assessPreflight(source: SourceInventory, target: TargetInventory
   }
 
   const spare = target.server.maxConnections - target.server.connections.reduce((n, c) => n + c.count, 0) - 1;
-  if (spare < plan.jobs + 1) {
+  // At the most at once: the run lock, the run's own session, one per job, and one reading the schema during verify.
+  const wanted = plan.jobs + 3;
+  if (spare < wanted) {
     warnings.push({
       code: 'TARGET_CONNECTIONS_LOW',
-      message: `target allows ${target.server.maxConnections} connections with ${Math.max(spare, 0)} free; the run wants ${plan.jobs + 1}`,
+      message: `target allows ${target.server.maxConnections} connections with ${Math.max(spare, 0)} free; the run wants up to ${wanted}`,
       hint: 'Lower --jobs, or close other sessions on the target.',
     });
   }
