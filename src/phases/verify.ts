@@ -6,6 +6,7 @@
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { countRows, listTables } from '../endpoints/postgres/queries/table-facts.js';
+import { readServerEncoding } from '../endpoints/postgres/queries/server-facts.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js';
 import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
@@ -63,8 +64,10 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
   const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
   const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];
+  // Text in two encodings hashes as UTF-8 on both sides.
+  const textAsUtf8 = (await readServerEncoding(pairs[0]!.source)) !== (await readServerEncoding(pairs[0]!.target));
   for (const table of tables) {
-    const shape = await readTableShape(pairs[0]!.source, table.schema, table.name);
+    const shape = { ...(await readTableShape(pairs[0]!.source, table.schema, table.name)), textAsUtf8 };
     const parts = !settings.countsOnly && table.dataBytes > totalBytes / (settings.jobs * 2) ? await splitKeyRange(pairs[0]!.source, shape, settings.jobs) : null;
     for (const part of parts ?? [undefined]) tasks.push({ table: `${table.schema}.${table.name}`, shape, ...(part ? { part } : {}) });
   }

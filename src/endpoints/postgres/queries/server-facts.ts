@@ -61,3 +61,9 @@ export async function readConnectionGroups(session: Session, ownPids: readonly n
   );
   return rows.map((r) => ({ user: r.user ?? '(hidden)', application: r.application, count: Number(r.count) }));
 }
+
+/** The database's character set, e.g. "UTF8" or "LATIN1". */
+export async function readServerEncoding(session: Session): Promise<string> {
+  const [row] = await runQuery<{ encoding: string }>(session, 'the database encoding', "SELECT current_setting('server_encoding') AS encoding");
+  return row!.encoding;
+}

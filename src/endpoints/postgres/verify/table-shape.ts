@@ -10,6 +10,11 @@ export interface TableShape {
   readonly columnTypes: readonly string[];
   /** Primary key columns, empty without one. */
   readonly key: readonly string[];
+  /**
+   * The two databases store text in different encodings (a LATIN1 source, a UTF8 target): text is hashed as its
+   * UTF-8 bytes on both sides, else equal text would hash apart.
+   */
+  readonly textAsUtf8?: boolean;
 }
 
 export async function readTableShape(session: Session, schema: string, name: string): Promise<TableShape> {
@@ -71,6 +76,9 @@ const nativeHashes: Readonly<Record<string, (column: string, seed: string) => st
   timestamptz: (c, s) => `timestamp_hash_extended(${c}::timestamp, ${s})`,
 };
 
+/** Types whose native hash reads their bytes in the database's encoding. */
+const textTypes = new Set(['text', 'varchar']);
+
 /**
  * SQL: a 64-bit hash of the row — the XOR of each column's hash seeded with its position. Every column hash is
  * NULL exactly when the value is (the functions are strict), and a NULL hashes as a constant made with another
@@ -81,9 +89,11 @@ export function rowHash(shape: TableShape): string {
     .map((column, i) => {
       const seed = `${i + 1}::int8`;
       const ref = `t.${quoteIdent(column)}`;
-      const native = nativeHashes[shape.columnTypes[i] ?? ''];
+      const type = shape.columnTypes[i] ?? '';
+      const native = shape.textAsUtf8 && textTypes.has(type) ? undefined : nativeHashes[type];
       // COLLATE "C": a nondeterministic (case-insensitive) collation would hash 'ABC' and 'abc' alike.
-      const value = native ? native(`${ref}::${shape.columnTypes[i]}`, seed) : `hashtextextended(${ref}::text COLLATE "C", ${seed})`;
+      const text = shape.textAsUtf8 ? `encode(convert_to(${ref}::text, 'UTF8'), 'hex')` : `${ref}::text COLLATE "C"`;
+      const value = native ? native(`${ref}::${type}`, seed) : `hashtextextended(${text}, ${seed})`;
       return `coalesce(${value}, hashint8extended(${-(i + 1)}, 1958))`;
     })
     .join(' # ') || '0::int8';
