@@ -4,6 +4,7 @@
  */
 import type { RefusedStatement, Rehearsal } from '../../model/rehearsal.js';
 import { runQuery, type Session } from './run-query.js';
+import { trySavepoint } from './savepoint.js';
 import { serverErrorFields } from './server-error.js';
 
 /** SQLSTATE class 53: out of memory, disk or locks; every later statement would fail the same way. */
@@ -18,20 +19,14 @@ export async function rehearseStatements(session: Session, statements: readonly 
     await runQuery(session, 'rehearsal settings', "SELECT pg_catalog.set_config('check_function_bodies', 'off', true), pg_catalog.set_config('lock_timeout', '10s', true)");
     for (const statement of statements) {
       tried += 1;
-      await runQuery(session, 'a savepoint', 'SAVEPOINT rehearsal');
-      try {
-        await session.client.query(statement);
-        await runQuery(session, 'a savepoint', 'RELEASE SAVEPOINT rehearsal');
-      } catch (error) {
-        const server = serverErrorFields(error);
-        if (!server.sqlState) throw error;
-        await runQuery(session, 'a savepoint', 'ROLLBACK TO SAVEPOINT rehearsal');
-        if (resourceExhausted.test(server.sqlState)) {
-          stoppedBecause = (error as Error).message;
-          break;
-        }
-        refused.push({ statement, message: (error as Error).message, sqlState: server.sqlState, serverHint: server.hint });
+      const refusal = await trySavepoint(session, () => session.client.query(statement));
+      if (!refusal) continue;
+      const server = serverErrorFields(refusal);
+      if (resourceExhausted.test(server.sqlState ?? '')) {
+        stoppedBecause = refusal.message;
+        break;
       }
+      refused.push({ statement, message: refusal.message, sqlState: server.sqlState, serverHint: server.hint });
     }
   } finally {
     await session.client.query('ROLLBACK').catch(() => undefined);

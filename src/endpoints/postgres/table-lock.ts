@@ -6,6 +6,7 @@
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { readLockHolders, type LockHolder } from './queries/lock-holders.js';
 import { runQuery, type Session } from './run-query.js';
+import { trySavepoint } from './savepoint.js';
 import { serverErrorFields } from './server-error.js';
 
 export type LockMode = 'ACCESS SHARE' | 'ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
@@ -26,19 +27,13 @@ function describeHolders(holders: readonly LockHolder[]): string {
 
 /** Whether the lock came within `ms`; an error other than a lock timeout is thrown. */
 async function tryLock(session: Session, table: string, mode: LockMode, ms: number): Promise<boolean> {
-  await runQuery(session, 'a savepoint before a lock', 'SAVEPOINT pgferry_lock');
-  try {
+  const refused = await trySavepoint(session, async () => {
     await runQuery(session, 'a lock timeout', `SELECT pg_catalog.set_config('lock_timeout', $1, true)`, [`${Math.max(1, Math.round(ms))}ms`]);
     await runQuery(session, `a lock on ${table}`, `LOCK TABLE ONLY ${table} IN ${mode} MODE`);
     await runQuery(session, 'no lock timeout', `SELECT pg_catalog.set_config('lock_timeout', '0', true)`);
-    await runQuery(session, 'the savepoint', 'RELEASE SAVEPOINT pgferry_lock');
-    return true;
-  } catch (error) {
-    if (serverErrorFields(error).sqlState !== '55P03') throw error;
-    await runQuery(session, 'the savepoint', 'ROLLBACK TO SAVEPOINT pgferry_lock');
-    await runQuery(session, 'the savepoint', 'RELEASE SAVEPOINT pgferry_lock');
-    return false;
-  }
+  });
+  if (refused && serverErrorFields(refused).sqlState !== '55P03') throw refused;
+  return refused === undefined;
 }
 
 /** `session` must be inside a transaction; `table` is already quoted and qualified. */

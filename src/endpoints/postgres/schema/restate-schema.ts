@@ -6,6 +6,7 @@
 import type { SchemaModel } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { statementsPerTransaction } from '../../../model/ddl/statements-per-transaction.js';
+import { trySavepoint } from '../savepoint.js';
 import { planRestate, restatedModel, type RestateGroup } from './restate-plan.js';
 
 
@@ -47,15 +48,7 @@ export async function readTemporaryDeparses(session: Session): Promise<Map<strin
 
 /** Runs `sql` inside a savepoint; false (and nothing of it kept) when the server refuses it. */
 async function attempt(session: Session, sql: string): Promise<boolean> {
-  await session.client.query('SAVEPOINT pgferry_restate');
-  try {
-    await session.client.query(sql);
-    await session.client.query('RELEASE SAVEPOINT pgferry_restate');
-    return true;
-  } catch {
-    await session.client.query('ROLLBACK TO SAVEPOINT pgferry_restate');
-    return false;
-  }
+  return (await trySavepoint(session, () => session.client.query(sql))) === undefined;
 }
 
 /** Creates a slice's temporary objects (all at once, else group by group, else statement by statement) and reads them. */
