@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -20,6 +20,32 @@ async function triggerAndPolicyComments(url: string): Promise<string[]> {
 }
 
 describe('comments on objects that belong to no schema', () => {
+  it('case 7 sibling: a policy left out for an unmappable role takes its comment along; a comment on a foreign key\'s internal trigger is not copied', async () => {
+    const server = await testServer(14);
+    await withClient(server.url(), (c) => c.query(`DO $$ BEGIN CREATE ROLE comments_only_on_source; EXCEPTION WHEN duplicate_object THEN NULL; END $$`));
+    const source = await freshDatabase(
+      server,
+      `CREATE TABLE parent (id int PRIMARY KEY);
+       CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent (id));
+       ALTER TABLE child ENABLE ROW LEVEL SECURITY;
+       CREATE POLICY only_source ON child TO comments_only_on_source USING (true);
+       COMMENT ON POLICY only_source ON child IS 'goes with its policy';
+       DO $$ DECLARE t text; BEGIN
+         SELECT tgname INTO t FROM pg_trigger WHERE tgrelid = 'parent'::regclass AND tgisinternal LIMIT 1;
+         EXECUTE format('COMMENT ON TRIGGER %I ON parent IS %L', t, 'internal');
+       END $$;`,
+    );
+    const target = await freshDatabase(await testServer(17));
+    // owners.drop: roles are not created on the target, so the policy's role has no counterpart there.
+    const plan = join(mkdtempSync(join(tmpdir(), 'pgferry-comments-plan-')), 'pgferry.yaml');
+    writeFileSync(plan, 'owners:\n  drop: true\n');
+    const run = await cli('migrate', '--plan', plan, '--from', source.url, '--to', target.url, '--run-dir', mkdtempSync(join(tmpdir(), 'pgferry-comments-')));
+    assert.doesNotMatch(run.stdout + run.stderr, /SCHEMA_FAILED/);
+    assert.match(run.stdout, /POLICY_NOT_CREATED\] policy only_source on public\.child/);
+    assert.deepEqual(await triggerAndPolicyComments(target.url), []);
+  });
+
+
   it('case 2 sibling: comments on triggers and policies are migrated (they were dropped while verify said equal)', async () => {
     const source = await freshDatabase(
       await testServer(14),

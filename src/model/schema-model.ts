@@ -189,6 +189,8 @@ export interface PolicyDef {
 export interface CommentDef {
   readonly target: string;
   readonly text: string;
+  /** For a comment on a policy: which one (migrate leaves out a policy whose roles it cannot map, and its comment). */
+  readonly policy?: { readonly schema: string; readonly table: string; readonly name: string };
 }
 
 export interface SchemaModel {

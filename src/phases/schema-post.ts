@@ -22,15 +22,18 @@ export interface SchemaPostOptions {
 }
 
 /**
- * Pure: triggers, row security and policies, with policy roles mapped. A policy naming a role the target has no
- * counterpart for is left out with a warning: dropping that role from its list would leave `TO PUBLIC` when it
- * was the only one, or otherwise grant what the role was given to no one it was meant for.
+ * Pure: triggers, row security and policies, with policy roles mapped, and the comments to set. A policy naming a
+ * role the target has no counterpart for is left out with a warning (and its comment with it): dropping that role
+ * from its list would leave `TO PUBLIC` when it was the only one, or otherwise grant what the role was given to no
+ * one it was meant for.
  */
-export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleResolver): { statements: string[]; skipped: Finding[] } {
+export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleResolver): { statements: string[]; skipped: Finding[]; comments: string[] } {
   const skipped: Finding[] = [];
+  const left = new Set<string>();
   const policies = model.policies.flatMap((p) => {
     const unmapped = p.roles.filter((r) => resolveRole(r) === null);
     if (unmapped.length === 0) return [renderPolicy(p, p.roles.map((r) => resolveRole(r)!))];
+    left.add(JSON.stringify([p.table.schema, p.table.name, p.name]));
     skipped.push({
       code: 'POLICY_NOT_CREATED',
       message: `policy ${p.name} on ${p.table.schema}.${p.table.name} was not created: role(s) ${unmapped.join(', ')} exist neither on the target nor in owners.map`,
@@ -38,7 +41,9 @@ export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleRes
     });
     return [];
   });
-  return { statements: [...model.triggers.flatMap(renderTrigger), ...tablesOf(model).flatMap(renderRowSecurity), ...policies], skipped };
+  // A policy left out takes its comment with it.
+  const comments = model.comments.filter((c) => !c.policy || !left.has(JSON.stringify([c.policy.schema, c.policy.table, c.policy.name]))).map(renderComment);
+  return { statements: [...model.triggers.flatMap(renderTrigger), ...tablesOf(model).flatMap(renderRowSecurity), ...policies], skipped, comments };
 }
 
 /** Pure: owners and grants of schemas and objects. */
@@ -68,7 +73,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   // Planned once and kept in the journal, so a resumed run applies the same batches (batch ids are positions).
   const planned = journal.value<{ triggersAndPolicies: string[]; comments: string[] }>('post_data_plan') ?? {
     triggersAndPolicies: triggersAndPolicies.statements,
-    comments: model.comments.map(renderComment),
+    comments: triggersAndPolicies.comments,
   };
   journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.

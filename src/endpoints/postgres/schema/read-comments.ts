@@ -1,7 +1,7 @@
 /** Comments on the objects pgferry creates, as COMMENT ON clauses (pg_identify_object names them). */
 import type { CommentDef } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
-import { isUserSchema } from '../sql.js';
+import { isNotExtensionMember, isUserSchema } from '../sql.js';
 
 /** pg_identify_object's type → the COMMENT ON keyword; object kinds not listed are not migrated. */
 const commentKeywords: Readonly<Record<string, string>> = {
@@ -27,18 +27,23 @@ const commentKeywords: Readonly<Record<string, string>> = {
 
 /** Needs search_path = ''. */
 export async function readComments(session: Session): Promise<CommentDef[]> {
-  const rows = await runQuery<{ type: string; identity: string; text: string }>(
+  const rows = await runQuery<{ type: string; identity: string; text: string; policy: { schema: string; table: string; name: string } | null }>(
     session,
     'comments',
-    `SELECT o.type, o.identity, d.description AS text
+    `SELECT o.type, o.identity, d.description AS text,
+            (SELECT json_build_object('schema', n.nspname, 'table', c.relname, 'name', p.polname) FROM pg_policy p
+               JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid) AS policy
        FROM pg_description d
        CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-       -- Triggers and policies belong to no schema (pg_identify_object says NULL): their table's schema decides.
+       -- Triggers and policies belong to no schema (pg_identify_object says NULL): their table's schema decides. Only
+       -- those migrate creates count: not a foreign key's internal triggers, nothing on an extension's tables.
        CROSS JOIN LATERAL (SELECT coalesce(o.schema,
                 (SELECT n.nspname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid),
+                  WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid AND NOT t.tgisinternal
+                    AND ${isNotExtensionMember('pg_class', 'c.oid')}),
                 (SELECT n.nspname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid)) AS name) s
+                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid AND ${isNotExtensionMember('pg_class', 'c.oid')})) AS name) s
       WHERE d.objoid >= 16384
         AND (CASE WHEN o.type = 'schema' THEN ${isUserSchema('o.identity')} ELSE s.name IS NOT NULL AND ${isUserSchema('s.name')} END)
         AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
@@ -48,5 +53,5 @@ export async function readComments(session: Session): Promise<CommentDef[]> {
   );
   return rows
     .filter((r) => commentKeywords[r.type] !== undefined)
-    .map((r) => ({ target: `${commentKeywords[r.type]} ${r.identity}`, text: r.text }));
+    .map((r) => ({ target: `${commentKeywords[r.type]} ${r.identity}`, text: r.text, ...(r.policy ? { policy: r.policy } : {}) }));
 }
