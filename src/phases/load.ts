@@ -132,6 +132,10 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
   let copiedBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' && journal.isDone(s.id) ? s.cost : 0), 0);
   const started = Date.now();
 
+  const warn = (warning: Finding) => {
+    warnings.push(warning);
+    emit({ type: 'warning', ...warning });
+  };
   const runStep = async (step: LoadStep, worker: LoadWorker) => {
     const redo = journal.startStep(step.id, step.phase);
     const stepStarted = Date.now();
@@ -146,14 +150,9 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       const onRetry = (warning: Finding) => {
         copiedBytes -= reported;
         reported = 0;
-        warnings.push(warning);
-        emit({ type: 'warning', ...warning });
+        warn(warning);
       };
-      const onLockWait = (message: string) => {
-        const warning = { code: 'TABLE_LOCK_WAIT', message };
-        warnings.push(warning);
-        emit({ type: 'warning', ...warning });
-      };
+      const onLockWait = (message: string) => warn({ code: 'TABLE_LOCK_WAIT', message });
       const attempt = { binary: options.binary, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait };
       const result = await copyWithRetries(step.copy, worker, attempt);
       copiedBytes += step.cost - reported;

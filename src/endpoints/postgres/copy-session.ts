@@ -8,13 +8,12 @@ import { setSessionSettings } from './session-baseline.js';
 
 /**
  * Settings pinned on both ends of every copy, on top of the baseline every session gets (session-baseline.ts:
- * DateStyle, IntervalStyle, extra_float_digits, row_security); add here anything else that changes a value's text
+ * DateStyle, IntervalStyle, extra_float_digits, TimeZone, row_security, lifted timeouts); add here anything else that changes a value's text
  * or a session's waits.
  */
 const copySettings: ReadonlyArray<readonly [name: string, value: string]> = [
   ['client_encoding', 'UTF8'],
   ['bytea_output', 'hex'],
-  ['TimeZone', 'UTC'],
   // money's text follows lc_monetary (symbol, separators, decimals); C is installed everywhere.
   ['lc_monetary', 'C'],
   // A fragment or a document: CONTENT accepts what either side may hold, as pg_dump does.

@@ -41,6 +41,7 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   private readonly label: string;
   private readonly clients: pg.Client[] = [];
   private closed = false;
+  private fingerprintRead: Promise<DatabaseFingerprint> | undefined;
   /** Backend pids of this endpoint's sessions, so its own sessions are not reported as other users'. */
   private readonly ownPids: number[] = [];
 
@@ -90,8 +91,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     await withinTime(session, 5_000, 'closing the session', session.client.end()).catch(() => undefined);
   }
 
-  async fingerprint(): Promise<DatabaseFingerprint> {
-    return this.withSessions(1, ([session]) => readDatabaseFingerprint(session!));
+  /** Read once per endpoint: the same-database check and the journal's target check both ask. */
+  fingerprint(): Promise<DatabaseFingerprint> {
+    this.fingerprintRead ??= this.withSessions(1, ([session]) => readDatabaseFingerprint(session!));
+    return this.fingerprintRead;
   }
 
   async lockForRun(): Promise<void> {

@@ -7,11 +7,11 @@ const runLockKeys = [0x70676672, 1] as const;
 /**
  * Opens a transaction that stays open for the run and takes a transaction-scoped advisory lock in it: released
  * when the run ends or its process dies, and, unlike a session lock, never left behind on a pooled server
- * connection. The transaction takes no snapshot or xid, so it does not hold back vacuum.
+ * connection. The transaction takes no snapshot or xid, so it does not hold back vacuum; every session's baseline
+ * lifts idle_in_transaction_session_timeout and transaction_timeout, so the server does not end it.
  */
 export async function tryRunLock(session: Session): Promise<boolean> {
   await runQuery(session, 'the run lock transaction', 'BEGIN');
-  await runQuery(session, 'the run lock transaction', 'SET LOCAL idle_in_transaction_session_timeout = 0');
   const [row] = await runQuery<{ locked: boolean }>(session, 'the run lock', 'SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [...runLockKeys]);
   if (!row!.locked) await runQuery(session, 'the run lock transaction', 'ROLLBACK');
   return row!.locked;

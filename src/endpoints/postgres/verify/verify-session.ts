@@ -1,13 +1,12 @@
 /**
  * Session settings under which a row's text is the same on every major and server configuration, so that equal
- * data hashes equally: timestamps in UTC (ISO style comes with every session's baseline), shortest exact floats,
- * hex bytea, C money, qualified names.
+ * data hashes equally: shortest exact floats, hex bytea, C money, qualified names (UTC and ISO dates come with every
+ * session's baseline).
  */
 import type { Session } from '../run-query.js';
 import { setSessionSettings } from '../session-baseline.js';
 
 const normalizingSettings: ReadonlyArray<readonly [string, string]> = [
-  ['TimeZone', 'UTC'],
   ['extra_float_digits', '1'],
   ['bytea_output', 'hex'],
   ['search_path', ''],
