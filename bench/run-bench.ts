@@ -10,7 +10,7 @@ import { tuneLoadSession } from '../src/endpoints/postgres/load-settings.js';
 import { readCopyColumns } from '../src/endpoints/postgres/queries/copy-columns.js';
 import { exportSnapshot } from '../src/endpoints/postgres/snapshot.js';
 import { copyTable } from '../src/endpoints/postgres/table-copy.js';
-import { formatBytes } from '../src/report/units.js';
+import { formatBytes } from '../src/model/units.js';
 import { datasetSql, notesFloor, type Variant } from './dataset.js';
 import { naiveCheck } from './naive-check.js';
 import { benchTools, timePgferry, type ToolRun } from './tools.js';

@@ -9,5 +9,5 @@ export { redactSecrets } from './errors/redact.js';
 export type { Finding } from './model/findings.js';
 export type * from './model/inventory.js';
 export type { Plan, PlanInput } from './plan/plan-schema.js';
-export type { PgferryEvent } from './run/events.js';
+export type { PgferryEvent } from './model/events.js';
 export { exitCodes } from './cli/exit-codes.js';

@@ -10,7 +10,7 @@ import { exportSnapshot } from '../src/endpoints/postgres/snapshot.js';
 import { PgferryError } from '../src/errors/pgferry-error.js';
 import { runLoad } from '../src/phases/load.js';
 import type { LoadStep } from '../src/phases/load-plan.js';
-import type { PgferryEvent } from '../src/run/events.js';
+import type { PgferryEvent } from '../src/model/events.js';
 import { Journal } from '../src/run/journal.js';
 import { runPathsFor } from '../src/run/run-paths.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';

@@ -1,7 +1,7 @@
 /** The public migrate command: preflight, schema, data, indexes, constraints, sequences — journaled and resumable. Never throws. */
 import type { PlanSources } from '../plan/resolve-plan.js';
-import type { EventListener } from '../run/events.js';
-import { runMigration, type MigrationFacts } from '../run/pipeline.js';
+import type { EventListener } from '../model/events.js';
+import { runMigration, type MigrationFacts } from '../pipeline/pipeline.js';
 import { withEndpoints, type Failed } from './with-endpoints.js';
 
 export interface MigrateOptions extends PlanSources {

@@ -1,7 +1,7 @@
 /** The public preflight command: resolve the plan, open both ends, inventory, assess, close. Never throws. */
 import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
 import type { PlanSources } from '../plan/resolve-plan.js';
-import type { EventListener } from '../run/events.js';
+import type { EventListener } from '../model/events.js';
 import { withEndpoints, type Failed } from './with-endpoints.js';
 
 export interface PreflightOptions extends PlanSources {

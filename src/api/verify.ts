@@ -1,7 +1,7 @@
 /** The public verify command: are two databases equal, and if not, where exactly do they differ. Never throws. */
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { PlanSources } from '../plan/resolve-plan.js';
-import type { EventListener } from '../run/events.js';
+import type { EventListener } from '../model/events.js';
 import { withEndpoints, type Failed } from './with-endpoints.js';
 
 export interface VerifyOptions extends PlanSources {

@@ -1,6 +1,6 @@
 /** Shows library events as one self-rewriting status line on a terminal; silent elsewhere. */
-import { formatBytes, formatCount, formatMs } from '../report/units.js';
-import type { PgferryEvent } from '../run/events.js';
+import { formatBytes, formatCount, formatMs } from '../model/units.js';
+import type { PgferryEvent } from '../model/events.js';
 
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): { onEvent: (e: PgferryEvent) => void; done: () => void } {
   if (!stream.isTTY) return { onEvent: () => undefined, done: () => undefined };

@@ -3,7 +3,7 @@ import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
-import type { PgferryEvent } from '../run/events.js';
+import type { PgferryEvent } from '../model/events.js';
 import type { Session } from './postgres/run-query.js';
 
 /** What an endpoint can do; phases branch on these flags, never on the kind's name. */

@@ -13,7 +13,7 @@ import { copyTable, lostSourceConnection, type TableCopyResult } from '../endpoi
 import pRetry from 'p-retry';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
-import { emitter, type EventListener } from '../run/events.js';
+import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
 import { tableId, type CopyStep } from './copy-plan.js';

@@ -2,7 +2,7 @@
 import type { Finding } from '../model/findings.js';
 import type { CollationFacts, ConnectionPath, SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { Plan } from '../plan/plan-schema.js';
-import { formatBytes } from '../report/units.js';
+import { formatBytes } from '../model/units.js';
 import type { LocalFacts } from '../run/local-disk.js';
 
 export interface Assessment {

@@ -3,7 +3,7 @@ import type { Finding } from '../model/findings.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { SchemaModel } from '../model/schema-model.js';
-import { emitter, type EventListener } from '../run/events.js';
+import { emitter, type EventListener } from '../model/events.js';
 import { readLocalFacts, type LocalFacts } from '../run/local-disk.js';
 import type { RunEndpoints } from '../run/open-run-endpoints.js';
 import { assessPreflight } from './preflight-assess.js';

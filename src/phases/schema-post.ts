@@ -9,7 +9,7 @@ import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '.
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
-import { emitter, type EventListener } from '../run/events.js';
+import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 

@@ -11,7 +11,7 @@ import type { Session } from '../endpoints/postgres/run-query.js';
 import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js';
 import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
-import { emitter, type EventListener } from '../run/events.js';
+import { emitter, type EventListener } from '../model/events.js';
 import { verifySequences, type SequenceProblem } from './verify-sequences.js';
 import { mergeVerdicts, splitKeyRange, verifyTable, type KeyPart, type TableVerdict } from './verify-table.js';
 

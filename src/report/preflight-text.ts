@@ -4,7 +4,7 @@ import type { PreflightResult } from '../api/preflight.js';
 import type { Finding } from '../model/findings.js';
 import type { CollationFacts, ServerFacts, SourceInventory, TargetInventory } from '../model/inventory.js';
 import type { LocalFacts } from '../run/local-disk.js';
-import { formatBytes, formatCount, formatMs } from './units.js';
+import { formatBytes, formatCount, formatMs } from '../model/units.js';
 
 type Facts = Extract<PreflightResult, { status: 'ready' | 'blocked' }>;
 

@@ -2,7 +2,7 @@
 import type { VerifyResult } from '../api/verify.js';
 import type { VerifyFacts } from '../phases/verify.js';
 import { table } from './preflight-text.js';
-import { formatCount, formatMs } from './units.js';
+import { formatCount, formatMs } from '../model/units.js';
 
 type Compared = Extract<VerifyResult, { status: 'equal' | 'different' }>;
 

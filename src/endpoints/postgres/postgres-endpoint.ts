@@ -6,7 +6,7 @@ import type { Rehearsal } from '../../model/rehearsal.js';
 import type { SchemaModel } from '../../model/schema-model.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { withinTime } from './close-session.js';
-import { emitter } from '../../run/events.js';
+import { emitter } from '../../model/events.js';
 import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
 import { connectPostgres } from './connect.js';
 import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';

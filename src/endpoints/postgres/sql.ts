@@ -1,14 +1,5 @@
-/** The only place identifiers are quoted, plus catalog filters every inventory query shares. */
-
-/** Quotes an identifier the way PostgreSQL's quote_ident does. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** schema.name, both quoted. */
-export function qualifiedName(schema: string, name: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(name)}`;
-}
+/** Catalog filters every inventory query shares; quoting itself lives with the model's DDL (model/ddl/quote.ts). */
+export { qualifiedName, quoteIdent, quoteLiteral } from '../../model/ddl/quote.js';
 
 /** SQL condition: the namespace column holds a user schema, not a system one. */
 export function isUserSchema(nspname: string): string {
@@ -36,9 +27,4 @@ export function grantsJson(acl: string, owner: string): string {
                                                         'privilege', a.privilege_type, 'grantable', a.is_grantable)
                                       ORDER BY a.grantee, a.privilege_type), '[]'::json)
                FROM aclexplode(${acl}) a WHERE a.grantee <> ${owner}) END`;
-}
-
-/** A string literal, for the few places (comments, enum labels, passwords) where DDL cannot take a parameter. */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }

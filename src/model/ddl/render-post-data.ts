@@ -1,5 +1,5 @@
 /** Pure: statements for what comes after the data — indexes, key constraints, foreign keys, triggers, policies, comments. */
-import { qualifiedName, quoteIdent, quoteLiteral } from '../../endpoints/postgres/sql.js';
+import { qualifiedName, quoteIdent, quoteLiteral } from './quote.js';
 import type { CommentDef, ConstraintDef, IndexDef, PolicyDef, TableDef, TriggerDef } from '../schema-model.js';
 
 function tableName(item: { readonly table: { readonly schema: string; readonly name: string } }): string {

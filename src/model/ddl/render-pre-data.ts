@@ -1,5 +1,5 @@
 /** Pure: CREATE statements for the objects that exist before the data (schemas, types, routines, sequences, tables, views). */
-import { qualifiedName, quoteIdent, quoteLiteral } from '../../endpoints/postgres/sql.js';
+import { qualifiedName, quoteIdent, quoteLiteral } from './quote.js';
 import type { ColumnDef, PreDataObject, SequenceDef, SequenceOptions, TableDef, TypeDef, ViewDef } from '../schema-model.js';
 
 export function renderCreateSchema(name: string): string {

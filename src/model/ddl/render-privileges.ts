@@ -1,5 +1,5 @@
 /** Pure: owners and grants of every object, after mapping source roles to target roles. */
-import { qualifiedName, quoteIdent, quoteLiteral } from '../../endpoints/postgres/sql.js';
+import { qualifiedName, quoteIdent, quoteLiteral } from './quote.js';
 import type { Grant, PreDataObject, RoleDef, SchemaDef } from '../schema-model.js';
 
 /** Source role → the role that stands for it on the target, or null when there is none (owner stays the connecting user, grant dropped). */

@@ -26,10 +26,10 @@ import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import { tablesOf } from '../model/schema-model.js';
-import { emitter, type EventListener } from './events.js';
-import { Journal, type StepSummary } from './journal.js';
-import type { RunEndpoints } from './open-run-endpoints.js';
-import { runPathsFor } from './run-paths.js';
+import { emitter, type EventListener } from '../model/events.js';
+import { Journal, type StepSummary } from '../run/journal.js';
+import type { RunEndpoints } from '../run/open-run-endpoints.js';
+import { runPathsFor } from '../run/run-paths.js';
 
 export type MigrationFacts =
   | { readonly status: 'blocked'; readonly preflight: PreflightFacts }
