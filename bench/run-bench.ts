@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startLocalServer, type LocalServer } from '../src/embedded/local-server.js';
 import { tuneLoadSession } from '../src/endpoints/postgres/load-settings.js';
-import { readCopyColumns } from '../src/endpoints/postgres/queries/copy-columns.js';
 import { exportSnapshot } from '../src/endpoints/postgres/snapshot.js';
 import { copyTable } from '../src/endpoints/postgres/table-copy.js';
 import { formatBytes } from '../src/model/units.js';
@@ -58,8 +57,7 @@ async function measureFloor(sourceUrl: string, target: LocalServer): Promise<num
     await exportSnapshot(readerSession);
     const writerSession = { client: writer, label: 'target' };
     await tuneLoadSession(writerSession, 17);
-    const columns = await readCopyColumns(readerSession, 'public', notesFloor.table);
-    await copyTable(readerSession, writerSession, { schema: 'public', name: notesFloor.table, columns, binary: true });
+    await copyTable(readerSession, writerSession, { table: { schema: 'public', name: notesFloor.table }, binary: true });
     await writer.query(notesFloor.slowestIndex);
     return Date.now() - started;
   } finally {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import type { Session } from '../src/endpoints/postgres/run-query.js';
-import { exportSnapshot } from '../src/endpoints/postgres/snapshot.js';
+import type { SourceEndpoint, TargetEndpoint } from '../src/endpoints/endpoint.js';
+import { openEndpoint } from '../src/endpoints/open-endpoint.js';
 import { PgferryError } from '../src/errors/pgferry-error.js';
 import { runLoad } from '../src/phases/load.js';
 import type { LoadStep } from '../src/phases/load-plan.js';
@@ -15,20 +15,15 @@ import { Journal } from '../src/run/journal.js';
 import { runPathsFor } from '../src/run/run-paths.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
 
-const opened: pg.Client[] = [];
+const opened: Array<SourceEndpoint & TargetEndpoint> = [];
 after(async () => {
-  await Promise.all(opened.map((c) => c.end().catch(() => undefined)));
+  await Promise.all(opened.map((e) => e.close().catch(() => undefined)));
 });
 
-function opener(url: string, label: string, count: { n: number }): () => Promise<Session> {
-  return async () => {
-    count.n += 1;
-    const client = new pg.Client({ connectionString: url });
-    client.on('error', () => undefined);
-    await client.connect();
-    opened.push(client);
-    return { client, label };
-  };
+function endpoint(url: string, role: 'source' | 'target'): SourceEndpoint & TargetEndpoint {
+  const opened1 = openEndpoint(url, { role, connectTimeoutSeconds: 10 });
+  opened.push(opened1);
+  return opened1;
 }
 
 function copyStep(schema: string, name: string): LoadStep {
@@ -39,18 +34,23 @@ function copyStep(schema: string, name: string): LoadStep {
 /** Runs the load of `steps` between two databases; resolves to the outcome, the events and the source sessions opened. */
 async function load(sourceUrl: string, targetUrl: string, steps: LoadStep[], extra: { lockWaitMs?: number } = {}) {
   const sourceOpens = { n: 0 };
-  const leader = await opener(sourceUrl, 'source', { n: 0 })();
-  const snapshot = await exportSnapshot(leader);
+  const source = endpoint(sourceUrl, 'source');
+  const snapshot = await source.openSnapshot();
+  const openReader = source.openReader.bind(source);
+  // Counts the source readers the load opens (a retry opens another).
+  source.openReader = (id) => {
+    sourceOpens.n += 1;
+    return openReader(id);
+  };
   const journal = Journal.open(runPathsFor(mkdtempSync(join(tmpdir(), 'pgferry-copy-failures-')), sourceUrl, targetUrl), 'test');
   const events: PgferryEvent[] = [];
   const started = Date.now();
   const outcome = await runLoad(steps, {
     jobs: 1,
-    binary: true,
     journal,
-    snapshot,
-    openSource: opener(sourceUrl, 'source', sourceOpens),
-    openTarget: opener(targetUrl, 'target', { n: 0 }),
+    snapshot: snapshot.id,
+    source,
+    target: endpoint(targetUrl, 'target'),
     onEvent: (e) => events.push(e),
     ...extra,
   }).then(
@@ -58,6 +58,7 @@ async function load(sourceUrl: string, targetUrl: string, steps: LoadStep[], ext
     (error: unknown) => error,
   );
   journal.close();
+  await snapshot.release();
   return { error: outcome as PgferryError | undefined, events, sourceOpens: sourceOpens.n, ms: Date.now() - started };
 }
 
@@ -98,7 +99,7 @@ describe('copy failures end the run, close their sessions and say what happened 
     await killer;
     assert.ok(outcome.error instanceof PgferryError, String(outcome.error));
     assert.equal(outcome.error.code, 'CONNECTION_LOST', outcome.error.message);
-    assert.match(outcome.error.message, /^target: connection lost while copying public\.big/);
+    assert.match(outcome.error.message, /^target [^:]+:\d+\/\S+: connection lost while copying public\.big/);
     assert.deepEqual(await sourceCopies(sourceServer.url(), source.name), [], 'no source backend left in COPY');
     const { rows } = await withClient(target.url, (c) => c.query('SELECT count(*)::int AS n FROM big'));
     assert.equal(rows[0].n, 0, 'nothing committed on the target');

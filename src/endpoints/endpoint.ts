@@ -1,10 +1,17 @@
-/** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
+/**
+ * The interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. Phases use only these
+ * and the model: a phase never holds a driver's client.
+ */
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
-import type { SourceInventory, TargetInventory } from '../model/inventory.js';
-import type { Rehearsal } from '../model/rehearsal.js';
-import type { SchemaModel } from '../model/schema-model.js';
 import type { PgferryEvent } from '../model/events.js';
-import type { Session } from './postgres/run-query.js';
+import type { AvailableExtension, SourceInventory, TableFacts, TargetInventory } from '../model/inventory.js';
+import type { ChunkKey, KeyRange } from '../model/key-range.js';
+import type { Rehearsal } from '../model/rehearsal.js';
+import type { QualifiedName, SchemaModel } from '../model/schema-model.js';
+import type { Digest, DigestOptions, KeyBounds, TableShape } from '../model/verify/table-shape.js';
+import type { TableRows } from './table-rows.js';
+
+export type { RejectSink, RowValues, TableRows } from './table-rows.js';
 
 /** What an endpoint can do; phases branch on these flags, never on the kind's name. */
 export interface EndpointCapabilities {
@@ -14,6 +21,12 @@ export interface EndpointCapabilities {
   readonly binaryCopy: boolean;
   /** Has roles, owners and grants to inventory or apply. */
   readonly roles: boolean;
+  /** Names an integer key a large table can be split on, so its copy and verification run in key ranges. */
+  readonly chunkKeys: boolean;
+  /** Computes row and chunk digests itself, so only digests cross the network; otherwise verify hashes rows as they arrive. */
+  readonly serverDigests: boolean;
+  /** Can stream the changes made after a snapshot (logical decoding): what online mode needs. */
+  readonly changeCapture: boolean;
 }
 
 export interface EndpointBase {
@@ -26,6 +39,8 @@ export interface EndpointBase {
   readonly capabilities: EndpointCapabilities;
   /** Connects and asks the server who it is, so two routes to one database are caught before anything is written. */
   fingerprint(): Promise<DatabaseFingerprint>;
+  /** Opens a reader for verification (tables, counts, digests, rows, sequences); reads only. */
+  openVerifyReader(): Promise<VerifyReader>;
   /** Closes every connection the endpoint opened. */
   close(): Promise<void>;
 }
@@ -38,23 +53,57 @@ export interface InventoryOptions {
   readonly onEvent?: (event: PgferryEvent) => void;
 }
 
+/** A sequence's exact state: the next nextval returns lastValue when isCalled is false, the one after it otherwise. */
+export interface SequenceValue {
+  readonly schema: string;
+  readonly name: string;
+  readonly lastValue: string;
+  readonly isCalled: boolean;
+}
+
 export interface SourceEndpoint extends EndpointBase {
   /** Everything preflight reports about a source; reads only. */
   inventorySource(options: InventoryOptions): Promise<SourceInventory>;
   /** The whole schema as the neutral model; reads only. */
   readSchema(): Promise<SchemaModel>;
-  /**
-   * A new SQL session on the source. PostgreSQL sources only for now: when SQLite and JSON sources arrive, the
-   * copy will ask the source for a row stream instead.
-   */
-  session(): Promise<Session>;
+  /** Takes the consistent view of the source every copy reader shares, held until released. */
+  openSnapshot(): Promise<SourceSnapshot>;
+  /** A reader inside the snapshot `snapshotId` (from openSnapshot), for one worker's copies. */
+  openReader(snapshotId: string): Promise<SourceReader>;
+  /** Every sequence's state now. */
+  readSequenceValues(): Promise<SequenceValue[]>;
+  /** Whether `error` (from this endpoint's reader) means the connection was lost, so a new reader may retry. */
+  lostConnection(error: unknown): boolean;
+}
+
+/** The snapshot a run copies from; kept open (the source keeps its rows) until released. */
+export interface SourceSnapshot {
+  readonly id: string;
+  /** The key `table` can be split on and its range in this snapshot; null when it has none. */
+  chunkKey(table: QualifiedName): Promise<ChunkKey | null>;
+  /** "schema.name" → a text that changes whenever the table's rows may have (a resumed run compares them). */
+  changeCounters(): Promise<Record<string, string>>;
+  release(): Promise<void>;
+}
+
+export interface ReadRowsOptions {
+  /** Both ends speak PostgreSQL's binary COPY: the rows may travel in it (else as text). */
+  readonly binary: boolean;
+  /** How long to wait for another session's lock on the table. */
+  readonly lockWaitMs: number;
+  readonly onLockWait?: (message: string) => void;
+}
+
+/** One worker's read session on the source, inside the run's snapshot. */
+export interface SourceReader {
+  /** The rows of `table` (or of one key range) as of the snapshot. One stream at a time per reader. */
+  readRows(table: QualifiedName, range: KeyRange | undefined, options: ReadRowsOptions): Promise<TableRows>;
+  close(): Promise<void>;
 }
 
 export interface TargetEndpoint extends EndpointBase {
   /** Everything preflight reports about a target, given the schemas the source will bring; reads only. */
   inventoryTarget(sourceSchemas: readonly string[]): Promise<TargetInventory>;
-  /** A new session on the target (always PostgreSQL: pgferry moves databases into it). */
-  session(): Promise<Session>;
   /**
    * Takes the target's run lock, held until the endpoint closes, so that two runs never write into one database
    * at once; throws RUN_IN_PROGRESS when another run holds it. Writes nothing.
@@ -73,6 +122,109 @@ export interface TargetEndpoint extends EndpointBase {
    * definitions compare equal across majors; changes nothing.
    */
   restateSchema(model: SchemaModel): Promise<SchemaModel>;
+  /** A session tuned for loading rows, building indexes and applying schema (durable commits, no lock timeout). */
+  openLoadSession(): Promise<TargetSession>;
+}
+
+/** What a step's effect looks like on the target, so a resumed run can ask whether an earlier attempt made it. */
+export type TargetProbe =
+  | { readonly kind: 'relation'; readonly schema: string; readonly name: string }
+  | { readonly kind: 'constraint'; readonly table: QualifiedName; readonly name: string; readonly validated: boolean }
+  | { readonly kind: 'index-attached'; readonly schema: string; readonly name: string }
+  | { readonly kind: 'rows'; readonly table: QualifiedName };
+
+export interface LoadTableRequest {
+  readonly table: QualifiedName;
+  /** Only rows whose key is in the range; the whole table when absent. */
+  readonly range?: KeyRange;
+  /** An earlier attempt may have committed this range: delete it first (a whole table is always emptied). */
+  readonly redo: boolean;
+  /** Both ends speak PostgreSQL's binary COPY (capabilities): ask the source for it. */
+  readonly binary: boolean;
+  readonly lockWaitMs: number;
+  readonly onLockWait?: (message: string) => void;
+  /** Called with the bytes moved so far, at most every half second. */
+  readonly onProgress?: (bytes: number) => void;
+  /** Rows the target refuses go here with the reason instead of failing the table; absent: a refusal fails it. */
+  readonly rejects?: RejectSinkOpener;
+  readonly signal?: AbortSignal;
+}
+
+/** Opens (emptied) the reject sink of one load, only when a row is refused. */
+export type RejectSinkOpener = () => Promise<import('./table-rows.js').RejectSink>;
+
+export interface LoadTableResult {
+  /** Rows the target took (its own count). */
+  readonly rows: number;
+  /** Rows the source handed over. */
+  readonly rowsRead: number;
+  /** Rows the target refused, written to the reject sink; rows + rejected = rowsRead. */
+  readonly rejected: number;
+  readonly bytes: number;
+}
+
+/** One session on the target. */
+export interface TargetSession {
+  readonly label: string;
+  /**
+   * Replaces the table's rows (or its key range's) with the rows `open` hands over, in one transaction, so a failed
+   * load leaves the table as it was. `open` is called once, or again for a row-by-row pass when the target refused
+   * a row and the request has a reject sink.
+   */
+  loadTable(open: (binary: boolean) => Promise<TableRows>, request: LoadTableRequest): Promise<LoadTableResult>;
+  /**
+   * Runs one statement the model rendered (DDL, ANALYZE, REFRESH, a grant) outside any transaction; a refusal throws
+   * the server's own message with its fields.
+   */
+  execute(statement: string): Promise<void>;
+  /** Whether the effect a probe describes is on the target. */
+  holds(probe: TargetProbe): Promise<boolean>;
+  /**
+   * Runs `work` in one transaction. `beforeCommit` hears the transaction's id just before COMMIT, so a run killed
+   * between COMMIT and its journal entry can later ask transactionOutcome whether it committed.
+   */
+  inTransaction(work: (tx: TargetTransaction) => Promise<void>, beforeCommit?: (transactionId: string) => void): Promise<void>;
+  /** What became of a transaction: null when the target no longer knows (too old, or not this database's). */
+  transactionOutcome(transactionId: string): Promise<'committed' | 'aborted' | 'in progress' | null>;
+  /** Drops every user schema (and what it holds), then recreates an empty public; returns the schemas dropped. */
+  dropUserSchemas(): Promise<string[]>;
+  /** Which of these roles exist. */
+  existingRoles(names: readonly string[]): Promise<Set<string>>;
+  /** Extensions the target offers now (after provision, which may have dropped some). */
+  availableExtensions(): Promise<AvailableExtension[]>;
+  setSequenceValues(values: readonly SequenceValue[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Statements inside a TargetSession transaction. */
+export interface TargetTransaction {
+  /** Runs a statement; a refusal rolls back the whole transaction. */
+  execute(statement: string): Promise<void>;
+  /** Function bodies may name objects created later in the same plan; like pg_dump, they are not checked now. */
+  deferFunctionBodyChecks(): Promise<void>;
+}
+
+/** Verification's reads on one end; see model/verify for what digests and row hashes mean. */
+export interface VerifyReader {
+  listTables(): Promise<TableFacts[]>;
+  countRows(table: QualifiedName): Promise<number>;
+  /** The character set text is stored in (a difference decides how text is hashed). */
+  encoding(): Promise<string>;
+  tableShape(table: QualifiedName): Promise<TableShape>;
+  chunkKey(table: QualifiedName): Promise<ChunkKey | null>;
+  /** Digests per key chunk computed by this end itself (capabilities.serverDigests). */
+  digests(shape: TableShape, options: DigestOptions): Promise<Map<string, Digest>>;
+  /** key → "hash×count" per row, hashed by this end itself (capabilities.serverDigests). */
+  rowHashes(shape: TableShape, within: KeyBounds | undefined, samplePercent: number | undefined): Promise<Map<string, string>>;
+  /**
+   * The rows (key bounds only on an integer key), each value as text in PostgreSQL's output form under verify's
+   * normalized settings: what the client-side canonical hash reads when an end cannot hash on its own.
+   */
+  rowValues(shape: TableShape, within: KeyBounds | undefined): AsyncIterable<ReadonlyArray<string | null>>;
+  /** The rows with these keys as text, for showing differences. */
+  rowTexts(shape: TableShape, keys: readonly string[]): Promise<Map<string, string>>;
+  sequenceValues(): Promise<SequenceValue[]>;
+  close(): Promise<void>;
 }
 
 export type EndpointRole = 'source' | 'target';

@@ -3,8 +3,7 @@
  * the chunk size with an integer primary key is split into key ranges so several workers share it and a resumed
  * run redoes only the unfinished ranges.
  */
-import type { KeyRange } from '../endpoints/postgres/table-copy.js';
-import type { ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
+import { splitKeys, type ChunkKey, type KeyRange } from '../model/key-range.js';
 import type { QualifiedName } from '../model/schema-model.js';
 
 export interface CopyStep {
@@ -50,17 +49,14 @@ export function planCopySteps(tables: readonly CopyCandidate[], keys: ReadonlyMa
       steps.push({ id: `copy:${id}`, table: ref, bytes: table.bytes });
       continue;
     }
-    const min = BigInt(key.min!);
-    const span = BigInt(key.max!) - min + 1n;
-    const bound = (i: number) => (min + (span * BigInt(i)) / BigInt(chunks)).toString();
-    for (let i = 0; i < chunks; i++) {
+    splitKeys(BigInt(key.min!), BigInt(key.max!), chunks).forEach((slice, i) => {
       steps.push({
         id: `copy:${id}#${i + 1}`,
         table: ref,
         bytes: Math.ceil(table.bytes / chunks),
-        range: { column: key.column, from: i === 0 ? null : bound(i), to: i === chunks - 1 ? null : bound(i + 1) },
+        range: { column: key.column, from: slice.from?.toString() ?? null, to: slice.to?.toString() ?? null },
       });
-    }
+    });
   }
   return steps.sort((a, b) => b.bytes - a.bytes || a.id.localeCompare(b.id, 'en', { numeric: true }));
 }

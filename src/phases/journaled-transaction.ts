@@ -3,20 +3,19 @@
  * write: the transaction id is journaled before COMMIT, and a resumed run asks the target whether that
  * transaction committed instead of running the step again into "already exists".
  */
-import { currentTransactionId, transactionStatus } from '../endpoints/postgres/queries/transaction-status.js';
-import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import type { TargetSession, TargetTransaction } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { statementsPerTransaction } from '../model/ddl/statements-per-transaction.js';
 import type { Journal } from '../run/journal.js';
+import { runJournaledStep } from './journaled-step.js';
 
 /** How long a resumed run waits for the interrupted run's transaction to end on the server. */
 const settleMs = 30_000;
 
-async function settledStatus(target: Session, xid: string): Promise<'committed' | 'aborted' | null> {
+async function settledStatus(target: TargetSession, xid: string): Promise<'committed' | 'aborted' | null> {
   const deadline = Date.now() + settleMs;
   for (;;) {
-    const status = await transactionStatus(target, xid);
+    const status = await target.transactionOutcome(xid);
     if (status !== 'in progress') return status;
     if (Date.now() > deadline) {
       throw new PgferryError('STEP_IN_DOUBT', `transaction ${xid} of an interrupted run is still open on ${target.label} after ${settleMs / 1000} s`, {
@@ -30,33 +29,26 @@ async function settledStatus(target: Session, xid: string): Promise<'committed' 
 export type JournaledOutcome = 'skipped' | 'committed-earlier' | 'ran';
 
 /**
- * Runs `work` inside BEGIN … COMMIT on `target` unless the journal says the step is done, or an earlier attempt's
- * transaction turns out to have committed. `work` must leave the transaction open; a failure rolls it back.
+ * Runs `work` in one transaction on `target` unless the journal says the step is done, or an earlier attempt's
+ * transaction turns out to have committed. A failure rolls it back.
  */
 export async function runJournaledTransaction(
   journal: Journal,
-  target: Session,
+  target: TargetSession,
   step: { readonly id: string; readonly phase: string },
-  work: (target: Session) => Promise<void>,
+  work: (tx: TargetTransaction) => Promise<void>,
 ): Promise<JournaledOutcome> {
-  if (journal.isDone(step.id)) return 'skipped';
   const xidKey = `xid:${step.id}`;
-  const earlierXid = journal.startStep(step.id, step.phase) ? journal.value<string>(xidKey) : undefined;
-  if (earlierXid && (await settledStatus(target, earlierXid)) === 'committed') {
-    journal.finishStep(step.id);
-    return 'committed-earlier';
-  }
-  await runQuery(target, `the transaction of ${step.id}`, 'BEGIN');
-  try {
-    await work(target);
-    journal.setValue(xidKey, await currentTransactionId(target));
-    await runQuery(target, `the commit of ${step.id}`, 'COMMIT');
-  } catch (error) {
-    await target.client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-  journal.finishStep(step.id);
-  return 'ran';
+  let outcome: JournaledOutcome = 'ran';
+  const ran = await runJournaledStep(journal, step, async (redo) => {
+    const earlierXid = redo ? journal.value<string>(xidKey) : undefined;
+    if (earlierXid && (await settledStatus(target, earlierXid)) === 'committed') {
+      outcome = 'committed-earlier';
+      return;
+    }
+    await target.inTransaction(work, (xid) => journal.setValue(xidKey, xid));
+  });
+  return ran === 'skipped' ? 'skipped' : outcome;
 }
 
 /** Pure: statements cut into journaled steps of one transaction each ("schema:pre#1" …). */
@@ -72,20 +64,19 @@ export function batchStatements(idPrefix: string, statements: readonly string[])
  * Applies DDL in journaled batches: a refused statement rolls back its batch, earlier batches stay committed, and
  * the same command continues from the refused batch.
  */
-export async function applyJournaledBatches(journal: Journal, target: Session, phase: string, idPrefix: string, statements: readonly string[]): Promise<void> {
+export async function applyJournaledBatches(journal: Journal, target: TargetSession, phase: string, idPrefix: string, statements: readonly string[]): Promise<void> {
   for (const batch of batchStatements(idPrefix, statements)) {
-    await runJournaledTransaction(journal, target, { id: batch.id, phase }, async () => {
-      // Function bodies may name objects created later; like pg_dump, do not check them now.
-      await runQuery(target, 'check_function_bodies', 'SET LOCAL check_function_bodies = off');
+    await runJournaledTransaction(journal, target, { id: batch.id, phase }, async (tx) => {
+      await tx.deferFunctionBodyChecks();
       for (const statement of batch.statements) {
         try {
-          await target.client.query(statement);
+          await tx.execute(statement);
         } catch (error) {
-          const server = serverErrorFields(error);
+          const server = error instanceof PgferryError ? error.server : undefined;
           throw new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
-            hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batch.id}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
+            hint: `${server?.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batch.id}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
             cause: error,
-            server,
+            ...(server ? { server } : {}),
           });
         }
       }

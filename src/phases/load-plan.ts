@@ -4,7 +4,8 @@
  * are added NOT VALID once every key exists, then validated in parallel; materialized views the source holds
  * populated are refreshed once all tables are loaded; each table is analyzed after its indexes.
  */
-import { qualifiedName, quoteLiteral } from '../endpoints/postgres/sql.js';
+import type { TargetProbe } from '../endpoints/endpoint.js';
+import { qualifiedName } from '../model/ddl/quote.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
 import { viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { tableId, type CopyStep } from './copy-plan.js';
@@ -26,25 +27,23 @@ export type LoadStep =
        * earlier attempt committed (but did not record) from a real failure; before a resumed load, it confirms that
        * a step the journal calls done really is there.
        */
-      readonly existsProbe?: string;
+      readonly existsProbe?: TargetProbe;
     };
 
-function relationExists(schema: string, name: string): string {
-  return `SELECT to_regclass(${quoteLiteral(qualifiedName(schema, name))}) IS NOT NULL AS done`;
+function relationExists(schema: string, name: string): TargetProbe {
+  return { kind: 'relation', schema, name };
 }
 
-function constraintExists(table: QualifiedName, name: string): string {
-  return `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(name)}
-            AND conrelid = to_regclass(${quoteLiteral(qualifiedName(table.schema, table.name))})) AS done`;
+function constraintExists(table: QualifiedName, name: string): TargetProbe {
+  return { kind: 'constraint', table, name, validated: false };
 }
 
-function constraintValidated(table: QualifiedName, name: string): string {
-  return `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${quoteLiteral(name)} AND convalidated
-            AND conrelid = to_regclass(${quoteLiteral(qualifiedName(table.schema, table.name))})) AS done`;
+function constraintValidated(table: QualifiedName, name: string): TargetProbe {
+  return { kind: 'constraint', table, name, validated: true };
 }
 
-function indexAttached(schema: string, name: string): string {
-  return `SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(${quoteLiteral(qualifiedName(schema, name))})) AS done`;
+function indexAttached(schema: string, name: string): TargetProbe {
+  return { kind: 'index-attached', schema, name };
 }
 
 /**
@@ -85,7 +84,7 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
     indexesByTable.set(table, [...(indexesByTable.get(table) ?? []), id]);
     if (makesKey) keysByTable.set(table, [...(keysByTable.get(table) ?? []), id]);
   };
-  const keySteps: Array<{ id: string; sql: string; table: QualifiedName; existsProbe: string }> = [];
+  const keySteps: Array<{ id: string; sql: string; table: QualifiedName; existsProbe: TargetProbe }> = [];
   const attachIds: string[] = [];
   for (const index of model.indexes) {
     const id = indexIds.get(`${index.table.schema}.${index.name}`)!;

@@ -3,56 +3,47 @@
  * one snapshot exported by a leader session, so every table is copied as of the same moment. Each step is
  * journaled: skipped when done, redone cleanly when an earlier attempt had started it.
  */
-import { closeSession, withinTime } from '../endpoints/postgres/close-session.js';
-import { pinCopySession } from '../endpoints/postgres/copy-session.js';
-import { readCopyColumns, type CopyColumns } from '../endpoints/postgres/queries/copy-columns.js';
-import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { isConnectionLoss, serverErrorFields } from '../endpoints/postgres/server-error.js';
-import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
-import { copyTable, lostSourceConnection, type TableCopyResult } from '../endpoints/postgres/table-copy.js';
 import pRetry from 'p-retry';
+import type { LoadTableResult, RejectSink, SourceEndpoint, SourceReader, TargetEndpoint, TargetSession } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
+import { runJournaledStep } from './journaled-step.js';
 import { tableId, type CopyStep } from './copy-plan.js';
 import type { LoadStep } from './load-plan.js';
 
 export interface LoadOptions {
   readonly jobs: number;
-  readonly binary: boolean;
   readonly journal: Journal;
-  /** The exported snapshot copy workers join; needed only while copy steps remain. */
+  /** The snapshot copy workers read from; needed only while copy steps remain. */
   readonly snapshot: string | undefined;
-  readonly openSource: () => Promise<Session>;
-  /** A target session already tuned for loading and index builds. */
-  readonly openTarget: () => Promise<Session>;
+  readonly source: SourceEndpoint;
+  readonly target: TargetEndpoint;
+  /** Opens the reject sink of a copy step (emptied); absent, a row the target refuses fails its table. */
+  readonly rejects?: (stepId: string) => Promise<RejectSink>;
   readonly onEvent?: EventListener;
   readonly signal?: AbortSignal;
-  /** How long a copy waits for another session's lock on its table (default in copyTable). */
+  /** How long a copy waits for another session's lock on its table (default 60 s). */
   readonly lockWaitMs?: number;
 }
 
 interface LoadWorker {
-  readonly target: Session;
-  /** Opened on first use and joined to the run's snapshot. */
-  source(): Promise<Session>;
-  /** Closes the source session (lost, or left unusable by a failed copy); the next source() opens a new one. */
+  readonly target: TargetSession;
+  /** Opened on first use, inside the run's snapshot. */
+  source(): Promise<SourceReader>;
+  /** Closes the source reader (lost, or left unusable by a failed copy); the next source() opens a new one. */
   dropSource(): Promise<void>;
 }
 
 /** How often a copy is retried when its source connection is lost, before the run stops (resumable). */
 const sourceRetries = 3;
 
-/** Whether a failed step's object is there after all: an earlier attempt committed it but did not record it. */
-async function committedEarlier(target: Session, existsProbe: string): Promise<boolean> {
-  const [row] = await runQuery<{ done: boolean }>(target, 'whether an earlier attempt finished this step', existsProbe);
-  return row?.done === true;
-}
-
 interface CopyAttemptOptions {
   readonly binary: boolean;
+  readonly lostConnection: (error: unknown) => boolean;
+  readonly rejects?: () => Promise<RejectSink>;
   /** An earlier run started this step: its rows may be partly on the target. */
   readonly redo: boolean;
   readonly signal?: AbortSignal;
@@ -69,36 +60,36 @@ interface CopyAttemptOptions {
  * can be resumed. A failed attempt's source session is always closed, never probed: it may sit in COPY OUT or
  * in an aborted transaction.
  */
-async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: CopyAttemptOptions): Promise<TableCopyResult> {
+async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: CopyAttemptOptions): Promise<LoadTableResult> {
   const { table, range } = copy;
   let sourceLost = false;
+  const lockWaitMs = options.lockWaitMs ?? 60_000;
   const attempt = async (attemptNumber: number) => {
     sourceLost = false;
-    let source: Session;
-    let columns: CopyColumns;
-    try {
-      source = await worker.source();
-      columns = await readCopyColumns(source, table.schema, table.name);
-    } catch (error) {
-      sourceLost = isConnectionLoss(error);
-      throw error;
-    }
-    return copyTable(source, worker.target, {
-      schema: table.schema,
-      name: table.name,
-      columns,
-      binary: options.binary,
-      range,
-      // The target rolled back a failed attempt, so only an earlier run's attempt can have left rows.
-      redo: options.redo && attemptNumber === 1,
-      signal: options.signal,
-      onProgress: options.onProgress,
-      onLockWait: options.onLockWait,
-      lockWaitMs: options.lockWaitMs,
-    }).catch((error: unknown) => {
-      sourceLost = lostSourceConnection(error);
-      throw error;
-    });
+    let opened = 0;
+    // A second open (the row-by-row pass after a refused row) needs a new reader: the first one's read was cut.
+    const open = async (binary: boolean) => {
+      if (opened++ > 0) await worker.dropSource();
+      const reader = await worker.source();
+      return reader.readRows(table, range, { binary, lockWaitMs, onLockWait: options.onLockWait });
+    };
+    return worker.target
+      .loadTable(open, {
+        table,
+        ...(range ? { range } : {}),
+        binary: options.binary,
+        // The target rolled back a failed attempt, so only an earlier run's attempt can have left rows.
+        redo: options.redo && attemptNumber === 1,
+        lockWaitMs,
+        onLockWait: options.onLockWait,
+        onProgress: options.onProgress,
+        ...(options.rejects ? { rejects: options.rejects } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+      .catch((error: unknown) => {
+        sourceLost = options.lostConnection(error);
+        throw error;
+      });
   };
   return pRetry(attempt, {
     retries: sourceRetries,
@@ -118,7 +109,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
     throw new PgferryError('CONNECTION_LOST', `the source connection was lost while copying ${copy.id}, ${sourceRetries + 1} times: ${(error as Error).message}`, {
       hint: 'Check the source server and the network, then run the same command again: finished tables and chunks are kept, the rest is copied from a new snapshot.',
       cause: error,
-      server: serverErrorFields(error),
+      ...(error instanceof PgferryError && error.server ? { server: error.server } : {}),
     });
   });
 }
@@ -136,76 +127,82 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     warnings.push(warning);
     emit({ type: 'warning', ...warning });
   };
-  const runStep = async (step: LoadStep, worker: LoadWorker) => {
-    const redo = journal.startStep(step.id, step.phase);
-    const stepStarted = Date.now();
-    emit({ type: 'step:start', phase: step.phase, step: step.id });
-    if (step.kind === 'copy') {
-      let reported = 0;
-      const onProgress = (bytes: number) => {
-        copiedBytes += bytes - reported;
-        reported = bytes;
-        emit({ type: 'copy:progress', table: tableId(step.copy.table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
-      };
-      const onRetry = (warning: Finding) => {
-        copiedBytes -= reported;
-        reported = 0;
-        warn(warning);
-      };
-      const onLockWait = (message: string) => warn({ code: 'TABLE_LOCK_WAIT', message });
-      const attempt = { binary: options.binary, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait };
-      const result = await copyWithRetries(step.copy, worker, attempt);
-      copiedBytes += step.cost - reported;
-      journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
-      emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
-      return;
-    }
-    try {
-      await runQuery(worker.target, step.id, step.sql);
-    } catch (error) {
-      if (!(redo && step.existsProbe && (await committedEarlier(worker.target, step.existsProbe)))) {
-        throw new PgferryError('SCHEMA_FAILED', `target refused ${step.id}: ${(error as Error).message}`, {
-          hint: `The statement was: ${step.sql}\nFix the cause on the target and run the same command again; finished steps are not redone.`,
-          cause: error,
-          server: serverErrorFields(error),
-        });
-      }
-    }
-    journal.finishStep(step.id);
-    emit({ type: 'step:done', phase: step.phase, step: step.id, ms: Date.now() - stepStarted });
-  };
+  const runStep = (step: LoadStep, worker: LoadWorker) =>
+    runJournaledStep(
+      journal,
+      step,
+      async (redo) => {
+        if (step.kind === 'copy') {
+          let reported = 0;
+          const onProgress = (bytes: number) => {
+            copiedBytes += bytes - reported;
+            reported = bytes;
+            emit({ type: 'copy:progress', table: tableId(step.copy.table), bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+          };
+          const onRetry = (warning: Finding) => {
+            copiedBytes -= reported;
+            reported = 0;
+            warn(warning);
+          };
+          const onLockWait = (message: string) => warn({ code: 'TABLE_LOCK_WAIT', message });
+          const rejects = options.rejects ? () => options.rejects!(step.id) : undefined;
+          const attempt = { binary, lostConnection, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait, ...(rejects ? { rejects } : {}) };
+          const result = await copyWithRetries(step.copy, worker, attempt);
+          copiedBytes += step.cost - reported;
+          if (result.rejected > 0) {
+            warn({
+              code: 'ROWS_REJECTED',
+              message: `${step.id}: the target refused ${result.rejected} of ${result.rowsRead} row(s); ${result.rows} loaded, the refused rows are in the reject file with their reasons`,
+              hint: 'Fix those rows (or the target column types) and load them from the reject file; verify reports the table as different until then.',
+            });
+          }
+          return { rows: result.rows, bytes: result.bytes };
+        }
+        try {
+          await worker.target.execute(step.sql);
+        } catch (error) {
+          // A step an earlier attempt committed but did not record is there already.
+          if (!(redo && step.existsProbe && (await worker.target.holds(step.existsProbe)))) {
+            throw new PgferryError('SCHEMA_FAILED', `target refused ${step.id}: ${(error as Error).message}`, {
+              hint: `The statement was: ${step.sql}\nFix the cause on the target and run the same command again; finished steps are not redone.`,
+              cause: error,
+              ...(error instanceof PgferryError && error.server ? { server: error.server } : {}),
+            });
+          }
+        }
+      },
+      emit,
+    );
+  const binary = options.source.capabilities.binaryCopy && options.target.capabilities.binaryCopy;
+  const lostConnection = (error: unknown) => options.source.lostConnection(error);
 
   await runGraph<LoadWorker>(
-    steps.map((step) => ({ id: step.id, needs: step.needs, cost: step.cost, run: (worker) => runStep(step, worker) })),
+    steps.map((step) => ({ id: step.id, needs: step.needs, cost: step.cost, run: async (worker) => void (await runStep(step, worker)) })),
     {
       jobs: options.jobs,
       isDone: (id) => journal.isDone(id),
       signal: options.signal,
       openWorker: async () => {
-        const target = await options.openTarget();
-        await pinCopySession(target);
-        let source: Promise<Session> | undefined;
+        const target = await options.target.openLoadSession();
+        let source: Promise<SourceReader> | undefined;
         return {
           target,
           dropSource: async () => {
             const dropped = source;
             source = undefined;
-            await dropped?.then(closeSession).catch(() => undefined);
+            await dropped?.then((reader) => reader.close()).catch(() => undefined);
           },
-          source: () =>
-            (source ??= options.openSource().then(async (session) => {
-              if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
-              await pinCopySession(session);
-              await joinSnapshot(session, options.snapshot);
-              return session;
-            })),
+          source: () => {
+            if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
+            return (source ??= options.source.openReader(options.snapshot));
+          },
         };
       },
-      // A worker's source session holds the run's snapshot (vacuum on the source waits behind it): ended as soon as
+      // A worker's source reader holds the run's snapshot (vacuum on the source waits behind it): closed as soon as
       // the graph is done, not when the command ends.
       closeWorker: async (worker) => {
         await worker.dropSource();
-        await withinTime(worker.target, 10_000, 'closing the session', worker.target.client.end()).catch(() => undefined);
+        await worker.target.close();
       },
     },
   );

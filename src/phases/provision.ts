@@ -3,8 +3,7 @@
  * every role the schema names exists (created without SUPERUSER; with the source's password hash only when the
  * source let us read it), or is mapped, or is left out with a warning.
  */
-import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { isNotExtensionMember, isUserSchema, quoteIdent } from '../endpoints/postgres/sql.js';
+import type { TargetSession } from '../endpoints/endpoint.js';
 import { renderCreateRole, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import type { SchemaModel } from '../model/schema-model.js';
@@ -16,24 +15,10 @@ export interface OwnerSettings {
   readonly drop: boolean;
 }
 
-/** Drops every user schema on the target (and with it what it holds), then recreates an empty public. */
-export async function emptyTarget(target: Session): Promise<string[]> {
-  const schemas = await runQuery<{ name: string }>(
-    target,
-    'schemas to drop',
-    `SELECT nspname AS name FROM pg_namespace n WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_namespace', 'n.oid')} ORDER BY 1`,
-  );
-  for (const { name } of schemas) await runQuery(target, `dropping schema ${name}`, `DROP SCHEMA ${quoteIdent(name)} CASCADE`);
-  await runQuery(target, 'an empty public schema', 'CREATE SCHEMA IF NOT EXISTS public');
-  return schemas.map((s) => s.name);
-}
-
-export async function provisionRoles(model: SchemaModel, target: Session, owners: OwnerSettings): Promise<{ resolve: RoleResolver; warnings: Finding[] }> {
+export async function provisionRoles(model: SchemaModel, target: TargetSession, owners: OwnerSettings): Promise<{ resolve: RoleResolver; warnings: Finding[] }> {
   const warnings: Finding[] = [];
   const wanted = model.roles.map((r) => owners.map[r.name] ?? r.name);
-  const existing = new Set(
-    (await runQuery<{ name: string }>(target, 'existing roles', 'SELECT rolname AS name FROM pg_roles WHERE rolname = ANY($1)', [wanted])).map((r) => r.name),
-  );
+  const existing = await target.existingRoles(wanted);
   const resolved = new Map<string, string | null>();
   const withoutPassword: string[] = [];
   for (const role of model.roles) {
@@ -51,7 +36,7 @@ export async function provisionRoles(model: SchemaModel, target: Session, owners
       continue;
     }
     try {
-      await target.client.query(renderCreateRole(role));
+      await target.execute(renderCreateRole(role));
       resolved.set(role.name, name);
       if (role.canLogin && !role.passwordHash) withoutPassword.push(name);
     } catch (error) {

@@ -4,15 +4,14 @@
  * lacks objects; such steps are reopened, so the resumed run redoes them instead of failing on them. (A target
  * recreated or replaced at the same URL is refused before this, by its identity.)
  */
-import { isTableEmpty } from '../endpoints/postgres/queries/table-facts.js';
-import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
+import type { TargetSession } from '../endpoints/endpoint.js';
 import type { Finding } from '../model/findings.js';
 import type { Journal } from '../run/journal.js';
 import { tableId } from './copy-plan.js';
 import type { LoadStep } from './load-plan.js';
 
 /** `unlogged`: ids ("schema.name") of the tables created UNLOGGED. Returns one warning per reopened step. */
-export async function recheckDoneSteps(steps: readonly LoadStep[], journal: Journal, target: Session, unlogged: ReadonlySet<string>): Promise<Finding[]> {
+export async function recheckDoneSteps(steps: readonly LoadStep[], journal: Journal, target: TargetSession, unlogged: ReadonlySet<string>): Promise<Finding[]> {
   const reopened: Finding[] = [];
   const reopen = (id: string, why: string) => {
     journal.reopenStep(id);
@@ -27,12 +26,11 @@ export async function recheckDoneSteps(steps: readonly LoadStep[], journal: Jour
       continue;
     }
     if (!step.existsProbe) continue;
-    const [row] = await runQuery<{ done: boolean }>(target, `whether ${step.id} is on the target`, step.existsProbe);
-    if (row?.done !== true) reopen(step.id, 'the target does not have it');
+    if (!(await target.holds(step.existsProbe))) reopen(step.id, 'the target does not have it');
   }
   for (const [table, ids] of copiesByTable) {
     const copy = steps.find((s) => s.kind === 'copy' && tableId(s.copy.table) === table);
-    if (copy?.kind !== 'copy' || !(await isTableEmpty(target, copy.copy.table.schema, copy.copy.table.name))) continue;
+    if (copy?.kind !== 'copy' || (await target.holds({ kind: 'rows', table: copy.copy.table }))) continue;
     for (const id of ids) reopen(id, 'the unlogged table is empty (crash recovery empties unlogged tables)');
   }
   return reopened;

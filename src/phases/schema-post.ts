@@ -3,20 +3,20 @@
  * sequence values from the source, comments, then owners and grants. Each group is journaled: DDL in batches of
  * one transaction each, sequences and privileges as one step.
  */
-import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/queries/sequence-values.js';
-import type { Session } from '../endpoints/postgres/run-query.js';
+import type { SourceEndpoint, TargetSession } from '../endpoints/endpoint.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
+import { runJournaledStep } from './journaled-step.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
-  readonly source: Session;
-  readonly target: Session;
+  readonly source: SourceEndpoint;
+  readonly target: TargetSession;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
 }
@@ -59,15 +59,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   const { journal, target } = options;
   const emit = emitter(options.onEvent);
   const warnings: Finding[] = [];
-  const step = async (id: string, work: () => Promise<void>) => {
-    if (journal.isDone(id)) return;
-    const started = Date.now();
-    journal.startStep(id, 'schema:post');
-    emit({ type: 'step:start', phase: 'schema:post', step: id });
-    await work();
-    journal.finishStep(id);
-    emit({ type: 'step:done', phase: 'schema:post', step: id, ms: Date.now() - started });
-  };
+  const step = (id: string, work: () => Promise<void>) => runJournaledStep(journal, { id, phase: 'schema:post' }, work, emit);
   const triggersAndPolicies = planTriggersAndPolicies(model, options.resolveRole);
   warnings.push(...triggersAndPolicies.skipped);
   // Planned once and kept in the journal, so a resumed run applies the same batches (batch ids are positions).
@@ -78,11 +70,11 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
-  await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
+  await step('sequences', async () => target.setSequenceValues(await options.source.readSequenceValues()));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
-      await target.client.query(statement).catch((error: Error) => {
+      await target.execute(statement).catch((error: Error) => {
         warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
       });
     }

@@ -3,8 +3,8 @@
  * order, in journaled transactions of a few hundred statements. Constraints other than validated CHECKs, indexes
  * and triggers come after the data.
  */
-import type { Session } from '../endpoints/postgres/run-query.js';
-import { quoteIdent, quoteLiteral } from '../endpoints/postgres/sql.js';
+import type { TargetSession } from '../endpoints/endpoint.js';
+import { quoteIdent, quoteLiteral } from '../model/ddl/quote.js';
 import { renderCreate, renderCreateSchema, renderSequenceOwnedBy } from '../model/ddl/render-pre-data.js';
 import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
@@ -58,6 +58,6 @@ export function planPreData(model: SchemaModel, available: readonly AvailableExt
 }
 
 /** Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). */
-export async function applyPreData(journal: Journal, target: Session, statements: readonly string[]): Promise<void> {
+export async function applyPreData(journal: Journal, target: TargetSession, statements: readonly string[]): Promise<void> {
   await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements);
 }

@@ -2,8 +2,7 @@
  * Sequences after a migration: each one's state on the target (last_value and is_called) must be the source's,
  * whether or not it feeds a column, so the application's next nextval returns what it would have on the source.
  */
-import { readSequenceValues } from '../endpoints/postgres/queries/sequence-values.js';
-import type { Session } from '../endpoints/postgres/run-query.js';
+import type { VerifyReader } from '../endpoints/endpoint.js';
 
 export interface SequenceProblem {
   readonly sequence: string;
@@ -14,8 +13,8 @@ function state(value: { lastValue: string; isCalled: boolean }): string {
   return value.isCalled ? `last_value ${value.lastValue}` : `last_value ${value.lastValue} not yet returned (is_called false)`;
 }
 
-export async function verifySequences(source: Session, target: Session): Promise<SequenceProblem[]> {
-  const [a, b] = await Promise.all([readSequenceValues(source), readSequenceValues(target)]);
+export async function verifySequences(source: VerifyReader, target: VerifyReader): Promise<SequenceProblem[]> {
+  const [a, b] = await Promise.all([source.sequenceValues(), target.sequenceValues()]);
   const targetValues = new Map(b.map((v) => [`${v.schema}.${v.name}`, v]));
   const problems: SequenceProblem[] = [];
   for (const v of a) {

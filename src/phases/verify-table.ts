@@ -3,11 +3,9 @@
  * where a chunk differs, narrowing down (bisecting) to the exact keys that are missing, extra or different, with
  * a few rows shown side by side.
  */
-import type { Session } from '../endpoints/postgres/run-query.js';
-import { readChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
-import { countRows } from '../endpoints/postgres/queries/table-facts.js';
-import { readDigests, readRowHashes, readRowTexts, type Digest, type KeyChunks } from '../endpoints/postgres/verify/table-digests.js';
-import type { TableShape } from '../endpoints/postgres/verify/table-shape.js';
+import type { VerifyReader as Session } from '../endpoints/endpoint.js';
+import { splitKeys, type KeySlice } from '../model/key-range.js';
+import type { Digest, KeyChunks, TableShape } from '../model/verify/table-shape.js';
 
 export interface RowDifference {
   readonly kind: 'missing' | 'extra' | 'different';
@@ -119,31 +117,18 @@ function clamp(range: { from: bigint; to: bigint }, part: KeyPart | undefined): 
 
 /** The source's smallest and largest key, when the primary key is one integer column (the key copy splits chunks on). */
 async function keyRange(source: Session, shape: TableShape): Promise<{ min: bigint; max: bigint } | null> {
-  const key = await readChunkKey(source, shape.schema, shape.name);
+  const key = await source.chunkKey(shape);
   return key?.min != null && key.max != null ? { min: BigInt(key.min), max: BigInt(key.max) } : null;
 }
 
 /** A key range [from, to) of a big table checked on its own, so several jobs share one table; null bounds are open. */
-export interface KeyPart {
-  readonly from: bigint | null;
-  readonly to: bigint | null;
-  /** The keys the source holds in this part, which the chunks divide. */
-  readonly first: bigint;
-  readonly span: bigint;
-}
+export type KeyPart = KeySlice;
 
 /** Splits a table's key range into `parts`; the first and last are open so a key outside the source's range is still seen. */
 export async function splitKeyRange(source: Session, shape: TableShape, parts: number): Promise<KeyPart[] | null> {
   const range = await keyRange(source, shape);
   if (!range || parts < 2) return null;
-  const span = range.max - range.min + 1n;
-  const bound = (i: number) => range.min + (span * BigInt(i)) / BigInt(parts);
-  return Array.from({ length: parts }, (_, i) => ({
-    from: i === 0 ? null : bound(i),
-    to: i === parts - 1 ? null : bound(i + 1),
-    first: bound(i),
-    span: bound(i + 1) - bound(i),
-  }));
+  return splitKeys(range.min, range.max, parts);
 }
 
 /** `part`: only that key range (its rows and differences); the caller adds the parts up with mergeVerdicts. */
@@ -152,7 +137,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
   const table = `${shape.schema}.${shape.name}`;
   if (options.countsOnly) {
     const leaf = { schema: shape.schema, name: shape.name, kind: 'table' as const };
-    const [sourceRows, targetRows] = await Promise.all([countRows(source, leaf), countRows(target, leaf)]);
+    const [sourceRows, targetRows] = await Promise.all([source.countRows(leaf), target.countRows(leaf)]);
     return { table, sourceRows, targetRows, content: 'not compared', differences: [], differingRows: 0, differingRowsExact: true, ms: Date.now() - started };
   }
   const range = part ? { min: part.first, max: part.first + part.span - 1n } : await keyRange(source, shape);
@@ -161,7 +146,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
   const chunks: KeyChunks | undefined = range ? { min: range.min, width: width < 1000n ? 1000n : width } : undefined;
   const within = part ? { from: part.from, to: part.to } : undefined;
   const digestOptions = { chunks, within, samplePercent: options.samplePercent };
-  const [a, b] = await Promise.all([readDigests(source, shape, digestOptions), readDigests(target, shape, digestOptions)]);
+  const [a, b] = await Promise.all([source.digests(shape, digestOptions), target.digests(shape, digestOptions)]);
   const differing = sameDigests(a, b);
   const verdict = { table, sourceRows: total(a), targetRows: total(b) };
   if (differing.length === 0) return { ...verdict, content: 'equal', differences: [], differingRows: 0, differingRowsExact: true, ms: Date.now() - started };
@@ -180,7 +165,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
       await bisect(source, target, shape, clamp({ from, to: from + chunks.width }, part), options, found, rows);
     }
   } else if (Math.max(verdict.sourceRows, verdict.targetRows) <= maxRowsForKeyComparison) {
-    const [x, y] = await Promise.all([readRowHashes(source, shape, undefined, options.samplePercent), readRowHashes(target, shape, undefined, options.samplePercent)]);
+    const [x, y] = await Promise.all([source.rowHashes(shape, undefined, options.samplePercent), target.rowHashes(shape, undefined, options.samplePercent)]);
     collect(found, rowDifferences(x, y, shape.key.length === 0));
   } else exact = false;
   const differingRows = Math.max(found.rows, Math.abs(verdict.sourceRows - verdict.targetRows), exact ? 0 : 1);
@@ -199,14 +184,14 @@ async function bisect(
 ): Promise<void> {
   const width = within.to - within.from;
   if (rows <= rowsPerLeaf || width <= 16n) {
-    const [x, y] = await Promise.all([readRowHashes(source, shape, within, options.samplePercent), readRowHashes(target, shape, within, options.samplePercent)]);
+    const [x, y] = await Promise.all([source.rowHashes(shape, within, options.samplePercent), target.rowHashes(shape, within, options.samplePercent)]);
     collect(found, rowDifferences(x, y, false));
     return;
   }
   const chunks = { min: within.from, width: (width + 15n) / 16n };
   const [a, b] = await Promise.all([
-    readDigests(source, shape, { chunks, within, samplePercent: options.samplePercent }),
-    readDigests(target, shape, { chunks, within, samplePercent: options.samplePercent }),
+    source.digests(shape, { chunks, within, samplePercent: options.samplePercent }),
+    target.digests(shape, { chunks, within, samplePercent: options.samplePercent }),
   ]);
   for (const chunk of sameDigests(a, b).map(BigInt)) {
     const from = chunks.min + chunk * chunks.width;
@@ -219,6 +204,6 @@ async function bisect(
 async function withSamples(source: Session, target: Session, shape: TableShape, differences: RowDifference[], maxDiffs: number): Promise<RowDifference[]> {
   const shown = differences.slice(0, maxDiffs);
   const keys = shown.map((d) => d.key);
-  const [x, y] = await Promise.all([readRowTexts(source, shape, keys), readRowTexts(target, shape, keys)]);
+  const [x, y] = await Promise.all([source.rowTexts(shape, keys), target.rowTexts(shape, keys)]);
   return shown.map((d): RowDifference => ({ ...d, source: x.get(d.key), target: y.get(d.key) })).concat(differences.slice(maxDiffs));
 }

@@ -3,13 +3,11 @@
  * servers in parallel (narrowed down to the differing rows); the two schema models compared object by object;
  * every sequence's state (last_value, is_called) compared with the source's.
  */
-import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import type { SourceEndpoint, TargetEndpoint, VerifyReader } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
-import { countRows, listTables } from '../endpoints/postgres/queries/table-facts.js';
-import { readServerEncoding } from '../endpoints/postgres/queries/server-facts.js';
-import type { Session } from '../endpoints/postgres/run-query.js';
-import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js';
-import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
+import type { TableShape } from '../model/verify/table-shape.js';
+import { runGraph } from '../run/scheduler.js';
+import { hashOnClient } from './client-digests.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
 import { emitter, type EventListener } from '../model/events.js';
 import { verifySequences, type SequenceProblem } from './verify-sequences.js';
@@ -25,6 +23,8 @@ export interface VerifySettings {
   readonly samplePercent?: number;
   readonly maxDiffs: number;
   readonly owners: OwnerMapping;
+  /** Hash rows here with the canonical row hash even when both ends could hash on their own (tests, diagnosis). */
+  readonly clientHash?: boolean;
   readonly onEvent?: EventListener;
 }
 
@@ -45,60 +45,71 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   const emit = emitter(settings.onEvent);
   const started = Date.now();
   emit({ type: 'phase:start', phase: 'verify', at: new Date(started).toISOString() });
-  const pairs: Array<{ source: Session; target: Session }> = [];
-  for (let i = 0; i < settings.jobs; i++) {
-    const pair = { source: await source.session(), target: await target.session() };
-    await Promise.all([normalizeSession(pair.source), normalizeSession(pair.target)]);
-    pairs.push(pair);
-  }
-  const included = settings.tables.length > 0 ? globMatcher(settings.tables) : () => true;
-  const excluded = globMatcher(settings.exclude);
-  const tables = (await listTables(pairs[0]!.source))
-    .filter((t) => t.kind !== 'partitioned')
-    .filter((t) => included(`${t.schema}.${t.name}`) && !excluded(`${t.schema}.${t.name}`))
-    .sort((a, b) => b.dataBytes - a.dataBytes);
+  // Digests are only comparable when both ends make them the same way: on the servers when both can, else here.
+  const onClient = settings.clientHash === true || !source.capabilities.serverDigests || !target.capabilities.serverDigests;
+  const openPair = async () => {
+    const [a, b] = await Promise.all([source.openVerifyReader(), target.openVerifyReader()]);
+    return onClient ? { source: hashOnClient(a), target: hashOnClient(b) } : { source: a, target: b };
+  };
+  const closePair = async (pair: { source: VerifyReader; target: VerifyReader }) => void (await Promise.all([pair.source.close(), pair.target.close()]));
+  const first = await openPair();
+  try {
+    const included = settings.tables.length > 0 ? globMatcher(settings.tables) : () => true;
+    const excluded = globMatcher(settings.exclude);
+    const tables = (await first.source.listTables())
+      .filter((t) => t.kind !== 'partitioned')
+      .filter((t) => included(`${t.schema}.${t.name}`) && !excluded(`${t.schema}.${t.name}`))
+      .sort((a, b) => b.dataBytes - a.dataBytes);
 
-  const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
-  // The source's definitions as the target deparses them: another major's formatting is no difference.
-  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
-  // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
-  const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
-  const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];
-  // Text in two encodings hashes as UTF-8 on both sides.
-  const textAsUtf8 = (await readServerEncoding(pairs[0]!.source)) !== (await readServerEncoding(pairs[0]!.target));
-  for (const table of tables) {
-    const shape = { ...(await readTableShape(pairs[0]!.source, table.schema, table.name)), textAsUtf8 };
-    const parts = !settings.countsOnly && table.dataBytes > totalBytes / (settings.jobs * 2) ? await splitKeyRange(pairs[0]!.source, shape, settings.jobs) : null;
-    for (const part of parts ?? [undefined]) tasks.push({ table: `${table.schema}.${table.name}`, shape, ...(part ? { part } : {}) });
+    const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
+    // The source's definitions as the target deparses them: another major's formatting is no difference.
+    const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
+    // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
+    const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
+    const tasks: Array<{ id: string; table: string; shape: TableShape; part?: KeyPart }> = [];
+    // Text in two encodings hashes as UTF-8 on both sides.
+    const textAsUtf8 = (await first.source.encoding()) !== (await first.target.encoding());
+    for (const table of tables) {
+      const shape = { ...(await first.source.tableShape(table)), textAsUtf8 };
+      const parts = !settings.countsOnly && table.dataBytes > totalBytes / (settings.jobs * 2) ? await splitKeyRange(first.source, shape, settings.jobs) : null;
+      const id = `${table.schema}.${table.name}`;
+      (parts ?? [undefined]).forEach((part, n) => tasks.push({ id: `verify:${id}#${n + 1}`, table: id, shape, ...(part ? { part } : {}) }));
+    }
+    const results = new Map<string, TableVerdict[]>();
+    // A table missing on the target is a difference; any other failure means the table could not be compared.
+    const onTarget = new Set((await first.target.listTables()).map((t) => `${t.schema}.${t.name}`));
+    const failures: Array<{ table: string; error: unknown }> = [];
+    await runGraph(
+      tasks.map((task) => ({
+        id: task.id,
+        needs: [],
+        cost: 0,
+        run: async (pair: { source: VerifyReader; target: VerifyReader }) => {
+          emit({ type: 'step:start', phase: 'verify', step: `verify:${task.table}` });
+          const verdict = await (onTarget.has(task.table) ? verifyTable(pair.source, pair.target, task.shape, settings, task.part) : missingOnTarget(pair.source, task.shape)).catch(
+            (error: unknown) => void failures.push({ table: task.table, error }),
+          );
+          if (!verdict) return;
+          results.set(task.table, [...(results.get(task.table) ?? []), verdict]);
+          emit({ type: 'step:done', phase: 'verify', step: `verify:${verdict.table}`, rows: verdict.sourceRows, ms: verdict.ms });
+        },
+      })),
+      { jobs: settings.jobs, openWorker: async (index) => (index === 0 ? first : openPair()), closeWorker: async (pair) => (pair === first ? undefined : closePair(pair)) },
+    );
+    if (failures.length > 0) throw cannotCompare(failures);
+    const verdicts = [...results.values()].map(mergeVerdicts);
+    const sequences = await verifySequences(first.source, first.target);
+    verdicts.sort((a, b) => a.table.localeCompare(b.table));
+    const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
+    emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
+    return { tables: verdicts, schema, sequences, differences: tableDifferences + schema.length + sequences.length };
+  } finally {
+    await closePair(first);
   }
-  const results = new Map<string, TableVerdict[]>();
-  // A table missing on the target is a difference; any other failure means the table could not be compared.
-  const onTarget = new Set((await listTables(pairs[0]!.target)).map((t) => `${t.schema}.${t.name}`));
-  const failures: Array<{ table: string; error: unknown }> = [];
-  await Promise.all(
-    pairs.map(async (pair) => {
-      for (let task = tasks.shift(); task; task = tasks.shift()) {
-        emit({ type: 'step:start', phase: 'verify', step: `verify:${task.table}` });
-        const verdict = await (onTarget.has(task.table) ? verifyTable(pair.source, pair.target, task.shape, settings, task.part) : missingOnTarget(pair.source, task.shape)).catch(
-          (error: unknown) => void failures.push({ table: task!.table, error }),
-        );
-        if (!verdict) continue;
-        results.set(task.table, [...(results.get(task.table) ?? []), verdict]);
-        emit({ type: 'step:done', phase: 'verify', step: `verify:${verdict.table}`, rows: verdict.sourceRows, ms: verdict.ms });
-      }
-    }),
-  );
-  if (failures.length > 0) throw cannotCompare(failures);
-  const verdicts = [...results.values()].map(mergeVerdicts);
-  const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target);
-  verdicts.sort((a, b) => a.table.localeCompare(b.table));
-  const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
-  emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
-  return { tables: verdicts, schema, sequences, differences: tableDifferences + schema.length + sequences.length };
 }
 
-async function missingOnTarget(source: Session, shape: TableShape): Promise<TableVerdict> {
-  const sourceRows = await countRows(source, { schema: shape.schema, name: shape.name, kind: 'table' });
+async function missingOnTarget(source: VerifyReader, shape: TableShape): Promise<TableVerdict> {
+  const sourceRows = await source.countRows(shape);
   const table = `${shape.schema}.${shape.name}`;
   return { table, sourceRows, targetRows: 0, content: 'different', differences: [], differingRows: sourceRows, differingRowsExact: true, problem: 'missing on the target', ms: 0 };
 }

@@ -4,13 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { pinCopySession } from '../endpoints/postgres/copy-session.js';
-import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
-import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
-import { listAvailableExtensions } from '../endpoints/postgres/queries/target-facts.js';
-import { readTableChangeCounters } from '../endpoints/postgres/queries/table-change-counters.js';
-import type { Session } from '../endpoints/postgres/run-query.js';
-import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
+import type { SourceSnapshot } from '../endpoints/endpoint.js';
+import type { ChunkKey } from '../model/key-range.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
 import { autoChunkBytes, planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
@@ -19,7 +14,8 @@ import { planLoadSteps } from '../phases/load-plan.js';
 import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
 import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { reconcileSourceChanges } from '../phases/source-changes.js';
-import { emptyTarget, provisionRoles } from '../phases/provision.js';
+import { runJournaledStep } from '../phases/journaled-step.js';
+import { provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
@@ -29,6 +25,7 @@ import { tablesOf } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../model/events.js';
 import { Journal, type StepSummary } from '../run/journal.js';
 import type { RunEndpoints } from '../run/open-run-endpoints.js';
+import { openRejectFile } from '../run/reject-file.js';
 import { runPathsFor } from '../run/run-paths.js';
 
 export type MigrationFacts =
@@ -88,20 +85,14 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
   const journal = Journal.open(paths, planHash(plan, endpoints));
   try {
     const warnings: Finding[] = [...preflight.warnings];
-    const targetMajor = preflight.target.inventory.server.major;
-    const target = await endpoints.target.session();
-    await tuneLoadSession(target, targetMajor);
+    const target = await endpoints.target.openLoadSession();
     refuseOtherTarget(journal, await endpoints.target.fingerprint());
 
     // 2. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
     const roles = await phase('provision', async () => {
       const dropStarted = journal.stepState('provision:drop') === 'running';
       const dropWanted = plan.ifTargetNotEmpty === 'drop' && (dropStarted || (!journal.resuming && preflight.target.inventory.existingObjectCount > 0));
-      if (dropWanted && !journal.isDone('provision:drop')) {
-        journal.startStep('provision:drop', 'provision');
-        await emptyTarget(target);
-        journal.finishStep('provision:drop');
-      }
+      if (dropWanted) await runJournaledStep(journal, { id: 'provision:drop', phase: 'provision' }, async () => void (await target.dropUserSchemas()));
       return provisionRoles(model, target, plan.owners);
     });
     warnings.push(...roles.warnings);
@@ -112,7 +103,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     await phase('schema:pre', async () => {
       let statements = journal.value<string[]>('pre_data_plan');
       if (!statements) {
-        const preData = planPreData(model, await listAvailableExtensions(target));
+        const preData = planPreData(model, await target.availableExtensions());
         warnings.push(...preData.warnings);
         statements = [...preData.statements];
         journal.setValue('pre_data_plan', statements);
@@ -121,15 +112,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     });
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
-    const openSource = () => endpoints.source.session();
-    const openTarget = async (): Promise<Session> => {
-      const session = await endpoints.target.session();
-      await tuneLoadSession(session, targetMajor);
-      return session;
-    };
     await phase('load', async () => {
-      const leader = await openSource();
-      await pinCopySession(leader);
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
@@ -137,23 +120,23 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       const unlogged = new Set(tablesOf(model).filter((t) => t.persistence === 'unlogged').map(tableId));
       if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, target, unlogged)));
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
-      const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
-      // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
-      if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await readTableChangeCounters(leader), plan.sourceChanged));
-      const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
-      journal.setValue('copy_plan', copySteps);
-      const steps = planLoadSteps(model, copySteps, tableBytes);
+      const snapshot = needsSnapshot ? await endpoints.source.openSnapshot() : undefined;
       try {
-        const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
-        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 })));
+        // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
+        if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await snapshot.changeCounters(), plan.sourceChanged));
+        const copySteps = storedPlan ?? (await planCopy(preflight, snapshot!, plan.chunkSizeMb, plan.jobs));
+        journal.setValue('copy_plan', copySteps);
+        const steps = planLoadSteps(model, copySteps, tableBytes);
+        const rejects = plan.rejects === 'file' ? (stepId: string) => openRejectFile(paths, stepId) : undefined;
+        const loadOptions = { jobs: plan.jobs, journal, snapshot: snapshot?.id, source: endpoints.source, target: endpoints.target, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 };
+        warnings.push(...(await runLoad(steps, { ...loadOptions, ...(rejects ? { rejects } : {}) })));
       } finally {
-        await leader.client.query('COMMIT').catch(() => undefined);
+        await snapshot?.release();
       }
     });
 
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
-    const source = await openSource();
-    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent }))));
+    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source: endpoints.source, target, resolveRole: roles.resolve, onEvent }))));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.
@@ -184,12 +167,12 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 }
 
 /** Reads, inside the snapshot, the key range of each table big enough to split. */
-async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb: number | undefined, jobs: number): Promise<CopyStep[]> {
+async function planCopy(preflight: PreflightFacts, snapshot: SourceSnapshot, chunkSizeMb: number | undefined, jobs: number): Promise<CopyStep[]> {
   const candidates = preflight.source.inventory.tables.map((t) => ({ schema: t.schema, name: t.name, bytes: t.dataBytes, holdsRows: t.kind !== 'partitioned' }));
   const chunkBytes = chunkSizeMb !== undefined ? chunkSizeMb * 1024 * 1024 : autoChunkBytes(candidates, jobs);
   const keys = new Map<string, ChunkKey | null>();
   for (const table of candidates.filter((t) => t.holdsRows && chunkBytes > 0 && t.bytes > chunkBytes)) {
-    keys.set(tableId(table), await readChunkKey(leader, table.schema, table.name));
+    keys.set(tableId(table), await snapshot.chunkKey(table));
   }
   return planCopySteps(candidates, keys, chunkBytes);
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 export const ifTargetNotEmptyChoices = ['refuse', 'drop'] as const;
 export const sourceChangedChoices = ['refuse', 'recopy'] as const;
+export const rejectsChoices = ['fail', 'file'] as const;
 
 export const planSchema = z.strictObject({
   /** Where the data comes from: a postgres:// or postgresql:// URL. */
@@ -30,6 +31,12 @@ export const planSchema = z.strictObject({
    * started. refuse: stop with SOURCE_CHANGED; recopy: copy those tables again from the new snapshot.
    */
   sourceChanged: z.enum(sourceChangedChoices).default('refuse'),
+  /**
+   * migrate: what to do with a row the target refuses (a value its column type or a check does not take). fail: the
+   * table fails (nothing of it is committed); file: the row goes to the run directory's rejects/ with the server's
+   * reason, the rest of the table loads, and the run warns (loaded + rejected = read).
+   */
+  rejects: z.enum(rejectsChoices).default('fail'),
   /** migrate: end with a full verification (counts, checksums, schema, sequences); false skips it. */
   verify: z.boolean().default(true),
   owners: z
@@ -64,6 +71,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   lockWaitSeconds: 'lockWaitSeconds: 60',
   chunkSizeMb: 'chunkSizeMb: 512',
   sourceChanged: `sourceChanged: refuse   # one of ${sourceChangedChoices.join(', ')}`,
+  rejects: `rejects: fail   # one of ${rejectsChoices.join(', ')}`,
   verify: 'verify: true',
   owners: 'owners: { map: { app_owner: app_user }, drop: false }',
   'owners.map': 'owners: { map: { app_owner: app_user } }',

@@ -7,7 +7,25 @@ import type { SchemaModel } from '../../model/schema-model.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { withinTime } from './close-session.js';
 import { emitter } from '../../model/events.js';
-import type { EndpointCapabilities, EndpointRole, InventoryOptions, SourceEndpoint, TargetEndpoint } from '../endpoint.js';
+import type {
+  EndpointCapabilities,
+  EndpointRole,
+  InventoryOptions,
+  SequenceValue,
+  SourceEndpoint,
+  SourceReader,
+  SourceSnapshot,
+  TargetEndpoint,
+  TargetSession,
+  VerifyReader,
+} from '../endpoint.js';
+import { pinCopySession } from './copy-session.js';
+import { tuneLoadSession } from './load-settings.js';
+import { openSourceReader, openSourceSnapshot } from './postgres-source-reader.js';
+import { postgresTargetSession } from './postgres-target-session.js';
+import { openPostgresVerifyReader } from './postgres-verify-reader.js';
+import { readSequenceValues } from './queries/sequence-values.js';
+import { lostReadConnection, markIfConnectionLoss } from './table-read.js';
 import { connectPostgres } from './connect.js';
 import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
 import { detectConnectionPath } from './connection-path.js';
@@ -35,7 +53,7 @@ export interface PostgresEndpointOptions {
 
 export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   readonly kind = 'postgres';
-  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true };
+  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true, chunkKeys: true, serverDigests: true, changeCapture: false };
   readonly display: string;
   readonly identity: string;
   private readonly label: string;
@@ -89,6 +107,49 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const at = this.clients.indexOf(session.client);
     if (at >= 0) this.clients.splice(at, 1);
     await withinTime(session, 5_000, 'closing the session', session.client.end()).catch(() => undefined);
+  }
+
+  /** The server's major, read once. */
+  private majorRead: Promise<number> | undefined;
+  private major(): Promise<number> {
+    this.majorRead ??= this.withSessions(1, async ([session]) => (await readServerFacts(session!, this.ownPids)).major);
+    return this.majorRead;
+  }
+
+  async openSnapshot(): Promise<SourceSnapshot> {
+    const leader = await this.session();
+    return openSourceSnapshot(leader, () => this.release(leader));
+  }
+
+  async openReader(snapshotId: string): Promise<SourceReader> {
+    const session = await this.session().catch((error: unknown) => Promise.reject(markIfConnectionLoss(error)));
+    return openSourceReader(session, snapshotId, () => this.release(session));
+  }
+
+  lostConnection(error: unknown): boolean {
+    return lostReadConnection(error);
+  }
+
+  async readSequenceValues(): Promise<SequenceValue[]> {
+    return this.withSessions(1, ([session]) => readSequenceValues(session!));
+  }
+
+  async openLoadSession(): Promise<TargetSession> {
+    const major = await this.major();
+    const session = await this.session();
+    try {
+      await tuneLoadSession(session, major);
+      await pinCopySession(session);
+    } catch (error) {
+      await this.release(session);
+      throw error;
+    }
+    return postgresTargetSession(session, () => this.release(session));
+  }
+
+  async openVerifyReader(): Promise<VerifyReader> {
+    const session = await this.session();
+    return openPostgresVerifyReader(session, () => this.release(session));
   }
 
   /** Read once per endpoint: the same-database check and the journal's target check both ask. */

@@ -2,12 +2,7 @@
 import { runQuery, type Session } from '../run-query.js';
 import { qualifiedName, quoteIdent } from '../sql.js';
 
-export interface ChunkKey {
-  readonly column: string;
-  /** Smallest and largest key as decimal strings (bigint-safe); null when the table is empty. */
-  readonly min: string | null;
-  readonly max: string | null;
-}
+import type { ChunkKey } from '../../../model/key-range.js';
 
 export async function readChunkKey(session: Session, schema: string, table: string): Promise<ChunkKey | null> {
   const [key] = await runQuery<{ column: string }>(

@@ -1,15 +1,9 @@
 /** Every user sequence's exact state (last_value and is_called), read from the source and set on the target as it is. */
+import type { SequenceValue } from '../../endpoint.js';
 import { runQuery, type Session } from '../run-query.js';
 import { isNotExtensionMember, isUserSchema, qualifiedName } from '../sql.js';
 
-export interface SequenceValue {
-  readonly schema: string;
-  readonly name: string;
-  /** The sequence's last_value: the next nextval returns it when `isCalled` is false, the one after it otherwise. */
-  readonly lastValue: string;
-  /** false for a sequence never called, or one reset with setval(…, false) (as Rails' reset_pk_sequence! does). */
-  readonly isCalled: boolean;
-}
+export type { SequenceValue } from '../../endpoint.js';
 
 /** Sequences read per query: one UNION ALL of this many relations stays a small statement. */
 const batchSize = 500;

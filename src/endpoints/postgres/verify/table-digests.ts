@@ -5,19 +5,9 @@
  */
 import { runQuery, type Session } from '../run-query.js';
 import { qualifiedName, quoteIdent } from '../sql.js';
-import { keyText, rowHash, rowText, type TableShape } from './table-shape.js';
+import { keyText, rowHash, rowText } from './table-shape.js';
+import type { Digest, DigestOptions, KeyBounds, KeyChunks, TableShape } from '../../../model/verify/table-shape.js';
 
-/** Chunks of an integer key: chunk n holds keys in [min + n·width, min + (n+1)·width). */
-export interface KeyChunks {
-  readonly min: bigint;
-  readonly width: bigint;
-}
-
-/** Key bounds [from, to); a null bound is open. */
-export interface KeyBounds {
-  readonly from: bigint | null;
-  readonly to: bigint | null;
-}
 
 const int8Min = -(2n ** 63n);
 const int8Max = 2n ** 63n - 1n;
@@ -25,7 +15,7 @@ const int8Max = 2n ** 63n - 1n;
 const int8 = (value: bigint) => `'${value}'::int8`;
 
 /** A bound beyond the int8 range holds no key, so it is left out rather than written as a literal no key type takes. */
-function keyCondition(shape: TableShape, bounds: KeyBounds | undefined): string {
+export function keyCondition(shape: TableShape, bounds: KeyBounds | undefined): string {
   const parts = [
     bounds?.from != null && bounds.from > int8Min ? `${keyColumn(shape)} >= ${int8(bounds.from)}` : '',
     bounds?.to != null && bounds.to <= int8Max ? `${keyColumn(shape)} < ${int8(bounds.to)}` : '',
@@ -47,10 +37,6 @@ function chunkOf(shape: TableShape, chunks: KeyChunks): string {
                ELSE (-div(${min}::numeric - ${key} + ${width} - 1, ${width}))::text END`;
 }
 
-export interface Digest {
-  readonly rows: number;
-  readonly hash: string;
-}
 
 /** Rows kept when sampling: the same on both sides, since it depends only on the key (or the row). */
 function sampleCondition(shape: TableShape, samplePercent: number | undefined): string {
@@ -66,7 +52,7 @@ function keyColumn(shape: TableShape): string {
 export async function readDigests(
   session: Session,
   shape: TableShape,
-  options: { chunks?: KeyChunks; within?: KeyBounds; samplePercent?: number },
+  options: DigestOptions,
 ): Promise<Map<string, Digest>> {
   const chunk = options.chunks ? chunkOf(shape, options.chunks) : `'0'`;
   const within = keyCondition(shape, options.within);

@@ -1,21 +1,9 @@
 /** What verification needs to know of a table: its columns in order and its key. */
 import { runQuery, type Session } from '../run-query.js';
 import { qualifiedName, quoteIdent } from '../sql.js';
+import type { TableShape } from '../../../model/verify/table-shape.js';
 
-export interface TableShape {
-  readonly schema: string;
-  readonly name: string;
-  readonly columns: readonly string[];
-  /** Each column's type name (pg_type.typname of the column, or of a domain's base type). */
-  readonly columnTypes: readonly string[];
-  /** Primary key columns, empty without one. */
-  readonly key: readonly string[];
-  /**
-   * The two databases store text in different encodings (a LATIN1 source, a UTF8 target): text is hashed as its
-   * UTF-8 bytes on both sides, else equal text would hash apart.
-   */
-  readonly textAsUtf8?: boolean;
-}
+export type { TableShape } from '../../../model/verify/table-shape.js';
 
 export async function readTableShape(session: Session, schema: string, name: string): Promise<TableShape> {
   const [row] = await runQuery<{ columns: string[]; types: string[]; key: string[] | null }>(
