@@ -14,6 +14,8 @@ export interface VerifyOptions extends PlanSources {
   readonly samplePercent?: number;
   /** How many differing rows to show per table (default 10). */
   readonly maxDiffs?: number;
+  /** Hash rows in pgferry with the canonical row hash instead of on the servers (what a SQLite or JSON end needs). */
+  readonly clientHash?: boolean;
   readonly onEvent?: EventListener;
 }
 
@@ -38,6 +40,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       samplePercent: options.samplePercent,
       maxDiffs: options.maxDiffs ?? 10,
       owners: plan.owners,
+      ...(options.clientHash ? { clientHash: true } : {}),
       onEvent: options.onEvent,
     });
     const status = facts.differences === 0 ? ('equal' as const) : ('different' as const);
