@@ -8,6 +8,7 @@ import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { objectRefused } from './refusable-objects.js';
 import { planPreData } from './schema-pre.js';
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
@@ -25,7 +26,7 @@ export function planSchemaRehearsal(model: SchemaModel, available: readonly Avai
 
 /** What to do about a refusal, by SQLSTATE. */
 const fixes: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^42704$|^42883$/, 'Create the missing object on the target first (pgferry does not yet migrate collations, text search configurations, operators or casts), or remove its use from the source.'],
+  [/^42704$|^42883$/, 'Create the missing object on the target first (an object from an extension the target lacks, or a collation, operator class or text search object the target refused: see OBJECT_REFUSED), or remove its use from the source.'],
   [/^42501$/, 'Have a role allowed to (a superuser, or the owner for trusted extensions) create it on the target first; pgferry uses what already exists.'],
   [/^22021$|^22P05$/, 'Create the target database with ENCODING \'UTF8\'.'],
 ];
@@ -55,10 +56,15 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
   return earlier.some((e) => creates.test(e.statement.replace(/"/g, '')));
 }
 
-export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; warnings: Finding[] } {
-  const causes = rehearsal.refused.filter((r, i) => !followsFrom(r, rehearsal.refused.slice(0, i)));
+/**
+ * `refusable`: statements migrate tries alone (statement → the object it creates); the target refusing one is a
+ * warning, not a blocker: migrate goes on without that object, and verify reports it missing.
+ */
+export function rehearsalFindings(rehearsal: Rehearsal, refusable: ReadonlyMap<string, string> = new Map()): { blockers: Finding[]; warnings: Finding[] } {
+  const refusedObjects = rehearsal.refused.filter((r) => refusable.has(r.statement));
+  const causes = rehearsal.refused.filter((r, i) => !refusable.has(r.statement) && !followsFrom(r, rehearsal.refused.slice(0, i)));
   const blockers = causes.slice(0, namedRefusals).map(blocker);
-  const unnamed = rehearsal.refused.length - Math.min(causes.length, namedRefusals);
+  const unnamed = rehearsal.refused.length - refusedObjects.length - Math.min(causes.length, namedRefusals);
   if (unnamed > 0) {
     blockers.push({
       code: 'SCHEMA_WOULD_FAIL',
@@ -75,5 +81,6 @@ export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; 
         },
       ]
     : [];
+  warnings.push(...refusedObjects.map((r) => objectRefused(refusable.get(r.statement)!, r.message, 'preflight')));
   return { blockers, warnings };
 }

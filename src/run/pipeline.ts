@@ -22,6 +22,7 @@ import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
+import { refusableStatements } from '../phases/refusable-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
@@ -117,7 +118,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         statements = [...preData.statements];
         journal.setValue('pre_data_plan', statements);
       }
-      await applyPreData(journal, target, statements);
+      warnings.push(...(await applyPreData(journal, target, statements, refusableStatements(model))));
     });
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
