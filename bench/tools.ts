@@ -144,8 +144,8 @@ export function benchTools(jobs: number, selected: readonly ToolId[]): Tool[] {
       name: `pgcopydb clone (${jobs} table jobs, ${jobs} index jobs)`,
       unavailable: noClient ?? (pgcopydbVersion ? null : 'pgcopydb is not installed (Debian package pgcopydb)'),
       version: pgcopydbVersion,
-      // pgcopydb refuses a work directory left by an earlier run (it resumes or asks for --restart), so each run
-      // gets a directory that does not exist yet.
+      // pgcopydb refuses a work directory a completed earlier run left (it asks for --restart), so each run gets a
+      // directory that does not exist yet.
       run: (source, target) =>
         inFreshDir(async (dir) => {
           const { ms } = await timed('pgcopydb', ['clone', '--source', source, '--target', target, '--dir', join(dir, 'pgcopydb'), '--table-jobs', j, '--index-jobs', j], {
