@@ -74,14 +74,14 @@ export function copyShortfalls(source: CopyShape, copy: CopyShape): string[] {
   }
   for (const table of Object.keys(copy.rowCounts)) if (!(table in source.rowCounts)) problems.push(`table ${table} is not in the source`);
   if (copy.indexes !== source.indexes) problems.push(`${copy.indexes} indexes, the source ${source.indexes}`);
-  if (copy.invalidIndexes > 0) problems.push(`${copy.invalidIndexes} indexes are not valid`);
+  if (copy.invalidIndexes > 0) problems.push(`${copy.invalidIndexes} index(es) not valid`);
   for (const kind of new Set([...Object.keys(source.constraints), ...Object.keys(copy.constraints)])) {
     const want = source.constraints[kind] ?? 0;
     const got = copy.constraints[kind] ?? 0;
-    if (want !== got) problems.push(`${got} constraints of kind ${kind}, the source ${want}`);
+    if (want !== got) problems.push(`${got} constraint(s) of kind ${kind}, the source ${want}`);
   }
   if (copy.notValidatedConstraints > source.notValidatedConstraints) {
-    problems.push(`${copy.notValidatedConstraints} constraints not validated, the source ${source.notValidatedConstraints}`);
+    problems.push(`${copy.notValidatedConstraints} constraint(s) not validated, the source ${source.notValidatedConstraints}`);
   }
   return problems;
 }

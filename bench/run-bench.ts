@@ -84,10 +84,12 @@ try {
   if (available.some((t) => t.id === 'pgferry')) {
     log('Verification: one untimed pgferry migrate, checked complete, then the checks in rotated order…');
     const verifyTarget = await recreateTargetDatabase(target);
-    await available.find((t) => t.id === 'pgferry')!.run(sourceUrl, verifyTarget);
-    const shortfalls = copyShortfalls(sourceShape, await readCopyShape(verifyTarget));
-    if (shortfalls.length === 0) checks = await runVerifyRounds(sourceUrl, verifyTarget, options.jobs, options.rounds, log);
-    else log(`Verification: not timed — pgferry's copy for it is incomplete: ${shortfalls.join('; ')}`);
+    const migrated = await available.find((t) => t.id === 'pgferry')!.run(sourceUrl, verifyTarget).then(
+      async () => copyShortfalls(sourceShape, await readCopyShape(verifyTarget)),
+      (error: Error) => [`pgferry migrate failed: ${error.message.split('\n')[0]}`],
+    );
+    if (migrated.length === 0) checks = await runVerifyRounds(sourceUrl, verifyTarget, options.jobs, options.rounds, log);
+    else log(`Verification: not timed — the copy for it is not complete: ${migrated.join('; ')}`);
   }
 
   const results: BenchResults = {
