@@ -9,23 +9,27 @@ const fn = (oid: string) => `(SELECT p.pronamespace::regnamespace::text || '.' |
 const notExtension = (catalog: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
 
+/** An ACL without the owner's own entries: ownership implies them, and newer majors add privileges to them (MAINTAIN). */
+const acl = (column: string, owner: string) =>
+  `(SELECT array_agg(e ORDER BY e) FROM unnest(${column}::text[]) e WHERE e NOT LIKE ${owner}::regrole::text || '=%')`;
+
 /** (kind-and-name, properties) rows, one query per kind. */
 const queries: readonly string[] = [
   `SELECT 'language ' || l.lanname, jsonb_build_object('trusted', l.lanpltrusted, 'handler', ${fn('l.lanplcallfoid')},
           'inline', ${fn('l.laninline')}, 'validator', ${fn('l.lanvalidator')}, 'owner', l.lanowner::regrole::text,
-          'acl', l.lanacl::text[], 'comment', obj_description(l.oid, 'pg_language'))
+          'acl', ${acl('l.lanacl', 'l.lanowner')}, 'comment', obj_description(l.oid, 'pg_language'))
      FROM pg_language l WHERE l.lanispl AND l.lanname <> 'plpgsql' AND ${notExtension('pg_language', 'l.oid')}`,
   `SELECT 'foreign-data wrapper ' || w.fdwname, jsonb_build_object('handler', ${fn('w.fdwhandler')}, 'validator', ${fn('w.fdwvalidator')},
-          'options', w.fdwoptions, 'owner', w.fdwowner::regrole::text, 'acl', w.fdwacl::text[], 'comment', obj_description(w.oid, 'pg_foreign_data_wrapper'))
+          'options', w.fdwoptions, 'owner', w.fdwowner::regrole::text, 'acl', ${acl('w.fdwacl', 'w.fdwowner')}, 'comment', obj_description(w.oid, 'pg_foreign_data_wrapper'))
      FROM pg_foreign_data_wrapper w WHERE ${notExtension('pg_foreign_data_wrapper', 'w.oid')}`,
   `SELECT 'foreign server ' || s.srvname, jsonb_build_object('wrapper', w.fdwname, 'type', s.srvtype, 'version', s.srvversion,
-          'options', s.srvoptions, 'owner', s.srvowner::regrole::text, 'acl', s.srvacl::text[], 'comment', obj_description(s.oid, 'pg_foreign_server'))
+          'options', s.srvoptions, 'owner', s.srvowner::regrole::text, 'acl', ${acl('s.srvacl', 's.srvowner')}, 'comment', obj_description(s.oid, 'pg_foreign_server'))
      FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw`,
   `SELECT 'user mapping for ' || CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE m.umuser::regrole::text END || ' server ' || s.srvname,
           jsonb_build_object('options', (SELECT array_agg(o ORDER BY o) FROM unnest(m.umoptions) o WHERE o NOT LIKE 'password=%'))
      FROM pg_user_mapping m JOIN pg_foreign_server s ON s.oid = m.umserver`,
   `SELECT 'foreign table ' || c.oid::regclass::text, jsonb_build_object('server', s.srvname, 'options', ft.ftoptions,
-          'owner', c.relowner::regrole::text, 'acl', c.relacl::text[], 'comment', obj_description(c.oid, 'pg_class'),
+          'owner', c.relowner::regrole::text, 'acl', ${acl('c.relacl', 'c.relowner')}, 'comment', obj_description(c.oid, 'pg_class'),
           'columns', (SELECT jsonb_agg(jsonb_build_array(a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
                                                          pg_get_expr(ad.adbin, ad.adrelid), a.attcollation::regcollation::text,
                                                          a.attfdwoptions, col_description(c.oid, a.attnum)) ORDER BY a.attnum)
