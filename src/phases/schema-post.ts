@@ -12,6 +12,7 @@ import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
+import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -19,6 +20,8 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** Publications are created before owners change hands, event triggers after everything else. */
+  readonly serverObjects?: ServerObjectsPlan;
 }
 
 /**
@@ -80,6 +83,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
@@ -87,5 +91,6 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
       });
     }
   });
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
   return warnings;
 }
