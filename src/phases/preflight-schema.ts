@@ -8,19 +8,24 @@ import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
-import { objectRefused } from './refusable-objects.js';
+import { refusableStatements } from './refusable-objects.js';
 import { planPreData } from './schema-pre.js';
+import { planServerObjectRehearsal } from './server-objects.js';
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
 export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[]): string[] {
   const indexes = model.indexes.map(renderIndex);
+  const serverObjects = planServerObjectRehearsal(model.serverObjects);
   return [
+    ...serverObjects.beforePreData,
     ...planPreData(model, available).statements,
+    ...serverObjects.afterPreData,
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     ...model.constraints.map((c) => renderConstraint(c).add),
     ...model.triggers.flatMap(renderTrigger),
+    ...serverObjects.last,
   ];
 }
 
@@ -57,14 +62,24 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
 }
 
 /**
- * `refusable`: statements migrate tries alone (statement → the object it creates); the target refusing one is a
- * warning, not a blocker: migrate goes on without that object, and verify reports it missing.
+ * A refused server-level object (language, foreign data, publication, event trigger) or catalog object (operator
+ * class, text search parser…) is a warning: migrate goes on without it.
  */
-export function rehearsalFindings(rehearsal: Rehearsal, refusable: ReadonlyMap<string, string> = new Map()): { blockers: Finding[]; warnings: Finding[] } {
-  const refusedObjects = rehearsal.refused.filter((r) => refusable.has(r.statement));
-  const causes = rehearsal.refused.filter((r, i) => !refusable.has(r.statement) && !followsFrom(r, rehearsal.refused.slice(0, i)));
+function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): { refused: RefusedStatement[]; warnings: Finding[] } {
+  const objectOf = model ? new Map([...planServerObjectRehearsal(model.serverObjects).objectOf, ...refusableStatements(model)]) : new Map<string, string>();
+  const warnings = rehearsal.refused.flatMap((r) => {
+    const object = objectOf.get(r.statement);
+    return object ? [{ code: 'OBJECT_REFUSED', message: `${object} would not be created: the target refuses it: ${r.message}`, hint: 'Migrate goes on without it and verify reports it missing; have a superuser create it on the target.' }] : [];
+  });
+  return { refused: rehearsal.refused.filter((r) => !objectOf.has(r.statement)), warnings };
+}
+
+export function rehearsalFindings(all: Rehearsal, model?: SchemaModel): { blockers: Finding[]; warnings: Finding[] } {
+  const objects = objectRefusals(all, model);
+  const rehearsal = { ...all, refused: objects.refused };
+  const causes = rehearsal.refused.filter((r, i) => !followsFrom(r, rehearsal.refused.slice(0, i)));
   const blockers = causes.slice(0, namedRefusals).map(blocker);
-  const unnamed = rehearsal.refused.length - refusedObjects.length - Math.min(causes.length, namedRefusals);
+  const unnamed = rehearsal.refused.length - Math.min(causes.length, namedRefusals);
   if (unnamed > 0) {
     blockers.push({
       code: 'SCHEMA_WOULD_FAIL',
@@ -74,13 +89,13 @@ export function rehearsalFindings(rehearsal: Rehearsal, refusable: ReadonlyMap<s
   }
   const warnings: Finding[] = rehearsal.stoppedBecause
     ? [
+        ...objects.warnings,
         {
           code: 'SCHEMA_CHECK_INCOMPLETE',
           message: `the schema was tried on the target for ${rehearsal.tried} statement(s) only: ${rehearsal.stoppedBecause}`,
           hint: 'One transaction cannot hold the whole schema on this target (migrate itself commits in batches, so this is not a blocker); the rest is checked when migrate runs it.',
         },
       ]
-    : [];
-  warnings.push(...refusedObjects.map((r) => objectRefused(refusable.get(r.statement)!, r.message, 'preflight')));
+    : objects.warnings;
   return { blockers, warnings };
 }

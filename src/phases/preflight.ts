@@ -8,7 +8,6 @@ import { readLocalFacts, type LocalFacts } from '../run/local-disk.js';
 import type { RunEndpoints } from '../run/open-run-endpoints.js';
 import { assessPreflight } from './preflight-assess.js';
 import { planSchemaRehearsal, rehearsalFindings } from './preflight-schema.js';
-import { refusableStatements } from './refusable-objects.js';
 
 export interface PreflightFacts {
   readonly source: { readonly display: string; readonly inventory: SourceInventory };
@@ -35,7 +34,7 @@ export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?
   const schema = await endpoints.source.readSchema();
   if (!resuming && target.existingObjectCount === 0) {
     emit({ type: 'step', phase: 'preflight', endpoint: 'target', what: 'the schema, tried in a transaction that is rolled back' });
-    const rehearsal = rehearsalFindings(await endpoints.target.rehearse(planSchemaRehearsal(schema, target.availableExtensions)), refusableStatements(schema));
+    const rehearsal = rehearsalFindings(await endpoints.target.rehearse(planSchemaRehearsal(schema, target.availableExtensions)), schema);
     blockers.push(...rehearsal.blockers);
     warnings.push(...rehearsal.warnings);
   }

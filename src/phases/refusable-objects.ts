@@ -13,11 +13,11 @@ export function refusableStatements(model: SchemaModel): Map<string, string> {
   return new Map(model.objects.flatMap((o) => (o.kind === 'catalog' ? [[renderCatalogObject(o), catalogObjectLabel(o)] as const] : [])));
 }
 
-export function objectRefused(label: string, reason: string, during: 'migrate' | 'preflight'): Finding {
+export function objectRefused(label: string, reason: string): Finding {
   return {
     code: 'OBJECT_REFUSED',
-    message: `the target ${during === 'preflight' ? 'would refuse' : 'refused'} ${label}: ${reason}`,
-    hint: 'It will be missing on the target and verify reports it; create it there as a superuser (or remove its use from the source).',
+    message: `${label} was not created: the target refused it: ${reason}`,
+    hint: 'It is missing on the target and verify reports it; have a superuser create it there (or remove its use from the source).',
   };
 }
 

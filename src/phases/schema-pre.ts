@@ -65,7 +65,7 @@ export function planPreData(model: SchemaModel, available: readonly AvailableExt
 export async function applyPreData(journal: Journal, target: Session, statements: readonly string[], refusable: ReadonlyMap<string, string> = new Map()): Promise<Finding[]> {
   const warnings: Finding[] = [];
   const onRefused = (what: string, error: Error) => {
-    warnings.push(objectRefused(what, error.message, 'migrate'));
+    warnings.push(objectRefused(what, error.message));
     journal.setValue(refusedObjectsKey, [...(journal.value<string[]>(refusedObjectsKey) ?? []), what]);
   };
   await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements, { statements: refusable, onRefused });
