@@ -2,6 +2,7 @@
  * The interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. Phases use only these
  * and the model: a phase never holds a driver's client.
  */
+import type { ColumnCollationVersion } from '../model/collation-version.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { PgferryEvent } from '../model/events.js';
 import type { AvailableExtension, SourceInventory, TableFacts, TargetInventory } from '../model/inventory.js';
@@ -39,6 +40,8 @@ export interface EndpointBase {
   readonly capabilities: EndpointCapabilities;
   /** Connects and asks the server who it is, so two routes to one database are caught before anything is written. */
   fingerprint(): Promise<DatabaseFingerprint>;
+  /** The collations other than the default that columns use, with their versions on this server. */
+  columnCollationVersions(): Promise<ColumnCollationVersion[]>;
   /** Opens a reader for verification (tables, counts, digests, rows, sequences); reads only. */
   openVerifyReader(): Promise<VerifyReader>;
   /** Closes every connection the endpoint opened. */
@@ -200,6 +203,8 @@ export interface TargetSession {
 export interface TargetTransaction {
   /** Runs a statement; a refusal rolls back the whole transaction. */
   execute(statement: string): Promise<void>;
+  /** Runs statements under a savepoint: resolves to the server's refusal (rolled back; the transaction goes on), or undefined. */
+  attempt(statements: readonly string[]): Promise<Error | undefined>;
   /** Function bodies may name objects created later in the same plan; like pg_dump, they are not checked now. */
   deferFunctionBodyChecks(): Promise<void>;
 }

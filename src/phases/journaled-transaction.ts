@@ -60,15 +60,35 @@ export function batchStatements(idPrefix: string, statements: readonly string[])
   return batches;
 }
 
+/** Statements a target may refuse without stopping the run: each runs under its own savepoint. */
+export interface TryAlone {
+  /** statement → what it creates, as warnings name it */
+  readonly statements: ReadonlyMap<string, string>;
+  readonly onRefused: (what: string, error: Error) => void;
+}
+
 /**
  * Applies DDL in journaled batches: a refused statement rolls back its batch, earlier batches stay committed, and
  * the same command continues from the refused batch.
  */
-export async function applyJournaledBatches(journal: Journal, target: TargetSession, phase: string, idPrefix: string, statements: readonly string[]): Promise<void> {
+export async function applyJournaledBatches(
+  journal: Journal,
+  target: TargetSession,
+  phase: string,
+  idPrefix: string,
+  statements: readonly string[],
+  tryAlone?: TryAlone,
+): Promise<void> {
   for (const batch of batchStatements(idPrefix, statements)) {
     await runJournaledTransaction(journal, target, { id: batch.id, phase }, async (tx) => {
       await tx.deferFunctionBodyChecks();
       for (const statement of batch.statements) {
+        const alone = tryAlone?.statements.get(statement);
+        if (alone !== undefined) {
+          const refusal = await tx.attempt([statement]);
+          if (refusal) tryAlone!.onRefused(alone, refusal);
+          continue;
+        }
         try {
           await tx.execute(statement);
         } catch (error) {

@@ -17,7 +17,10 @@ import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { runJournaledStep } from '../phases/journaled-step.js';
 import { provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
+import { collationVersionWarnings } from '../phases/collation-versions.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
+import { refusableStatements } from '../phases/refusable-objects.js';
+import { applyRefusableObjects, planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
@@ -100,7 +103,17 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 3. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
     //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
     //    drops the extensions that lived in them.
+    // Languages, foreign data, publications and event triggers: each on its own, a target may refuse one (OBJECT_REFUSED).
+    let serverObjects = journal.value<ServerObjectsPlan>('server_objects_plan');
+    if (!serverObjects) {
+      const planned = planServerObjects(model.serverObjects, roles.resolve);
+      warnings.push(...planned.warnings);
+      serverObjects = planned.plan;
+      journal.setValue('server_objects_plan', serverObjects);
+    }
+    const plannedServerObjects = serverObjects;
     await phase('schema:pre', async () => {
+      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'languages', plannedServerObjects.languages)));
       let statements = journal.value<string[]>('pre_data_plan');
       if (!statements) {
         const preData = planPreData(model, await target.availableExtensions());
@@ -108,7 +121,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         statements = [...preData.statements];
         journal.setValue('pre_data_plan', statements);
       }
-      await applyPreData(journal, target, statements);
+      warnings.push(...(await applyPreData(journal, target, statements, refusableStatements(model))));
+      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'foreign-data', plannedServerObjects.foreignData)));
     });
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
@@ -136,7 +150,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     });
 
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
-    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source: endpoints.source, target, resolveRole: roles.resolve, onEvent }))));
+    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source: endpoints.source, target, resolveRole: roles.resolve, onEvent, serverObjects: plannedServerObjects }))));
+    warnings.push(...collationVersionWarnings(await endpoints.source.columnCollationVersions(), await endpoints.target.columnCollationVersions()));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.

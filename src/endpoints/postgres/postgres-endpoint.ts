@@ -25,6 +25,7 @@ import { openSourceReader, openSourceSnapshot } from './postgres-source-reader.j
 import { postgresTargetSession } from './postgres-target-session.js';
 import { openPostgresVerifyReader } from './postgres-verify-reader.js';
 import { readSequenceValues } from './queries/sequence-values.js';
+import { readColumnCollationVersions, type ColumnCollationVersion } from './queries/collation-versions.js';
 import { lostReadConnection, markIfConnectionLoss } from './table-read.js';
 import { connectPostgres } from './connect.js';
 import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
@@ -145,6 +146,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
       throw error;
     }
     return postgresTargetSession(session, () => this.release(session));
+  }
+
+  async columnCollationVersions(): Promise<ColumnCollationVersion[]> {
+    return this.withSessions(1, ([session]) => readColumnCollationVersions(session!));
   }
 
   async openVerifyReader(): Promise<VerifyReader> {

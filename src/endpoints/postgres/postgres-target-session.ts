@@ -7,6 +7,7 @@ import { setSequenceValues } from './queries/sequence-values.js';
 import { listAvailableExtensions } from './queries/target-facts.js';
 import { currentTransactionId, transactionStatus } from './queries/transaction-status.js';
 import { runQuery, type Session } from './run-query.js';
+import { trySavepoint } from './savepoint.js';
 import { serverErrorFields } from './server-error.js';
 import { loadTable } from './table-load.js';
 import { probeQuery } from './target-probes.js';
@@ -29,6 +30,10 @@ async function execute(session: Session, statement: string): Promise<void> {
 export function postgresTargetSession(session: Session, close: () => Promise<void>): TargetSession {
   const tx: TargetTransaction = {
     execute: (statement) => execute(session, statement),
+    attempt: (statements) =>
+      trySavepoint(session, async () => {
+        for (const statement of statements) await session.client.query(statement);
+      }),
     deferFunctionBodyChecks: async () => void (await runQuery(session, 'check_function_bodies', 'SET LOCAL check_function_bodies = off')),
   };
   return {
