@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import type { SourceEndpoint, TargetEndpoint } from '../src/endpoints/endpoint.js';
+import type { RejectSink, SourceEndpoint, TargetEndpoint } from '../src/endpoints/endpoint.js';
+import { openRejectFile } from '../src/run/reject-file.js';
 import { openEndpoint } from '../src/endpoints/open-endpoint.js';
 import { PgferryError } from '../src/errors/pgferry-error.js';
 import { runLoad } from '../src/phases/load.js';
@@ -32,7 +33,7 @@ function copyStep(schema: string, name: string): LoadStep {
 }
 
 /** Runs the load of `steps` between two databases; resolves to the outcome, the events and the source sessions opened. */
-async function load(sourceUrl: string, targetUrl: string, steps: LoadStep[], extra: { lockWaitMs?: number } = {}) {
+async function load(sourceUrl: string, targetUrl: string, steps: LoadStep[], extra: { lockWaitMs?: number; rejects?: (stepId: string) => Promise<RejectSink> } = {}) {
   const sourceOpens = { n: 0 };
   const source = endpoint(sourceUrl, 'source');
   const snapshot = await source.openSnapshot();
@@ -119,6 +120,26 @@ describe('copy failures end the run, close their sessions and say what happened 
     assert.match(outcome.error.message, /failed on the target: .*has no equivalent in encoding "LATIN1" \(SQLSTATE 22P05\)/);
     assert.equal(outcome.sourceOpens, 1, 'not retried: the target refused a row, the source was never lost');
     assert.deepEqual(await sourceCopies(sourceServer.url(), source.name), [], 'no source backend left in COPY');
+  });
+
+  it('with a reject file, a row the target refuses goes to the file with its reason and the rest of the table loads', { timeout: 60_000 }, async () => {
+    const [sourceServer, targetServer] = [await testServer(14), await testServer(17)];
+    const source = await freshDatabase(sourceServer, `${wide(20000)} UPDATE big SET pad = 'price in €' WHERE id IN (8000, 15000);`);
+    const targetName = `copy_failures_rejects_${process.pid}`;
+    await withClient(targetServer.url(), (c) => c.query(`CREATE DATABASE ${targetName} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`));
+    const targetUrl = targetServer.url(targetName);
+    await withClient(targetUrl, (c) => c.query('CREATE TABLE big (id int PRIMARY KEY, pad text)'));
+    const paths = runPathsFor(mkdtempSync(join(tmpdir(), 'pgferry-rejects-')), source.url, targetUrl);
+    const outcome = await load(source.url, targetUrl, [copyStep('public', 'big')], { rejects: (stepId) => openRejectFile(paths, stepId) });
+    assert.equal(outcome.error, undefined, String(outcome.error));
+    const warning = outcome.events.find((e) => e.type === 'warning' && e.code === 'ROWS_REJECTED');
+    assert.ok(warning && warning.type === 'warning', 'a ROWS_REJECTED warning');
+    assert.match(warning.message, /refused 2 of 20000 row\(s\); 19998 loaded/);
+    const { rows } = await withClient(targetUrl, (c) => c.query('SELECT count(*)::int AS n, bool_or(id IN (8000, 15000)) AS refused_there FROM big'));
+    assert.deepEqual(rows[0], { n: 19998, refused_there: false });
+    const lines = readFileSync(join(paths.rejects, 'public.big.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.row[0], l.row[1], l.sqlState]), [['8000', 'price in €', '22P05'], ['15000', 'price in €', '22P05']]);
+    assert.match(lines[0].reason, /has no equivalent in encoding "LATIN1"/);
   });
 
   it('case 13: an SQL error on the source is reported with its message and SQLSTATE, not retried as a lost connection', { timeout: 60_000 }, async () => {

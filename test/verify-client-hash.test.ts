@@ -19,11 +19,11 @@ describe('verify with the client-side canonical row hash (PostgreSQL 16 → 17)'
 
   it('calls equal copies equal and finds the one row changed on the target, by key', async () => {
     const source = await freshDatabase(sourceServer, shared);
-    const target = await freshDatabase(targetServer, `ALTER SCHEMA public OWNER TO postgres; GRANT CREATE ON SCHEMA public TO PUBLIC; ${shared}`);
+    const target = await freshDatabase(targetServer, shared);
     const equal = await verify({ overrides: { source: source.url, target: target.url }, clientHash: true, tables: ['public.*'] });
-    assert.equal(equal.status, 'equal', JSON.stringify(equal));
+    assert.equal(equal.status, 'equal', JSON.stringify(equal).slice(0, 2000));
 
-    const changedTarget = await freshDatabase(targetServer, `ALTER SCHEMA public OWNER TO postgres; GRANT CREATE ON SCHEMA public TO PUBLIC; ${shared}; UPDATE items SET price = price + 0.01 WHERE id = 12345`);
+    const changedTarget = await freshDatabase(targetServer, `${shared}; UPDATE items SET price = price + 0.01 WHERE id = 12345`);
     const result = await verify({ overrides: { source: source.url, target: changedTarget.url }, clientHash: true, tables: ['public.items'] });
     assert.equal(result.status, 'different', JSON.stringify(result));
     if (result.status !== 'different') return;
