@@ -14,6 +14,10 @@ import { readRoutines } from './read-routines.js';
 import { readSequences } from './read-sequences.js';
 import { readTables } from './read-tables.js';
 import { readPolicies, readTriggers } from './read-triggers.js';
+import { readRelationSettings } from './read-relation-settings.js';
+import { readRules } from './read-rules.js';
+import { readStandalonePartitions } from './read-standalone-partitions.js';
+import { readStatistics } from './read-statistics.js';
 import { readTypes } from './read-types.js';
 import { readViews } from './read-views.js';
 
@@ -23,7 +27,11 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   const schemas = await readSchemas(session);
   const extensions = await listExtensions(session);
   const sequences = await readSequences(session);
-  const tables = await readTables(session, sequences);
+  const standalonePartitions = await readStandalonePartitions(session);
+  const tables = (await readTables(session, sequences)).map((t) => {
+    const standalone = standalonePartitions.get(JSON.stringify([t.schema, t.name]));
+    return standalone ? { ...t, standalone } : t;
+  });
   const preData = [
     ...(await readTypes(session)),
     ...(await readRoutines(session)),
@@ -40,6 +48,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     addGrantees(item.grants);
   }
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
+  const statistics = await readStatistics(session);
+  for (const item of statistics) roleNames.add(item.owner);
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
   return {
     schemas,
@@ -51,6 +61,9 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     triggers: await readTriggers(session, major),
     policies,
     comments: await readComments(session),
+    rules: await readRules(session),
+    statistics,
+    relationSettings: await readRelationSettings(session),
     notCovered,
   };
 }
