@@ -42,9 +42,10 @@ const queries: readonly string[] = [
           json_build_object('parent', i.inhparent::regclass::text, 'bound', pg_get_expr(c.relpartbound, c.oid))
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits i ON i.inhrelid = c.oid
     WHERE c.relispartition AND ${userRelations}`,
-  // Every foreign key, partitions' clones included, and whether it is validated.
-  `SELECT format('foreign key %s on %s.%s', k.conname, n.nspname, c.relname),
-          json_build_object('validated', k.convalidated, 'definition', pg_get_constraintdef(k.oid), 'cloned', k.conparentid <> 0)
+  // Every foreign key, partitions' clones included, and whether it is validated. Clones are named by the server
+  // (fkey1 before 16, fkey_1 after), so every key is known by its table and definition, a clone's name left out.
+  `SELECT format('foreign key%s on %s.%s: %s', CASE WHEN k.conparentid <> 0 THEN ' clone' END, n.nspname, c.relname, pg_get_constraintdef(k.oid)),
+          json_build_object('validated', k.convalidated, 'name', CASE WHEN k.conparentid = 0 THEN k.conname END)
      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE k.contype = 'f' AND ${userRelations}`,
 ];
