@@ -44,7 +44,9 @@ for (const [from, to] of [[14, 17], [15, 18]] as const) {
         withClient(url, async (c) => ({
           populated: (await c.query(`SELECT relname, relispopulated FROM pg_class WHERE relkind = 'm' ORDER BY 1`)).rows,
           foreignKeys: (
-            await c.query(`SELECT conrelid::regclass::text AS on, conname, convalidated FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2`)
+            // Clones are named by the server (fkey1 before 16, fkey_1 after): they are known by what they reference.
+            await c.query(`SELECT conrelid::regclass::text AS on, confrelid::regclass::text AS references, CASE WHEN conparentid = 0 THEN conname END AS name,
+                                  convalidated FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2, 3`)
           ).rows,
         }));
       const onTarget = await facts(target.url);

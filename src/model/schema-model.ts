@@ -170,6 +170,8 @@ export interface ConstraintDef {
   readonly onPartitionedTable: boolean;
   /** For a foreign key, the table it references. */
   readonly references: QualifiedName | null;
+  /** For a foreign key, whether every clone the server made of it (on partitions, or for a referenced partitioned table's partitions) is validated. */
+  readonly clonesValidated?: boolean;
 }
 
 export interface TriggerDef {

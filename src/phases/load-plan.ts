@@ -124,7 +124,8 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
   };
   for (const constraint of model.constraints) {
     const table = tableId(constraint.table);
-    const { add, validate } = renderConstraint(constraint);
+    const referencesPartitioned = tablesOf(model).some((t) => t.partitionKey !== null && constraint.references !== null && tableId(t) === tableId(constraint.references));
+    const { add, validate } = renderConstraint(constraint, referencesPartitioned);
     const addId = `constraint:${table}.${constraint.name}`;
     // A constraint locks its table (so it waits for that table's builds); a foreign key also needs the referenced
     // key complete, with every partition's index attached. Partitioned tables' rows are in their partitions' copies.
