@@ -85,7 +85,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
-  await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? []);
+  await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   await step('privileges', async () => {
