@@ -4,6 +4,7 @@
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
 import type { Grant, SchemaModel } from './schema-model.js';
+import { serverObjectEntries } from './server-object-entries.js';
 
 export interface SchemaDifference {
   readonly object: string;
@@ -81,6 +82,7 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     const relation = `${s.relationKind} ${s.table.schema}.${s.table.name}${s.column === null ? '' : ` column ${s.column}`}`;
     entries.set(`${s.setting} of ${relation}`, s.value);
   }
+  for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
   // Objects outside the model (large objects, rules, column grants…) are compared by name, so one the target lacks
   // is a difference, never a silent "equal". Role memberships belong to the whole server (a managed target has its
   // provider's own), so they are only named by preflight.

@@ -14,6 +14,7 @@ import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
+import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -21,6 +22,8 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** Publications are created before owners change hands, event triggers after everything else. */
+  readonly serverObjects?: ServerObjectsPlan;
 }
 
 /**
@@ -88,6 +91,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
@@ -95,5 +99,6 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
       });
     }
   });
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
   return warnings;
 }

@@ -1,6 +1,7 @@
 /** Reads a PostgreSQL database's whole schema into the neutral model, with names qualified for any target. */
 import { orderByDependencies } from '../../../model/dependency-order.js';
 import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
+import { rolesOfServerObjects } from '../../../model/server-objects.js';
 import { listExtensions } from '../queries/catalog-facts.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
@@ -12,6 +13,7 @@ import { readIndexes } from './read-indexes.js';
 import { readRoles } from './read-roles.js';
 import { readRoutines } from './read-routines.js';
 import { readSequences } from './read-sequences.js';
+import { readServerObjects } from './read-server-objects.js';
 import { readTables } from './read-tables.js';
 import { readPolicies, readTriggers } from './read-triggers.js';
 import { readRelationSettings } from './read-relation-settings.js';
@@ -50,6 +52,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
   const statistics = await readStatistics(session);
   for (const item of statistics) roleNames.add(item.owner);
+  const serverObjects = await readServerObjects(session, major);
+  rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
   return {
     schemas,
@@ -64,6 +68,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     rules: await readRules(session),
     statistics,
     relationSettings: await readRelationSettings(session),
+    serverObjects,
     notCovered,
   };
 }
