@@ -82,12 +82,8 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
-<<<<<<< HEAD
-  await step('sequences', async () => target.setSequenceValues(await options.source.readSequenceValues()));
-=======
   await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
-  await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
->>>>>>> main
+  await step('sequences', async () => target.setSequenceValues(await options.source.readSequenceValues()));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
