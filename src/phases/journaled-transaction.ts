@@ -81,14 +81,19 @@ export async function applyJournaledBatches(journal: Journal, target: Session, p
         try {
           await target.client.query(statement);
         } catch (error) {
-          const server = serverErrorFields(error);
-          throw new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
-            hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batch.id}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
-            cause: error,
-            server,
-          });
+          throw schemaFailed(target, batch.id, statement, error);
         }
       }
     });
   }
+}
+
+/** A schema statement the target refused in a journaled batch: the run stops, resumable from that batch. */
+export function schemaFailed(target: Session, batchId: string, statement: string, error: unknown): PgferryError {
+  const server = serverErrorFields(error);
+  return new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
+    hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batchId}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
+    cause: error,
+    server,
+  });
 }

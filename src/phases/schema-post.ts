@@ -12,7 +12,8 @@ import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
-import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
+import { applySchemaUnits } from './apply-schema-units.js';
+import type { ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -22,6 +23,8 @@ export interface SchemaPostOptions {
   readonly onEvent?: EventListener;
   /** Publications are created before owners change hands, event triggers after everything else. */
   readonly serverObjects?: ServerObjectsPlan;
+  /** What the target refused earlier (OBJECT_REFUSED): what needs it is refused in turn. */
+  readonly refused?: ReadonlySet<string>;
 }
 
 /**
@@ -83,7 +86,9 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
-  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
+  const refusable = (idPrefix: string, units: ServerObjectsPlan['publications'] = []) =>
+    applySchemaUnits(journal, target, { phase: 'schema:post', idPrefix, units, refusedBefore: options.refused ?? new Set() });
+  warnings.push(...(await refusable('publications', options.serverObjects?.publications)).warnings);
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
@@ -91,6 +96,6 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
       });
     }
   });
-  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
+  warnings.push(...(await refusable('event-triggers', options.serverObjects?.eventTriggers)).warnings);
   return warnings;
 }

@@ -33,7 +33,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     ...tables,
     ...(await readViews(session)),
   ];
-  const objects = orderByDependencies(preData, await readDependencies(session));
+  const dependencies = await readDependencies(session);
+  const objects = orderByDependencies(preData, dependencies);
   const policies = await readPolicies(session);
   const roleNames = new Set<string>();
   const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
@@ -56,6 +57,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     policies,
     comments: await readComments(session),
     serverObjects,
+    dependencies: Object.fromEntries(dependencies),
     notCovered,
   };
 }
