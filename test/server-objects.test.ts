@@ -67,13 +67,14 @@ for (const [sourceMajor, targetMajor] of [
       const changed = await databaseCopy(
         targetServer,
         target.name,
-        `DROP FOREIGN TABLE app.remote_orders; DROP PUBLICATION pub_orders; ALTER EVENT TRIGGER log_tables DISABLE;
+        `DROP FOREIGN TABLE app.remote_orders CASCADE; DROP PUBLICATION pub_orders; ALTER EVENT TRIGGER log_tables DISABLE;
          ALTER SERVER files OPTIONS (SET port '6543'); DROP USER MAPPING FOR PUBLIC SERVER files; DROP LANGUAGE plpgsql_untrusted`,
       );
       const verify = await cli('verify', '--from', source.url, '--to', changed);
       assert.equal(verify.code, 1, verify.stdout + verify.stderr);
       for (const named of [
         /foreign table app\.remote_orders: exists: source yes, target missing/,
+        /view app\.remote_labels: exists: source yes, target missing/,
         /publication pub_orders: exists: source yes, target missing/,
         /event trigger log_tables: enabled/,
         /foreign server files: options/,

@@ -49,7 +49,9 @@ const queries: readonly string[] = [
                        FROM pg_publication_rel r WHERE r.prpubid = p.oid))
      FROM pg_publication p`,
   // What needs a foreign table or a custom language: views over foreign tables, functions in those languages, their triggers.
-  `SELECT 'view ' || v.oid::regclass::text, jsonb_build_object('definition', pg_get_viewdef(v.oid), 'owner', v.relowner::regrole::text)
+  `SELECT 'view ' || v.oid::regclass::text, jsonb_build_object('owner', v.relowner::regrole::text,
+          -- Its columns, not its text: the deparsed query's spelling changed with 16.
+          'columns', (SELECT jsonb_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = v.oid AND a.attnum > 0))
      FROM pg_class v
     WHERE v.relkind = 'v' AND EXISTS (SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
                                       JOIN pg_class f ON d.refclassid = 'pg_class'::regclass AND f.oid = d.refobjid
