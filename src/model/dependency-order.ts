@@ -13,7 +13,7 @@ export interface Orderable {
   readonly name: string;
 }
 
-const kindRank: Record<Orderable['kind'], number> = { type: 0, routine: 1, sequence: 2, table: 3, 'foreign table': 3, view: 4 };
+const kindRank: Record<Orderable['kind'], number> = { type: 0, routine: 1, catalog: 1.5, sequence: 2, table: 3, 'foreign table': 3, view: 4 };
 
 function compare(a: Orderable, b: Orderable): number {
   return kindRank[a.kind] - kindRank[b.kind] || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key);

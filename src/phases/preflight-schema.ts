@@ -37,7 +37,7 @@ export function planSchemaRehearsal(model: SchemaModel, available: readonly Avai
 
 /** What to do about a refusal, by SQLSTATE. */
 const fixes: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^42704$|^42883$/, 'Create the missing object on the target first (pgferry does not yet migrate collations, text search configurations, operators or casts), or remove its use from the source.'],
+  [/^42704$|^42883$/, 'Create the missing object on the target first (an object from an extension the target lacks, or a collation, operator class or text search object the target refused: see OBJECT_REFUSED), or remove its use from the source.'],
   [/^42501$/, 'Have a role allowed to (a superuser, or the owner for trusted extensions) create it on the target first; pgferry uses what already exists.'],
   [/^22021$|^22P05$/, 'Create the target database with ENCODING \'UTF8\'.'],
 ];
@@ -68,8 +68,8 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
 }
 
 /**
- * A refused server-level object (language, foreign data, publication, event trigger) is a warning: migrate goes on
- * without it, and without what needs it (a view over a refused foreign table, a function in a refused language, a
+ * A refused server-level object (language, foreign data, publication, event trigger) or catalog object (operator
+ * class, text search parser…) is a warning: migrate goes on without it, and without what needs it (a view over a refused foreign table, a function in a refused language, a
  * trigger calling that function), each named too.
  */
 function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): { refused: RefusedStatement[]; warnings: Finding[] } {

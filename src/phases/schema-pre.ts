@@ -92,7 +92,8 @@ export function planPreData(model: SchemaModel, available: readonly AvailableExt
   const ordered = orderByDependencies([...model.objects, ...foreignTables], new Map(Object.entries(model.dependencies))).map((o) =>
     o.kind === 'foreign table'
       ? { ...o.unit, needs: [...new Set([...o.unit.needs, ...needsOf(o.key)])] }
-      : plainUnit(objectLabel(o), renderCreate(o), needsOf(o.key)),
+      : // A catalog object (operator class, text search parser…) is one a managed target may refuse.
+        { ...plainUnit(objectLabel(o), renderCreate(o), needsOf(o.key)), refusable: o.kind === 'catalog' },
   );
   const units = [
     ...model.schemas.map((s) => plainUnit(`schema ${s.name}`, renderCreateSchema(s.name))),

@@ -23,6 +23,8 @@ import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
+import { collationVersionWarnings } from '../phases/collation-versions.js';
+import { readColumnCollationVersions } from '../endpoints/postgres/queries/collation-versions.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
 import { planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
@@ -168,6 +170,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const source = await openSource();
     warnings.push(...(await phase('schema:post', () => runSchemaPost(created.model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused }))));
+    warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(target)));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.
