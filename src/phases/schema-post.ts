@@ -7,16 +7,15 @@ import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/que
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
-import { catalogObjectLabel } from '../model/ddl/render-catalog-objects.js';
 import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
-import { refusedObjectsKey } from './refusable-objects.js';
+import { applySchemaUnits } from './apply-schema-units.js';
 import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
-import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
+import type { ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -26,6 +25,8 @@ export interface SchemaPostOptions {
   readonly onEvent?: EventListener;
   /** Publications are created before owners change hands, event triggers after everything else. */
   readonly serverObjects?: ServerObjectsPlan;
+  /** What the target refused earlier (OBJECT_REFUSED): what needs it is refused in turn. */
+  readonly refused?: ReadonlySet<string>;
 }
 
 /**
@@ -93,17 +94,16 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
-  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
+  const refusable = (idPrefix: string, units: ServerObjectsPlan['publications'] = []) =>
+    applySchemaUnits(journal, target, { phase: 'schema:post', idPrefix, units, refusedBefore: options.refused ?? new Set() });
+  warnings.push(...(await refusable('publications', options.serverObjects?.publications)).warnings);
   await step('privileges', async () => {
-    // Objects the target refused to create have no owner to set there.
-    const refused = new Set(journal.value<string[]>(refusedObjectsKey) ?? []);
-    const created = { ...model, objects: model.objects.filter((o) => o.kind !== 'catalog' || !refused.has(catalogObjectLabel(o))) };
-    for (const statement of planPrivileges(created, options.resolveRole)) {
+    for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
         warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
       });
     }
   });
-  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
+  warnings.push(...(await refusable('event-triggers', options.serverObjects?.eventTriggers)).warnings);
   return warnings;
 }

@@ -12,7 +12,9 @@ import { readTableChangeCounters } from '../endpoints/postgres/queries/table-cha
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
 import { PgferryError } from '../errors/pgferry-error.js';
+import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import type { Finding } from '../model/findings.js';
+import { withoutRefused } from '../model/without-refused.js';
 import { autoChunkBytes, planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
 import { runLoad } from '../phases/load.js';
 import { planLoadSteps } from '../phases/load-plan.js';
@@ -24,8 +26,7 @@ import { runSchemaPost } from '../phases/schema-post.js';
 import { collationVersionWarnings } from '../phases/collation-versions.js';
 import { readColumnCollationVersions } from '../endpoints/postgres/queries/collation-versions.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
-import { refusableStatements } from '../phases/refusable-objects.js';
-import { applyRefusableObjects, planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
+import { planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
@@ -91,7 +92,9 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 
   const journal = Journal.open(paths, planHash(plan, endpoints));
   try {
-    const warnings: Finding[] = [...preflight.warnings];
+    // Each refusal is named once, as what happened: migrate names every object it could not create, so preflight's
+    // prediction of the same ("would not be created") is not repeated here.
+    const warnings: Finding[] = preflight.warnings.filter((w) => w.code !== 'OBJECT_REFUSED');
     const targetMajor = preflight.target.inventory.server.major;
     const target = await endpoints.target.session();
     await tuneLoadSession(target, targetMajor);
@@ -112,28 +115,26 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 
     // 3. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
     //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
-    //    drops the extensions that lived in them.
-    // Languages, foreign data, publications and event triggers: each on its own, a target may refuse one (OBJECT_REFUSED).
-    let serverObjects = journal.value<ServerObjectsPlan>('server_objects_plan');
-    if (!serverObjects) {
-      const planned = planServerObjects(model.serverObjects, roles.resolve);
-      warnings.push(...planned.warnings);
-      serverObjects = planned.plan;
-      journal.setValue('server_objects_plan', serverObjects);
-    }
-    const plannedServerObjects = serverObjects;
-    await phase('schema:pre', async () => {
-      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'languages', plannedServerObjects.languages)));
-      let statements = journal.value<string[]>('pre_data_plan');
-      if (!statements) {
-        const preData = planPreData(model, await listAvailableExtensions(target), preflight.target.inventory.toastCompressions);
-        warnings.push(...preData.warnings);
-        statements = [...preData.statements];
-        journal.setValue('pre_data_plan', statements);
+    //    drops the extensions that lived in them. Languages, foreign data, publications and event triggers are each
+    //    tried on their own: a target may refuse one (OBJECT_REFUSED), and what needs it is refused in turn.
+    const plannedServerObjects = planServerObjects(model.serverObjects, roles.resolve);
+    warnings.push(...plannedServerObjects.warnings);
+    const serverObjects = journal.value<ServerObjectsPlan>('server_objects_plan') ?? plannedServerObjects.plan;
+    journal.setValue('server_objects_plan', serverObjects);
+    const preData = await phase('schema:pre', async () => {
+      let units = journal.value<SchemaUnit[]>('pre_data_plan');
+      if (!units) {
+        const planned = planPreData(model, await listAvailableExtensions(target), serverObjects, preflight.target.inventory.toastCompressions);
+        warnings.push(...planned.warnings);
+        units = [...planned.units];
+        journal.setValue('pre_data_plan', units);
       }
-      warnings.push(...(await applyPreData(journal, target, statements, refusableStatements(model))));
-      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'foreign-data', plannedServerObjects.foreignData)));
+      return applyPreData(journal, target, units);
     });
+    warnings.push(...preData.warnings);
+    // From here on, the schema as the target holds it: what it refused is neither loaded, indexed nor commented.
+    const created = withoutRefused(model, preData.refused);
+    warnings.push(...created.warnings);
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     const openSource = () => endpoints.source.session();
@@ -149,15 +150,15 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
-      const unlogged = new Set(tablesOf(model).filter((t) => t.persistence === 'unlogged').map(tableId));
-      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, target, unlogged)));
+      const unlogged = new Set(tablesOf(created.model).filter((t) => t.persistence === 'unlogged').map(tableId));
+      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes), journal, target, unlogged)));
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
       if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await readTableChangeCounters(leader), plan.sourceChanged));
       const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
-      const steps = planLoadSteps(model, copySteps, tableBytes);
+      const steps = planLoadSteps(created.model, copySteps, tableBytes);
       try {
         const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
         warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 })));
@@ -168,7 +169,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const source = await openSource();
-    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects: plannedServerObjects }))));
+    warnings.push(...(await phase('schema:post', () => runSchemaPost(created.model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused }))));
     warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(target)));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).

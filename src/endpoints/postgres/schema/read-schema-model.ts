@@ -43,7 +43,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     ...tables,
     ...(await readViews(session)),
   ];
-  const objects = orderByDependencies(preData, await readDependencies(session));
+  const dependencies = await readDependencies(session);
+  const objects = orderByDependencies(preData, dependencies);
   const policies = await readPolicies(session);
   const roleNames = new Set<string>();
   const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
@@ -71,6 +72,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     statistics,
     relationSettings: await readRelationSettings(session),
     serverObjects,
+    dependencies: Object.fromEntries(dependencies),
     notCovered,
   };
 }
