@@ -8,10 +8,12 @@ import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
+import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
+import { applyLargeObjectMetadata } from './large-object-metadata.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -19,6 +21,8 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** The source's large objects' owners, grants and comments (the load created the objects). */
+  readonly largeObjects?: () => Promise<LargeObjectMetadata[]>;
 }
 
 /**
@@ -87,5 +91,9 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
       });
     }
   });
+  const largeObjects = options.largeObjects;
+  if (largeObjects) {
+    await step('large-object-metadata', async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
+  }
   return warnings;
 }

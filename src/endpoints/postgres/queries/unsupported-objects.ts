@@ -60,7 +60,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
     sql: `SELECT quote_ident(l.lanname) FROM pg_language l
            WHERE l.lanname NOT IN ('internal', 'c', 'sql', 'plpgsql') AND ${isNotExtensionMember('pg_language', 'l.oid')}`,
   },
-  { kind: 'large objects', sql: `SELECT count(*) || ' large object(s)' FROM pg_largeobject_metadata HAVING count(*) > 0` },
   {
     kind: 'column grant',
     sql: `SELECT format('%I.%I.%I', n.nspname, c.relname, a.attname) FROM pg_attribute a
