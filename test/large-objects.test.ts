@@ -3,9 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
-import { killWhen, readSteps } from './harness/journal.js';
+import { journalPath, killWhen, readSteps } from './harness/journal.js';
 import { managedTarget } from './harness/managed-target.js';
 import { largeObjectsOracle } from './harness/oracles/large-objects.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
@@ -82,6 +83,16 @@ describe('large objects', () => {
     assert.ok(after.filter((s) => s.phase === 'large-objects').length > 2, 'the objects were split into several ranges');
     for (const id of unfinished) assert.equal(after.find((s) => s.id === id)?.attempts, 2, `${id} was redone once`);
     for (const done of atKill.filter((s) => s.status === 'done')) assert.equal(after.find((s) => s.id === done.id)?.attempts, 1, `${done.id} was not redone`);
+    assert.deepEqual(await snapshot(target.url), await snapshot(source.url));
+
+    // As if killed after each range's COMMIT and before its journal entry: the ranges are written again, not doubled.
+    const journal = new Database(journalPath(dir)!);
+    const reopened = journal.prepare(`UPDATE steps SET status = 'running', finished_at = NULL WHERE phase = 'large-objects'`).run().changes;
+    journal.prepare(`DELETE FROM run WHERE key = 'finished_at'`).run();
+    journal.close();
+    assert.ok(reopened > 2);
+    const again = await cli(...argv, '--resume');
+    assert.equal(again.code, 0, again.stderr + again.stdout);
     assert.deepEqual(await snapshot(target.url), await snapshot(source.url));
   });
 

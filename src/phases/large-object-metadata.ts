@@ -11,6 +11,9 @@ import type { LargeObjectMetadata } from '../model/large-objects.js';
 
 const statementsPerBatch = 500;
 
+/** The schema:post step that applies them; a large-object range copied again reopens it (the copy recreates the objects bare). */
+export const largeObjectMetadataStep = 'large-object-metadata';
+
 function refusal(statement: LargeObjectStatement, error: Error): Finding {
   const hint =
     statement.kind === 'owner'

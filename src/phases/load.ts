@@ -19,6 +19,7 @@ import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
 import { tableId, type CopyStep } from './copy-plan.js';
+import { largeObjectMetadataStep } from './large-object-metadata.js';
 import type { LoadStep } from './load-plan.js';
 
 export interface LoadOptions {
@@ -192,6 +193,7 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       const result = await copyLargeObjects(step.range, worker, options, onProgress);
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.objects, bytes: result.bytes });
+      if (journal.isDone(largeObjectMetadataStep)) journal.reopenStep(largeObjectMetadataStep);
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.objects, bytes: result.bytes, ms: Date.now() - stepStarted });
       return;
     }

@@ -13,7 +13,7 @@ import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
-import { applyLargeObjectMetadata } from './large-object-metadata.js';
+import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -93,7 +93,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   });
   const largeObjects = options.largeObjects;
   if (largeObjects) {
-    await step('large-object-metadata', async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
+    await step(largeObjectMetadataStep, async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
   }
   return warnings;
 }
