@@ -4,6 +4,7 @@
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
 import type { Grant, SchemaModel } from './schema-model.js';
+import { serverObjectEntries } from './server-object-entries.js';
 
 export interface SchemaDifference {
   readonly object: string;
@@ -74,6 +75,7 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
+  for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
   // Objects outside the model (large objects, rules, column grants…) are compared by name, so one the target lacks
   // is a difference, never a silent "equal". Role memberships belong to the whole server (a managed target has its
   // provider's own), so they are only named by preflight.

@@ -3,6 +3,7 @@
  * and JSON later) and read by DDL rendering, the schema diff and verification. Names are unquoted; SQL
  * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
  */
+import type { ServerObjects } from './server-objects.js';
 
 /** A schema-qualified name. */
 export interface QualifiedName {
@@ -203,6 +204,8 @@ export interface SchemaModel {
   readonly triggers: readonly TriggerDef[];
   readonly policies: readonly PolicyDef[];
   readonly comments: readonly CommentDef[];
+  /** Languages, foreign data, publications, event triggers: each applied on its own, a managed target may refuse it. */
+  readonly serverObjects: ServerObjects;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
 }

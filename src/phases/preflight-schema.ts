@@ -9,17 +9,22 @@ import type { AvailableExtension } from '../model/inventory.js';
 import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
 import { planPreData } from './schema-pre.js';
+import { planServerObjectRehearsal } from './server-objects.js';
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
 export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[]): string[] {
   const indexes = model.indexes.map(renderIndex);
+  const serverObjects = planServerObjectRehearsal(model.serverObjects);
   return [
+    ...serverObjects.beforePreData,
     ...planPreData(model, available).statements,
+    ...serverObjects.afterPreData,
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     ...model.constraints.map((c) => renderConstraint(c).add),
     ...model.triggers.flatMap(renderTrigger),
+    ...serverObjects.last,
   ];
 }
 
@@ -55,7 +60,19 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
   return earlier.some((e) => creates.test(e.statement.replace(/"/g, '')));
 }
 
-export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; warnings: Finding[] } {
+/** A refused server-level object (language, foreign data, publication, event trigger) is a warning: migrate goes on without it. */
+function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): { refused: RefusedStatement[]; warnings: Finding[] } {
+  const objectOf = model ? planServerObjectRehearsal(model.serverObjects).objectOf : new Map<string, string>();
+  const warnings = rehearsal.refused.flatMap((r) => {
+    const object = objectOf.get(r.statement);
+    return object ? [{ code: 'OBJECT_REFUSED', message: `${object} would not be created: the target refuses it: ${r.message}`, hint: 'Migrate goes on without it and verify reports it missing; have a superuser create it on the target.' }] : [];
+  });
+  return { refused: rehearsal.refused.filter((r) => !objectOf.has(r.statement)), warnings };
+}
+
+export function rehearsalFindings(all: Rehearsal, model?: SchemaModel): { blockers: Finding[]; warnings: Finding[] } {
+  const objects = objectRefusals(all, model);
+  const rehearsal = { ...all, refused: objects.refused };
   const causes = rehearsal.refused.filter((r, i) => !followsFrom(r, rehearsal.refused.slice(0, i)));
   const blockers = causes.slice(0, namedRefusals).map(blocker);
   const unnamed = rehearsal.refused.length - Math.min(causes.length, namedRefusals);
@@ -68,12 +85,13 @@ export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; 
   }
   const warnings: Finding[] = rehearsal.stoppedBecause
     ? [
+        ...objects.warnings,
         {
           code: 'SCHEMA_CHECK_INCOMPLETE',
           message: `the schema was tried on the target for ${rehearsal.tried} statement(s) only: ${rehearsal.stoppedBecause}`,
           hint: 'One transaction cannot hold the whole schema on this target (migrate itself commits in batches, so this is not a blocker); the rest is checked when migrate runs it.',
         },
       ]
-    : [];
+    : objects.warnings;
   return { blockers, warnings };
 }

@@ -14,6 +14,7 @@ import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
+import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -23,6 +24,8 @@ export interface SchemaPostOptions {
   readonly onEvent?: EventListener;
   /** The source's large objects' owners, grants and comments (the load created the objects). */
   readonly largeObjects?: () => Promise<LargeObjectMetadata[]>;
+  /** Publications are created before owners change hands, event triggers after everything else. */
+  readonly serverObjects?: ServerObjectsPlan;
 }
 
 /**
@@ -84,6 +87,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
@@ -95,5 +99,6 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   if (largeObjects) {
     await step(largeObjectMetadataStep, async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
   }
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
   return warnings;
 }

@@ -5,7 +5,7 @@ import type { Grant, PreDataObject, RoleDef, SchemaDef } from '../schema-model.j
 /** Source role → the role that stands for it on the target, or null when there is none (owner stays the connecting user, grant dropped). */
 export type RoleResolver = (sourceRole: string) => string | null;
 
-interface Securable {
+export interface Securable {
   /** For ALTER … OWNER TO, e.g. "TABLE public.t", "FUNCTION public.f(integer)". */
   readonly ownerClause: string;
   /** For GRANT … ON, e.g. "TABLE public.t"; null when grants do not apply. */
@@ -43,7 +43,7 @@ function schemaSecurable(schema: SchemaDef): Securable {
  * ALTER … OWNER TO and GRANT statements. When the source's list replaces the defaults (grants not null), PUBLIC's
  * default privileges are revoked first so a revoked default stays revoked; grants to the owner are implied.
  */
-function renderSecurable(securable: Securable, resolve: RoleResolver): string[] {
+export function renderSecurable(securable: Securable, resolve: RoleResolver): string[] {
   const statements: string[] = [];
   const owner = resolve(securable.owner);
   if (owner) statements.push(`ALTER ${securable.ownerClause} OWNER TO ${quoteIdent(owner)}`);

@@ -1,6 +1,7 @@
 /** Reads a PostgreSQL database's whole schema into the neutral model, with names qualified for any target. */
 import { orderByDependencies } from '../../../model/dependency-order.js';
 import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
+import { rolesOfServerObjects } from '../../../model/server-objects.js';
 import { listExtensions } from '../queries/catalog-facts.js';
 import { listLargeObjectRoles } from '../queries/large-objects.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
@@ -13,6 +14,7 @@ import { readIndexes } from './read-indexes.js';
 import { readRoles } from './read-roles.js';
 import { readRoutines } from './read-routines.js';
 import { readSequences } from './read-sequences.js';
+import { readServerObjects } from './read-server-objects.js';
 import { readTables } from './read-tables.js';
 import { readPolicies, readTriggers } from './read-triggers.js';
 import { readTypes } from './read-types.js';
@@ -41,6 +43,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     addGrantees(item.grants);
   }
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
+  const serverObjects = await readServerObjects(session, major);
+  rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
   for (const role of await listLargeObjectRoles(session)) roleNames.add(role);
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
   return {
@@ -53,6 +57,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     triggers: await readTriggers(session, major),
     policies,
     comments: await readComments(session),
+    serverObjects,
     notCovered,
   };
 }
