@@ -3,6 +3,7 @@
  * as "columns.email.defaultValue"), the source's value and the target's. Owners and grantees of the source are
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
+import { catalogObjectLabel } from './ddl/render-catalog-objects.js';
 import type { Grant, SchemaModel } from './schema-model.js';
 import { serverObjectEntries } from './server-object-entries.js';
 
@@ -61,7 +62,9 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
   for (const object of model.objects) {
     const label =
-      object.kind === 'routine'
+      object.kind === 'catalog'
+        ? catalogObjectLabel(object)
+        : object.kind === 'routine'
         ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
         : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
     entries.set(label, withRoles(object, owners, role));

@@ -136,8 +136,39 @@ export interface ViewDef extends OwnedObject {
   readonly options: readonly string[];
 }
 
+/** Kinds of catalog objects carried as one CREATE statement each (see CatalogObjectDef). */
+export type CatalogObjectKind =
+  | 'collation'
+  | 'text search parser'
+  | 'text search template'
+  | 'text search dictionary'
+  | 'text search configuration'
+  | 'cast'
+  | 'operator'
+  | 'operator family'
+  | 'operator class'
+  | 'conversion';
+
+/**
+ * A collation, text search object, cast, operator, operator family or class, or conversion. Some kinds need a
+ * superuser to create (operator classes, parsers…), so each is applied on its own and may be refused.
+ */
+export interface CatalogObjectDef extends QualifiedName {
+  readonly kind: 'catalog';
+  readonly key: string;
+  readonly catalogKind: CatalogObjectKind;
+  /** How ALTER … OWNER TO and COMMENT ON name it, e.g. "OPERATOR CLASS public.ops USING btree", "CAST (a AS b)". */
+  readonly clause: string;
+  /** null for casts, which have no owner. */
+  readonly owner: string | null;
+  readonly grants: null;
+  /** The CREATE statement, with any ALTER … ADD that completes it (mappings, loose family members). */
+  readonly definition: string;
+  readonly comment: string | null;
+}
+
 /** Objects created before the data, in an order where each one's dependencies come first. */
-export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef;
+export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef | CatalogObjectDef;
 
 /** An index, or a constraint backed by one (primary key, unique, exclusion). Built after the data. */
 export interface IndexDef {

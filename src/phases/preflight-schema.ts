@@ -8,6 +8,7 @@ import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { refusableStatements } from './refusable-objects.js';
 import { planPreData } from './schema-pre.js';
 import { planServerObjectRehearsal } from './server-objects.js';
 
@@ -30,7 +31,7 @@ export function planSchemaRehearsal(model: SchemaModel, available: readonly Avai
 
 /** What to do about a refusal, by SQLSTATE. */
 const fixes: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^42704$|^42883$/, 'Create the missing object on the target first (pgferry does not yet migrate collations, text search configurations, operators or casts), or remove its use from the source.'],
+  [/^42704$|^42883$/, 'Create the missing object on the target first (an object from an extension the target lacks, or a collation, operator class or text search object the target refused: see OBJECT_REFUSED), or remove its use from the source.'],
   [/^42501$/, 'Have a role allowed to (a superuser, or the owner for trusted extensions) create it on the target first; pgferry uses what already exists.'],
   [/^22021$|^22P05$/, 'Create the target database with ENCODING \'UTF8\'.'],
 ];
@@ -60,9 +61,12 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
   return earlier.some((e) => creates.test(e.statement.replace(/"/g, '')));
 }
 
-/** A refused server-level object (language, foreign data, publication, event trigger) is a warning: migrate goes on without it. */
+/**
+ * A refused server-level object (language, foreign data, publication, event trigger) or catalog object (operator
+ * class, text search parser…) is a warning: migrate goes on without it.
+ */
 function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): { refused: RefusedStatement[]; warnings: Finding[] } {
-  const objectOf = model ? planServerObjectRehearsal(model.serverObjects).objectOf : new Map<string, string>();
+  const objectOf = model ? new Map([...planServerObjectRehearsal(model.serverObjects).objectOf, ...refusableStatements(model)]) : new Map<string, string>();
   const warnings = rehearsal.refused.flatMap((r) => {
     const object = objectOf.get(r.statement);
     return object ? [{ code: 'OBJECT_REFUSED', message: `${object} would not be created: the target refuses it: ${r.message}`, hint: 'Migrate goes on without it and verify reports it missing; have a superuser create it on the target.' }] : [];

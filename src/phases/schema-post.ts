@@ -7,6 +7,7 @@ import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/que
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
+import { catalogObjectLabel } from '../model/ddl/render-catalog-objects.js';
 import type { Finding } from '../model/findings.js';
 import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
@@ -14,6 +15,7 @@ import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
+import { refusedObjectsKey } from './refusable-objects.js';
 import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
@@ -89,7 +91,10 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
-    for (const statement of planPrivileges(model, options.resolveRole)) {
+    // Objects the target refused to create have no owner to set there.
+    const refused = new Set(journal.value<string[]>(refusedObjectsKey) ?? []);
+    const created = { ...model, objects: model.objects.filter((o) => o.kind !== 'catalog' || !refused.has(catalogObjectLabel(o))) };
+    for (const statement of planPrivileges(created, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
         warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
       });

@@ -21,7 +21,10 @@ import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
+import { collationVersionWarnings } from '../phases/collation-versions.js';
+import { readColumnCollationVersions } from '../endpoints/postgres/queries/collation-versions.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
+import { refusableStatements } from '../phases/refusable-objects.js';
 import { applyRefusableObjects, planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
@@ -129,7 +132,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         statements = [...preData.statements];
         journal.setValue('pre_data_plan', statements);
       }
-      await applyPreData(journal, target, statements);
+      warnings.push(...(await applyPreData(journal, target, statements, refusableStatements(model))));
       warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'foreign-data', plannedServerObjects.foreignData)));
     });
 
@@ -173,6 +176,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     const source = await openSource();
     const largeObjects = () => endpoints.source.readLargeObjectMetadata(source);
     warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects: plannedServerObjects, largeObjects }))));
+    warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(target)));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.

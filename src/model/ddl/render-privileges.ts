@@ -10,7 +10,8 @@ export interface Securable {
   readonly ownerClause: string;
   /** For GRANT … ON, e.g. "TABLE public.t"; null when grants do not apply. */
   readonly grantClause: string | null;
-  readonly owner: string;
+  /** null: the object has no owner (a cast). */
+  readonly owner: string | null;
   readonly grants: readonly Grant[] | null;
 }
 
@@ -29,8 +30,12 @@ function securableOf(object: PreDataObject): Securable {
     case 'routine': {
       const signature = `${name}(${object.identityArguments})`;
       const keyword = object.routineKind === 'aggregate' ? 'AGGREGATE' : object.routineKind === 'procedure' ? 'PROCEDURE' : 'FUNCTION';
-      return { ...base, ownerClause: `${keyword} ${signature}`, grantClause: object.routineKind === 'aggregate' ? `FUNCTION ${signature}` : `${keyword} ${signature}` };
+      // GRANT names an ordered-set aggregate by all its argument types, without ORDER BY.
+      const grantSignature = `${name}(${object.identityArguments.replace(' ORDER BY ', ', ')})`;
+      return { ...base, ownerClause: `${keyword} ${signature}`, grantClause: object.routineKind === 'aggregate' ? `FUNCTION ${grantSignature}` : `${keyword} ${signature}` };
     }
+    case 'catalog':
+      return { ...base, ownerClause: object.clause, grantClause: null };
   }
 }
 
@@ -45,7 +50,7 @@ function schemaSecurable(schema: SchemaDef): Securable {
  */
 export function renderSecurable(securable: Securable, resolve: RoleResolver): string[] {
   const statements: string[] = [];
-  const owner = resolve(securable.owner);
+  const owner = securable.owner === null ? null : resolve(securable.owner);
   if (owner) statements.push(`ALTER ${securable.ownerClause} OWNER TO ${quoteIdent(owner)}`);
   if (securable.grantClause && securable.grants) {
     statements.push(`REVOKE ALL ON ${securable.grantClause} FROM PUBLIC`);

@@ -28,24 +28,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
             JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE r.rulename <> '_RETURN' AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_rewrite', 'r.oid')}`,
   },
-  {
-    kind: 'cast',
-    sql: `SELECT format('%s AS %s', format_type(c.castsource, NULL), format_type(c.casttarget, NULL)) FROM pg_cast c
-           WHERE c.oid >= 16384 AND ${isNotExtensionMember('pg_cast', 'c.oid')}
-             -- Casts a multirange type makes for itself come back with the type.
-             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_cast'::regclass AND d.objid = c.oid AND d.deptype = 'i')`,
-  },
-  {
-    kind: 'operator',
-    sql: `SELECT format('%I.%s(%s, %s)', n.nspname, o.oprname, format_type(o.oprleft, NULL), format_type(o.oprright, NULL))
-            FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_operator', 'o.oid')}`,
-  },
-  { kind: 'operator class', sql: namespacedObjects('pg_opclass', 'opcname', 'opcnamespace') },
-  { kind: 'text search configuration', sql: namespacedObjects('pg_ts_config', 'cfgname', 'cfgnamespace') },
-  { kind: 'text search dictionary', sql: namespacedObjects('pg_ts_dict', 'dictname', 'dictnamespace') },
-  { kind: 'collation', sql: namespacedObjects('pg_collation', 'collname', 'collnamespace') },
-  { kind: 'conversion', sql: namespacedObjects('pg_conversion', 'conname', 'connamespace') },
   { kind: 'extended statistics', sql: namespacedObjects('pg_statistic_ext', 'stxname', 'stxnamespace') },
   {
     kind: 'column grant',
@@ -58,12 +40,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
     kind: 'default privileges',
     sql: `SELECT format('for %s in %s', pg_get_userbyid(d.defaclrole), coalesce(quote_ident(n.nspname), 'every schema'))
             FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace`,
-  },
-  {
-    kind: 'ordered-set aggregate',
-    sql: `SELECT format('%I.%I', n.nspname, p.proname) FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid
-            JOIN pg_namespace n ON n.oid = p.pronamespace
-           WHERE g.aggkind <> 'n' AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_proc', 'p.oid')}`,
   },
   {
     kind: 'replica identity',

@@ -7,6 +7,7 @@ import { listLargeObjectRoles } from '../queries/large-objects.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { readCatalogObjects } from './read-catalog-objects.js';
 import { readComments } from './read-comments.js';
 import { readConstraints } from './read-constraints.js';
 import { readDependencies } from './read-dependencies.js';
@@ -30,6 +31,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   const preData = [
     ...(await readTypes(session)),
     ...(await readRoutines(session)),
+    ...(await readCatalogObjects(session)),
     ...sequences.filter((s) => s.identityOf === null).map(({ identityOf: _identityOf, ...sequence }) => sequence),
     ...tables,
     ...(await readViews(session)),
@@ -39,7 +41,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   const roleNames = new Set<string>();
   const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
   for (const item of [...schemas, ...objects]) {
-    roleNames.add(item.owner);
+    if (item.owner !== null) roleNames.add(item.owner);
     addGrantees(item.grants);
   }
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
