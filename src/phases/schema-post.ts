@@ -9,11 +9,13 @@ import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '.
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
 import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
+import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { applySchemaUnits } from './apply-schema-units.js';
+import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
 import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
 import type { ServerObjectsPlan } from './server-objects.js';
 
@@ -23,6 +25,8 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** The source's large objects' owners, grants and comments (the load created the objects). */
+  readonly largeObjects?: () => Promise<LargeObjectMetadata[]>;
   /** Publications are created before owners change hands, event triggers after everything else. */
   readonly serverObjects?: ServerObjectsPlan;
   /** What the target refused earlier (OBJECT_REFUSED): what needs it is refused in turn. */
@@ -104,6 +108,10 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
       });
     }
   });
+  const largeObjects = options.largeObjects;
+  if (largeObjects) {
+    await step(largeObjectMetadataStep, async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
+  }
   warnings.push(...(await refusable('event-triggers', options.serverObjects?.eventTriggers)).warnings);
   return warnings;
 }

@@ -31,6 +31,7 @@ import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import { tablesOf } from '../model/schema-model.js';
+import { largeObjectRangeBytes, objectsPerRange, planLargeObjectRanges, type LargeObjectRange } from '../model/large-objects.js';
 import { emitter, type EventListener } from './events.js';
 import { Journal, type StepSummary } from './journal.js';
 import type { RunEndpoints } from './open-run-endpoints.js';
@@ -148,20 +149,25 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       await pinCopySession(leader);
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
+      const storedRanges = journal.value<LargeObjectRange[]>('large_object_plan');
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
       const unlogged = new Set(tablesOf(created.model).filter((t) => t.persistence === 'unlogged').map(tableId));
-      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes), journal, target, unlogged)));
-      const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
+      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes, storedRanges), journal, target, unlogged)));
+      const needsSnapshot = !storedPlan || !storedRanges || [...storedPlan, ...storedRanges].some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
       if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await readTableChangeCounters(leader), plan.sourceChanged));
       const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
-      const steps = planLoadSteps(created.model, copySteps, tableBytes);
+      // Large objects in OID ranges, planned in the snapshot like the tables' chunks.
+      const largeObjectRanges = storedRanges ?? (await planLargeObjects(endpoints, leader, plan.chunkSizeMb, plan.jobs));
+      journal.setValue('large_object_plan', largeObjectRanges);
+      const steps = planLoadSteps(created.model, copySteps, tableBytes, largeObjectRanges);
       try {
         const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
-        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 })));
+        const largeObjects = { source: endpoints.source, target: endpoints.target };
+        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000, largeObjects })));
       } finally {
         await leader.client.query('COMMIT').catch(() => undefined);
       }
@@ -169,7 +175,12 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const source = await openSource();
-    warnings.push(...(await phase('schema:post', () => runSchemaPost(created.model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused }))));
+    const largeObjects = () => endpoints.source.readLargeObjectMetadata(source);
+    warnings.push(
+      ...(await phase('schema:post', () =>
+        runSchemaPost(created.model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused, largeObjects }),
+      )),
+    );
     warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(target)));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
@@ -209,6 +220,13 @@ async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb:
     keys.set(tableId(table), await readChunkKey(leader, table.schema, table.name));
   }
   return planCopySteps(candidates, keys, chunkBytes);
+}
+
+/** Reads, inside the snapshot, every large object's size, and splits them into OID ranges copied as steps. */
+async function planLargeObjects(endpoints: RunEndpoints, leader: Session, chunkSizeMb: number | undefined, jobs: number): Promise<LargeObjectRange[]> {
+  if (!endpoints.source.capabilities.largeObjects || !endpoints.target.capabilities.largeObjects) return [];
+  const sizes = await endpoints.source.listLargeObjects(leader);
+  return planLargeObjectRanges(sizes, largeObjectRangeBytes(sizes, chunkSizeMb, jobs), objectsPerRange);
 }
 
 /**

@@ -3,6 +3,7 @@ import { orderByDependencies } from '../../../model/dependency-order.js';
 import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
 import { rolesOfServerObjects } from '../../../model/server-objects.js';
 import { listExtensions } from '../queries/catalog-facts.js';
+import { listLargeObjectRoles } from '../queries/large-objects.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
@@ -57,6 +58,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   for (const item of statistics) roleNames.add(item.owner);
   const serverObjects = await readServerObjects(session, major);
   rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
+  for (const role of await listLargeObjectRoles(session)) roleNames.add(role);
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
   return {
     schemas,
