@@ -83,8 +83,8 @@ describe('preflight blockers', () => {
        CREATE PUBLICATION everything FOR ALL TABLES;
        CREATE FOREIGN DATA WRAPPER dummy_fdw;
        CREATE SERVER elsewhere FOREIGN DATA WRAPPER dummy_fdw;
-       CREATE TABLE readings (id int) PARTITION BY RANGE (id);
-       CREATE FOREIGN TABLE readings_remote PARTITION OF readings FOR VALUES FROM (0) TO (10) SERVER elsewhere;
+       CREATE TABLE readings (id int);
+       CREATE FOREIGN TABLE readings_remote () INHERITS (readings) SERVER elsewhere;
        CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything WITH (connect = false, slot_name = NONE);`,
     );
     const target = await freshDatabase(await testServer(17));

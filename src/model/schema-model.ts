@@ -259,8 +259,8 @@ export interface StatisticsDef extends QualifiedName {
  */
 export interface RelationSettingDef {
   readonly table: QualifiedName;
-  readonly relationKind: 'table' | 'materialized view';
-  /** The column, for storage, statistics and compression. */
+  readonly relationKind: 'table' | 'materialized view' | 'index';
+  /** The column, for storage, statistics and compression; an index's column by its number (1 for the first). */
   readonly column: string | null;
   readonly setting: 'replica identity' | 'cluster on' | 'storage' | 'statistics' | 'compression';
   /**
