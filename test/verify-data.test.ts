@@ -95,7 +95,7 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /✗ not migrated by this version: large objects 1 large object\(s\): exists: source yes, target missing/);
     assert.match(run.stdout, /✗ not migrated by this version: rule[^\n]*keep[^\n]*: exists: source yes, target missing/);
-    assert.match(run.stdout, /✗ not migrated by this version: column grant public\.b\.c: exists: source yes, target missing/);
+    assert.match(run.stdout, /✗ column grants on public\.b\.c: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ not migrated by this version: replica identity public\.b FULL: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ not migrated by this version: column storage, statistics or compression public\.b\.c storage m statistics 500: exists/);
     assert.match(run.stdout, /✗ not migrated by this version: CLUSTER ON index public\.b_pkey: exists: source yes, target missing/);

@@ -8,6 +8,7 @@ import { isNotExtensionMember, isUserSchema, quoteIdent } from '../endpoints/pos
 import { renderCreateRole, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { giveSuperuserAttributes } from './role-attributes.js';
 
 export interface OwnerSettings {
   /** Source role → target role. */
@@ -53,6 +54,7 @@ export async function provisionRoles(model: SchemaModel, target: Session, owners
     try {
       await target.client.query(renderCreateRole(role));
       resolved.set(role.name, name);
+      warnings.push(...(await giveSuperuserAttributes(target, role, name)));
       if (role.canLogin && !role.passwordHash) withoutPassword.push(name);
     } catch (error) {
       resolved.set(role.name, null);

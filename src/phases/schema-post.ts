@@ -11,6 +11,7 @@ import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
+import { applyAccess } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 
 export interface SchemaPostOptions {
@@ -87,5 +88,6 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
       });
     }
   });
+  await step('access', async () => void warnings.push(...(await applyAccess(model, target, options.resolveRole))));
   return warnings;
 }

@@ -77,6 +77,7 @@ export function renderCreateRole(role: RoleDef): string {
     role.createDb ? 'CREATEDB' : '',
     role.createRole ? 'CREATEROLE' : '',
     role.connectionLimit >= 0 ? `CONNECTION LIMIT ${role.connectionLimit}` : '',
+    role.validUntil !== null ? `VALID UNTIL ${quoteLiteral(role.validUntil)}` : '',
     role.passwordHash ? `PASSWORD ${quoteLiteral(role.passwordHash)}` : '',
   ]
     .filter(Boolean)

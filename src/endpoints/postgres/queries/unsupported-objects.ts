@@ -62,18 +62,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
   },
   { kind: 'large objects', sql: `SELECT count(*) || ' large object(s)' FROM pg_largeobject_metadata HAVING count(*) > 0` },
   {
-    kind: 'column grant',
-    sql: `SELECT format('%I.%I.%I', n.nspname, c.relname, a.attname) FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND ${isUserSchema('n.nspname')}
-             AND ${isNotExtensionMember('pg_class', 'c.oid')}`,
-  },
-  {
-    kind: 'default privileges',
-    sql: `SELECT format('for %s in %s', pg_get_userbyid(d.defaclrole), coalesce(quote_ident(n.nspname), 'every schema'))
-            FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace`,
-  },
-  {
     kind: 'ordered-set aggregate',
     sql: `SELECT format('%I.%I', n.nspname, p.proname) FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid
             JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -105,11 +93,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
     sql: `SELECT format('%I.%I', n.nspname, ic.relname) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_namespace n ON n.oid = ic.relnamespace
            WHERE i.indisclustered AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'i.indrelid')}`,
-  },
-  {
-    kind: 'role membership',
-    sql: `SELECT format('%I in %I', pg_get_userbyid(m.member), pg_get_userbyid(m.roleid)) FROM pg_auth_members m
-           WHERE m.roleid >= 16384 AND m.member >= 16384`,
   },
 ];
 

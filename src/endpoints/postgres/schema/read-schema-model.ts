@@ -5,7 +5,9 @@ import { listExtensions } from '../queries/catalog-facts.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { readAccess } from './read-access.js';
 import { readComments } from './read-comments.js';
+import { readMoreComments } from './read-more-comments.js';
 import { readConstraints } from './read-constraints.js';
 import { readDependencies } from './read-dependencies.js';
 import { readIndexes } from './read-indexes.js';
@@ -41,17 +43,19 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   }
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
+  const access = await readAccess(session, [...roleNames]);
   return {
     schemas,
     extensions: extensions.filter((e) => e.name !== 'plpgsql'),
-    roles: await readRoles(session, [...roleNames]),
+    roles: await readRoles(session, access.roles),
     objects,
     indexes: await readIndexes(session),
     constraints: await readConstraints(session),
     triggers: await readTriggers(session, major),
     policies,
-    comments: await readComments(session),
+    comments: [...(await readComments(session)), ...(await readMoreComments(session))],
     notCovered,
+    access: access.access,
   };
 }
 
