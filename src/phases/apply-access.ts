@@ -1,6 +1,7 @@
 /**
  * Gives the target the source's access model (schema:post, after owners and grants): each statement on its own,
- * so one the target refuses is named in a warning and the rest still apply; what has no role to go to is named too.
+ * so one the target refuses (with an error, or with the warning a GRANT without grant option gives) is named in a
+ * warning and the rest still apply; what has no role to go to is named too.
  * Every statement may run again (GRANT, ALTER DEFAULT PRIVILEGES and ALTER … SET are idempotent).
  */
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
@@ -18,9 +19,28 @@ export async function applyAccess(model: SchemaModel, target: Session, resolveRo
     hint: 'Create the role on the target or map it with owners.map (verify reports it until then).',
   }));
   for (const statement of plan.statements) {
-    await target.client.query(statement).catch((error: Error) => {
-      warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
-    });
+    const refusal = await runRefusable(target, statement);
+    if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
   }
   return warnings;
+}
+
+/** SQLSTATEs of the warnings a GRANT or REVOKE by a role without the grant option gives instead of an error. */
+const silentRefusals = new Set(['01007', '01006']);
+
+/** Runs one statement; returns why the target refused it, also when it only said so in a warning. */
+async function runRefusable(target: Session, statement: string): Promise<string | null> {
+  const notices: string[] = [];
+  const onNotice = (notice: { code?: string; message?: string }) => {
+    if (notice.code && silentRefusals.has(notice.code)) notices.push(notice.message ?? notice.code);
+  };
+  target.client.on('notice', onNotice);
+  try {
+    await target.client.query(statement);
+    return notices.length > 0 ? notices.join('; ') : null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    target.client.off('notice', onNotice);
+  }
 }

@@ -122,5 +122,7 @@ export const privilegesOracle: KindOracle = {
     'default acl of privs_owner in * for S',
     'default acl of privs_owner in * for f',
     'default acl of privs_owner in app for r',
+    // A trusted extension's members belong to the bootstrap superuser, whoever creates it.
+    'extension member acl public.similarity(text,text)',
   ],
 };
