@@ -167,7 +167,7 @@ export async function readAccess(session: Session, named: readonly string[]): Pr
     ...extensionMemberPrivileges.flatMap((m) => [...grantees(m.granted), ...grantees(m.revoked)]),
   ]);
   const { memberships, groups } = await readMemberships(session, [...direct]);
-  const roles = [...direct, ...groups].filter((r) => !r.startsWith('pg_'));
+  const roles = [...direct, ...groups];
   const settings = await readSettings(session, roles);
   return { access: { defaultPrivileges, columnGrants, memberships, settings, extensionMemberPrivileges }, roles };
 }
