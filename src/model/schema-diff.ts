@@ -4,7 +4,9 @@
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
 import { accessEntries, sortGrants } from './access-diff.js';
+import { catalogObjectLabel } from './ddl/render-catalog-objects.js';
 import type { Grant, SchemaModel } from './schema-model.js';
+import { serverObjectEntries } from './server-object-entries.js';
 
 export interface SchemaDifference {
   readonly object: string;
@@ -63,7 +65,9 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
   for (const object of model.objects) {
     const label =
-      object.kind === 'routine'
+      object.kind === 'catalog'
+        ? catalogObjectLabel(object)
+        : object.kind === 'routine'
         ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
         : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
     entries.set(label, withRoles(object, owners, role));
@@ -77,6 +81,7 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
+  for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
   // Objects outside the model (large objects, rules, collations…) are compared by name, so one the target lacks
   // is a difference, never a silent "equal".
   for (const item of model.notCovered) entries.set(`not migrated by this version: ${item}`, item);

@@ -4,6 +4,7 @@
  * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
  */
 import type { AccessModel } from './access-model.js';
+import type { ServerObjects } from './server-objects.js';
 
 /** A schema-qualified name. */
 export interface QualifiedName {
@@ -142,8 +143,39 @@ export interface ViewDef extends OwnedObject {
   readonly options: readonly string[];
 }
 
+/** Kinds of catalog objects carried as one CREATE statement each (see CatalogObjectDef). */
+export type CatalogObjectKind =
+  | 'collation'
+  | 'text search parser'
+  | 'text search template'
+  | 'text search dictionary'
+  | 'text search configuration'
+  | 'cast'
+  | 'operator'
+  | 'operator family'
+  | 'operator class'
+  | 'conversion';
+
+/**
+ * A collation, text search object, cast, operator, operator family or class, or conversion. Some kinds need a
+ * superuser to create (operator classes, parsers…), so each is applied on its own and may be refused.
+ */
+export interface CatalogObjectDef extends QualifiedName {
+  readonly kind: 'catalog';
+  readonly key: string;
+  readonly catalogKind: CatalogObjectKind;
+  /** How ALTER … OWNER TO and COMMENT ON name it, e.g. "OPERATOR CLASS public.ops USING btree", "CAST (a AS b)". */
+  readonly clause: string;
+  /** null for casts, which have no owner. */
+  readonly owner: string | null;
+  readonly grants: null;
+  /** The CREATE statement, with any ALTER … ADD that completes it (mappings, loose family members). */
+  readonly definition: string;
+  readonly comment: string | null;
+}
+
 /** Objects created before the data, in an order where each one's dependencies come first. */
-export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef;
+export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef | CatalogObjectDef;
 
 /** An index, or a constraint backed by one (primary key, unique, exclusion). Built after the data. */
 export interface IndexDef {
@@ -210,6 +242,8 @@ export interface SchemaModel {
   readonly triggers: readonly TriggerDef[];
   readonly policies: readonly PolicyDef[];
   readonly comments: readonly CommentDef[];
+  /** Languages, foreign data, publications, event triggers: each applied on its own, a managed target may refuse it. */
+  readonly serverObjects: ServerObjects;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
   /** Default privileges, column grants, memberships, settings, extension members' changed privileges. */

@@ -7,12 +7,15 @@ import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/que
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
+import { catalogObjectLabel } from '../model/ddl/render-catalog-objects.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyAccess } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
+import { refusedObjectsKey } from './refusable-objects.js';
+import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -20,6 +23,8 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** Publications are created before owners change hands, event triggers after everything else. */
+  readonly serverObjects?: ServerObjectsPlan;
 }
 
 /**
@@ -81,13 +86,18 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
-    for (const statement of planPrivileges(model, options.resolveRole)) {
+    // Objects the target refused to create have no owner to set there.
+    const refused = new Set(journal.value<string[]>(refusedObjectsKey) ?? []);
+    const created = { ...model, objects: model.objects.filter((o) => o.kind !== 'catalog' || !refused.has(catalogObjectLabel(o))) };
+    for (const statement of planPrivileges(created, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
         warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
       });
     }
   });
   await step('access', async () => void warnings.push(...(await applyAccess(model, target, options.resolveRole))));
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
   return warnings;
 }

@@ -11,6 +11,7 @@ import type { AvailableExtension } from '../model/inventory.js';
 import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schema-model.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
+import { objectRefused, refusedObjectsKey } from './refusable-objects.js';
 
 export interface PreDataPlan {
   readonly statements: readonly string[];
@@ -57,7 +58,16 @@ export function planPreData(model: SchemaModel, available: readonly AvailableExt
   return { statements, warnings: extensions.flatMap((e) => (e.warning ? [e.warning] : [])) };
 }
 
-/** Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). */
-export async function applyPreData(journal: Journal, target: Session, statements: readonly string[]): Promise<void> {
-  await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements);
+/**
+ * Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). The
+ * `refusable` ones (see refusable-objects.ts) are tried alone; returns an OBJECT_REFUSED warning for each refused.
+ */
+export async function applyPreData(journal: Journal, target: Session, statements: readonly string[], refusable: ReadonlyMap<string, string> = new Map()): Promise<Finding[]> {
+  const warnings: Finding[] = [];
+  const onRefused = (what: string, error: Error) => {
+    warnings.push(objectRefused(what, error.message));
+    journal.setValue(refusedObjectsKey, [...(journal.value<string[]>(refusedObjectsKey) ?? []), what]);
+  };
+  await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements, { statements: refusable, onRefused });
+  return warnings;
 }

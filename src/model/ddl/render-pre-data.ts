@@ -1,5 +1,6 @@
 /** Pure: CREATE statements for the objects that exist before the data (schemas, types, routines, sequences, tables, views). */
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../endpoints/postgres/sql.js';
+import { renderCatalogObject } from './render-catalog-objects.js';
 import type { ColumnDef, PreDataObject, SequenceDef, SequenceOptions, TableDef, TypeDef, ViewDef } from '../schema-model.js';
 
 export function renderCreateSchema(name: string): string {
@@ -18,6 +19,8 @@ export function renderCreate(object: PreDataObject): string {
       return renderTable(object);
     case 'view':
       return renderView(object);
+    case 'catalog':
+      return renderCatalogObject(object);
   }
 }
 

@@ -1,11 +1,13 @@
 /** Reads a PostgreSQL database's whole schema into the neutral model, with names qualified for any target. */
 import { orderByDependencies } from '../../../model/dependency-order.js';
 import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
+import { rolesOfServerObjects } from '../../../model/server-objects.js';
 import { listExtensions } from '../queries/catalog-facts.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
 import { readAccess } from './read-access.js';
+import { readCatalogObjects } from './read-catalog-objects.js';
 import { readComments } from './read-comments.js';
 import { readMoreComments } from './read-more-comments.js';
 import { readConstraints } from './read-constraints.js';
@@ -14,6 +16,7 @@ import { readIndexes } from './read-indexes.js';
 import { readRoles } from './read-roles.js';
 import { readRoutines } from './read-routines.js';
 import { readSequences } from './read-sequences.js';
+import { readServerObjects } from './read-server-objects.js';
 import { readTables } from './read-tables.js';
 import { readPolicies, readTriggers } from './read-triggers.js';
 import { readTypes } from './read-types.js';
@@ -29,6 +32,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   const preData = [
     ...(await readTypes(session)),
     ...(await readRoutines(session)),
+    ...(await readCatalogObjects(session)),
     ...sequences.filter((s) => s.identityOf === null).map(({ identityOf: _identityOf, ...sequence }) => sequence),
     ...tables,
     ...(await readViews(session)),
@@ -38,10 +42,12 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   const roleNames = new Set<string>();
   const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
   for (const item of [...schemas, ...objects]) {
-    roleNames.add(item.owner);
+    if (item.owner !== null) roleNames.add(item.owner);
     addGrantees(item.grants);
   }
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
+  const serverObjects = await readServerObjects(session, major);
+  rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
   const access = await readAccess(session, [...roleNames]);
   return {
@@ -54,6 +60,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     triggers: await readTriggers(session, major),
     policies,
     comments: [...(await readComments(session)), ...(await readMoreComments(session))],
+    serverObjects,
     notCovered,
     access: access.access,
   };
