@@ -4,6 +4,7 @@
  * warning and the rest still apply; what has no role to go to is named too.
  * Every statement may run again (GRANT, ALTER DEFAULT PRIVILEGES and ALTER … SET are idempotent).
  */
+import { runRefusable } from '../endpoints/postgres/run-refusable.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
 import { planAccess } from '../model/ddl/render-access.js';
 import type { RoleResolver } from '../model/ddl/render-privileges.js';
@@ -23,24 +24,4 @@ export async function applyAccess(model: SchemaModel, target: Session, resolveRo
     if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
   }
   return warnings;
-}
-
-/** SQLSTATEs of the warnings a GRANT or REVOKE by a role without the grant option gives instead of an error. */
-const silentRefusals = new Set(['01007', '01006']);
-
-/** Runs one statement; returns why the target refused it, also when it only said so in a warning. */
-async function runRefusable(target: Session, statement: string): Promise<string | null> {
-  const notices: string[] = [];
-  const onNotice = (notice: { code?: string; message?: string }) => {
-    if (notice.code && silentRefusals.has(notice.code)) notices.push(notice.message ?? notice.code);
-  };
-  target.client.on('notice', onNotice);
-  try {
-    await target.client.query(statement);
-    return notices.length > 0 ? notices.join('; ') : null;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    target.client.off('notice', onNotice);
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * Prepares the target before the schema: empties it when the plan says `ifTargetNotEmpty: drop`, and makes sure
- * every role the schema names exists (created without SUPERUSER; with the source's password hash only when the
- * source let us read it), or is mapped, or is left out with a warning.
+ * every role the schema names exists (created with the source's attributes, those only a superuser may give one by
+ * one; with the source's password hash only when the source let us read it), or is mapped, or is left out with a warning.
  */
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
 import { isNotExtensionMember, isUserSchema, quoteIdent } from '../endpoints/postgres/sql.js';

@@ -12,6 +12,7 @@ import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
+import { runRefusable } from '../endpoints/postgres/run-refusable.js';
 import { applyAccess } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { refusedObjectsKey } from './refusable-objects.js';
@@ -92,9 +93,8 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
     const refused = new Set(journal.value<string[]>(refusedObjectsKey) ?? []);
     const created = { ...model, objects: model.objects.filter((o) => o.kind !== 'catalog' || !refused.has(catalogObjectLabel(o))) };
     for (const statement of planPrivileges(created, options.resolveRole)) {
-      await target.client.query(statement).catch((error: Error) => {
-        warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
-      });
+      const refusal = await runRefusable(target, statement);
+      if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
     }
   });
   await step('access', async () => void warnings.push(...(await applyAccess(model, target, options.resolveRole))));
