@@ -90,9 +90,9 @@ describe('preflight blockers', () => {
     const result = await check(source.url, target.url);
     assert.deepEqual(
       result.source.inventory.unsupported.map((o) => `${o.kind} ${o.name}`),
-      // Publications, text search configurations and collations migrate now, as do column grants and default privileges.
-      ['rule t_audit on public.t'],
+      // Column grants and default privileges migrate now.
+      ['text search configuration public.my_english', 'collation public.german'],
     );
-    assert.match(result.warnings.find((w) => w.code === 'UNSUPPORTED_OBJECTS')!.message, /1 object\(s\) pgferry will not migrate: rule t_audit/);
+    assert.match(result.warnings.find((w) => w.code === 'UNSUPPORTED_OBJECTS')!.message, /2 object\(s\) pgferry will not migrate: text search configuration public\.my_english; collation/);
   });
 });

@@ -81,6 +81,13 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
+  for (const rule of model.rules) entries.set(`rule ${rule.name} on ${rule.table.schema}.${rule.table.name}`, rule);
+  for (const statistics of model.statistics) entries.set(`statistics ${statistics.schema}.${statistics.name}`, withRoles(statistics, owners, role));
+  // Listed only where not the default: a setting back at its default on one side shows as missing there.
+  for (const s of model.relationSettings) {
+    const relation = `${s.relationKind} ${s.table.schema}.${s.table.name}${s.column === null ? '' : ` column ${s.column}`}`;
+    entries.set(`${s.setting} of ${relation}`, s.value);
+  }
   for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
   // Objects outside the model (large objects, rules, collations…) are compared by name, so one the target lacks
   // is a difference, never a silent "equal".

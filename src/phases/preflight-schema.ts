@@ -10,21 +10,23 @@ import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
 import { refusableStatements } from './refusable-objects.js';
 import { planPreData } from './schema-pre.js';
+import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
 import { planServerObjectRehearsal } from './server-objects.js';
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
-export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[]): string[] {
+export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): string[] {
   const indexes = model.indexes.map(renderIndex);
   const serverObjects = planServerObjectRehearsal(model.serverObjects);
   return [
     ...serverObjects.beforePreData,
-    ...planPreData(model, available).statements,
+    ...planPreData(model, available, toastCompressions).statements,
     ...serverObjects.afterPreData,
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     ...model.constraints.map((c) => renderConstraint(c).add),
     ...model.triggers.flatMap(renderTrigger),
+    ...planRulesAndRelationSettings(model),
     ...serverObjects.last,
   ];
 }

@@ -1,6 +1,6 @@
 /**
- * Schema after the data: triggers (so they never fired during the load), row-level security and policies,
- * sequence values from the source, comments, then owners and grants. Each group is journaled: DDL in batches of
+ * Schema after the data: triggers (so they never fired during the load), row-level security and policies, rules,
+ * replica identities and CLUSTER ON marks, sequence values from the source, comments, then owners and grants. Each group is journaled: DDL in batches of
  * one transaction each, sequences and privileges as one step.
  */
 import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/queries/sequence-values.js';
@@ -8,6 +8,7 @@ import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
 import { catalogObjectLabel } from '../model/ddl/render-catalog-objects.js';
+import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
@@ -16,6 +17,7 @@ import { runRefusable } from '../endpoints/postgres/run-refusable.js';
 import { applyAccess } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { refusedObjectsKey } from './refusable-objects.js';
+import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
 import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
@@ -55,7 +57,11 @@ export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleRes
 
 /** Pure: owners and grants of schemas and objects. */
 export function planPrivileges(model: SchemaModel, resolveRole: RoleResolver): string[] {
-  return [...model.schemas.flatMap((s) => renderSchemaPrivileges(s, resolveRole)), ...model.objects.flatMap((o) => renderObjectPrivileges(o, resolveRole))];
+  return [
+    ...model.schemas.flatMap((s) => renderSchemaPrivileges(s, resolveRole)),
+    ...model.objects.flatMap((o) => renderObjectPrivileges(o, resolveRole)),
+    ...model.statistics.flatMap((s) => renderStatisticsOwner(s, resolveRole)),
+  ];
 }
 
 /**
@@ -78,13 +84,15 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   const triggersAndPolicies = planTriggersAndPolicies(model, options.resolveRole);
   warnings.push(...triggersAndPolicies.skipped);
   // Planned once and kept in the journal, so a resumed run applies the same batches (batch ids are positions).
-  const planned = journal.value<{ triggersAndPolicies: string[]; comments: string[] }>('post_data_plan') ?? {
+  const planned = journal.value<{ triggersAndPolicies: string[]; rulesAndSettings?: string[]; comments: string[] }>('post_data_plan') ?? {
     triggersAndPolicies: triggersAndPolicies.statements,
+    rulesAndSettings: planRulesAndRelationSettings(model),
     comments: triggersAndPolicies.comments,
   };
   journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
+  await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));

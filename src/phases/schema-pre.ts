@@ -12,6 +12,7 @@ import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schem
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { objectRefused, refusedObjectsKey } from './refusable-objects.js';
+import { planColumnSettings } from './plan-column-settings.js';
 
 export interface PreDataPlan {
   readonly statements: readonly string[];
@@ -46,16 +47,18 @@ function planExtension(extension: ExtensionDef, available: readonly AvailableExt
   };
 }
 
-/** Pure. */
-export function planPreData(model: SchemaModel, available: readonly AvailableExtension[]): PreDataPlan {
+/** Pure. `toastCompressions`: the compression methods the target offers (lz4 only where built with it). */
+export function planPreData(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): PreDataPlan {
   const extensions = model.extensions.map((e) => planExtension(e, available));
+  const columnSettings = planColumnSettings(model, toastCompressions);
   const statements = [
     ...model.schemas.map((s) => renderCreateSchema(s.name)),
     ...extensions.flatMap((e) => (e.statement ? [e.statement] : [])),
     ...model.objects.map(renderCreate),
     ...sequencesOf(model).flatMap((s) => renderSequenceOwnedBy(s) ?? []),
+    ...columnSettings.statements,
   ];
-  return { statements, warnings: extensions.flatMap((e) => (e.warning ? [e.warning] : [])) };
+  return { statements, warnings: [...extensions.flatMap((e) => (e.warning ? [e.warning] : [])), ...columnSettings.warnings] };
 }
 
 /**

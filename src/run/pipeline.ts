@@ -126,7 +126,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'languages', plannedServerObjects.languages)));
       let statements = journal.value<string[]>('pre_data_plan');
       if (!statements) {
-        const preData = planPreData(model, await listAvailableExtensions(target));
+        const preData = planPreData(model, await listAvailableExtensions(target), preflight.target.inventory.toastCompressions);
         warnings.push(...preData.warnings);
         statements = [...preData.statements];
         journal.setValue('pre_data_plan', statements);

@@ -19,6 +19,10 @@ import { readSequences } from './read-sequences.js';
 import { readServerObjects } from './read-server-objects.js';
 import { readTables } from './read-tables.js';
 import { readPolicies, readTriggers } from './read-triggers.js';
+import { readRelationSettings } from './read-relation-settings.js';
+import { readRules } from './read-rules.js';
+import { readStandalonePartitions } from './read-standalone-partitions.js';
+import { readStatistics } from './read-statistics.js';
 import { readTypes } from './read-types.js';
 import { readViews } from './read-views.js';
 
@@ -28,7 +32,11 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   const schemas = await readSchemas(session);
   const extensions = await listExtensions(session);
   const sequences = await readSequences(session);
-  const tables = await readTables(session, sequences);
+  const standalonePartitions = await readStandalonePartitions(session);
+  const tables = (await readTables(session, sequences)).map((t) => {
+    const standalone = standalonePartitions.get(JSON.stringify([t.schema, t.name]));
+    return standalone ? { ...t, standalone } : t;
+  });
   const preData = [
     ...(await readTypes(session)),
     ...(await readRoutines(session)),
@@ -46,6 +54,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     addGrantees(item.grants);
   }
   for (const policy of policies) policy.roles.forEach((r) => roleNames.add(r));
+  const statistics = await readStatistics(session);
+  for (const item of statistics) roleNames.add(item.owner);
   const serverObjects = await readServerObjects(session, major);
   rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
@@ -60,6 +70,9 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     triggers: await readTriggers(session, major),
     policies,
     comments: [...(await readComments(session)), ...(await readMoreComments(session))],
+    rules: await readRules(session),
+    statistics,
+    relationSettings: await readRelationSettings(session),
     serverObjects,
     notCovered,
     access: access.access,
