@@ -4,7 +4,7 @@
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
 import { accessEntries, sortGrants } from './access-diff.js';
-import { catalogObjectLabel } from './ddl/render-catalog-objects.js';
+import { objectLabel } from './object-label.js';
 import type { Grant, SchemaModel } from './schema-model.js';
 import { serverObjectEntries } from './server-object-entries.js';
 
@@ -63,15 +63,7 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   const entries: Entries = new Map();
   for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, role));
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
-  for (const object of model.objects) {
-    const label =
-      object.kind === 'catalog'
-        ? catalogObjectLabel(object)
-        : object.kind === 'routine'
-        ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
-        : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
-    entries.set(label, withRoles(object, owners, role));
-  }
+  for (const object of model.objects) entries.set(objectLabel(object), withRoles(object, owners, role));
   for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
   for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
   for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);

@@ -292,6 +292,11 @@ export interface SchemaModel {
   readonly relationSettings: readonly RelationSettingDef[];
   /** Languages, foreign data, publications, event triggers: each applied on its own, a managed target may refuse it. */
   readonly serverObjects: ServerObjects;
+  /**
+   * Which object needs which, by `key` (pre-data objects, foreign tables, and "language:<name>" for a routine's
+   * language): the order of the pre-data, and what is refused in turn when a target refuses an object.
+   */
+  readonly dependencies: Readonly<Record<string, readonly string[]>>;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
   /** Default privileges, column grants, memberships, settings, extension members' changed privileges. */

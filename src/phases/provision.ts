@@ -8,6 +8,7 @@ import { isNotExtensionMember, isUserSchema, quoteIdent } from '../endpoints/pos
 import { renderCreateRole, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { dropServerObjectsAfterSchemas, dropServerObjectsBeforeSchemas } from './drop-server-objects.js';
 import { giveSuperuserAttributes } from './role-attributes.js';
 
 export interface OwnerSettings {
@@ -17,14 +18,19 @@ export interface OwnerSettings {
   readonly drop: boolean;
 }
 
-/** Drops every user schema on the target (and with it what it holds), then recreates an empty public. */
+/**
+ * Drops every user schema on the target (and with it what it holds), and the server-level objects beside them an
+ * earlier run created (event triggers, publications, foreign data, languages), then recreates an empty public.
+ */
 export async function emptyTarget(target: Session): Promise<string[]> {
+  await dropServerObjectsBeforeSchemas(target);
   const schemas = await runQuery<{ name: string }>(
     target,
     'schemas to drop',
     `SELECT nspname AS name FROM pg_namespace n WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_namespace', 'n.oid')} ORDER BY 1`,
   );
   for (const { name } of schemas) await runQuery(target, `dropping schema ${name}`, `DROP SCHEMA ${quoteIdent(name)} CASCADE`);
+  await dropServerObjectsAfterSchemas(target);
   await runQuery(target, 'an empty public schema', 'CREATE SCHEMA IF NOT EXISTS public');
   return schemas.map((s) => s.name);
 }

@@ -12,6 +12,7 @@ import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js
 import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
 import { emitter, type EventListener } from '../run/events.js';
+import { diffLargeObjects, type LargeObjectVerdict } from './verify-large-objects.js';
 import { verifySequences, type SequenceProblem } from './verify-sequences.js';
 import { mergeVerdicts, splitKeyRange, verifyTable, type KeyPart, type TableVerdict } from './verify-table.js';
 
@@ -32,6 +33,8 @@ export interface VerifyFacts {
   readonly tables: readonly TableVerdict[];
   readonly schema: readonly SchemaDifference[];
   readonly sequences: readonly SequenceProblem[];
+  /** Null when an endpoint has no large objects to compare. */
+  readonly largeObjects: LargeObjectVerdict | null;
   /** Number of differences of every kind; 0 means equal. */
   readonly differences: number;
 }
@@ -91,10 +94,15 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   if (failures.length > 0) throw cannotCompare(failures);
   const verdicts = [...results.values()].map(mergeVerdicts);
   const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target);
+  const comparesLargeObjects = source.capabilities.largeObjects && target.capabilities.largeObjects;
+  const largeObjects = comparesLargeObjects
+    ? diffLargeObjects(...(await Promise.all([source.readLargeObjectStates(pairs[0]!.source), target.readLargeObjectStates(pairs[0]!.target)])), settings.owners)
+    : null;
   verdicts.sort((a, b) => a.table.localeCompare(b.table));
   const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
   emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
-  return { tables: verdicts, schema, sequences, differences: tableDifferences + schema.length + sequences.length };
+  const largeObjectDifferences = largeObjects?.differences.length ?? 0;
+  return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences };
 }
 
 async function missingOnTarget(source: Session, shape: TableShape): Promise<TableVerdict> {

@@ -22,7 +22,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
     kind: 'subscription',
     sql: 'SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())',
   },
-  { kind: 'large objects', sql: `SELECT count(*) || ' large object(s)' FROM pg_largeobject_metadata HAVING count(*) > 0` },
 ];
 
 export async function listUnsupportedObjects(session: Session): Promise<UnsupportedObject[]> {

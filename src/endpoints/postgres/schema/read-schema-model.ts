@@ -3,6 +3,7 @@ import { orderByDependencies } from '../../../model/dependency-order.js';
 import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
 import { rolesOfServerObjects } from '../../../model/server-objects.js';
 import { listExtensions } from '../queries/catalog-facts.js';
+import { listLargeObjectRoles } from '../queries/large-objects.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
@@ -45,7 +46,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     ...tables,
     ...(await readViews(session)),
   ];
-  const objects = orderByDependencies(preData, await readDependencies(session));
+  const dependencies = await readDependencies(session);
+  const objects = orderByDependencies(preData, dependencies);
   const policies = await readPolicies(session);
   const roleNames = new Set<string>();
   const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
@@ -58,6 +60,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   for (const item of statistics) roleNames.add(item.owner);
   const serverObjects = await readServerObjects(session, major);
   rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
+  for (const role of await listLargeObjectRoles(session)) roleNames.add(role);
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
   const access = await readAccess(session, [...roleNames]);
   return {
@@ -74,6 +77,7 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     statistics,
     relationSettings: await readRelationSettings(session),
     serverObjects,
+    dependencies: Object.fromEntries(dependencies),
     notCovered,
     access: access.access,
   };
