@@ -81,6 +81,8 @@ describe('preflight blockers', () => {
        CREATE TABLE t_log (id int);
        CREATE RULE t_audit AS ON INSERT TO t DO ALSO INSERT INTO t_log VALUES (NEW.id);
        CREATE PUBLICATION everything FOR ALL TABLES;
+       GRANT SELECT (id) ON t TO PUBLIC;
+       ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
        CREATE FOREIGN DATA WRAPPER dummy_fdw;
        CREATE SERVER elsewhere FOREIGN DATA WRAPPER dummy_fdw;
        CREATE TABLE readings (id int);

@@ -95,7 +95,7 @@ describe('verify compares data 14 → 17 (issue 8)', () => {
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /✗ large object \d+: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ rule keep on public\.b: exists: source yes, target missing/);
-    assert.match(run.stdout, /✗ not migrated by this version: column grant public\.b\.c: exists: source yes, target missing/);
+    assert.match(run.stdout, /✗ column grants on public\.b\.c: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ replica identity of table public\.b: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ storage of table public\.b column c: exists: source yes, target missing/);
     assert.match(run.stdout, /✗ statistics of table public\.b column c: exists: source yes, target missing/);

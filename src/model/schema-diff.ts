@@ -3,6 +3,7 @@
  * as "columns.email.defaultValue"), the source's value and the target's. Owners and grantees of the source are
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
+import { accessEntries, sortGrants } from './access-diff.js';
 import { objectLabel } from './object-label.js';
 import type { Grant, SchemaModel } from './schema-model.js';
 import { serverObjectEntries } from './server-object-entries.js';
@@ -44,11 +45,13 @@ function withRoles(value: object, owners: OwnerMapping, role: RoleMap): unknown 
       if (key === 'owner' && typeof v === 'string') return owners.drop ? undefined : (role(v) ?? owners.connectingUser ?? v);
       if (key === 'grants' && Array.isArray(v)) {
         if (owners.drop) return undefined;
-        return (v as Grant[]).flatMap((g) => {
-          if (g.grantee === null) return [g];
-          const grantee = role(g.grantee);
-          return grantee === null ? [] : [{ ...g, grantee }];
-        });
+        return sortGrants(
+          (v as Grant[]).flatMap((g) => {
+            if (g.grantee === null) return [g];
+            const grantee = role(g.grantee);
+            return grantee === null ? [] : [{ ...g, grantee }];
+          }),
+        );
       }
       return v;
     }),
@@ -78,10 +81,10 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`${s.setting} of ${relation}`, s.value);
   }
   for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
-  // Objects outside the model (large objects, rules, column grants…) are compared by name, so one the target lacks
-  // is a difference, never a silent "equal". Role memberships belong to the whole server (a managed target has its
-  // provider's own), so they are only named by preflight.
-  for (const item of model.notCovered.filter((i) => !i.startsWith('role membership '))) entries.set(`not migrated by this version: ${item}`, item);
+  // Objects outside the model (large objects, rules, collations…) are compared by name, so one the target lacks
+  // is a difference, never a silent "equal".
+  for (const item of model.notCovered) entries.set(`not migrated by this version: ${item}`, item);
+  for (const [label, value] of accessEntries(model, owners, sourceSide)) entries.set(label, value);
   return entries;
 }
 

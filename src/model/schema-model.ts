@@ -3,6 +3,7 @@
  * and JSON later) and read by DDL rendering, the schema diff and verification. Names are unquoted; SQL
  * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
  */
+import type { AccessModel } from './access-model.js';
 import type { ServerObjects } from './server-objects.js';
 
 /** A schema-qualified name. */
@@ -45,6 +46,12 @@ export interface RoleDef {
   readonly createDb: boolean;
   readonly createRole: boolean;
   readonly connectionLimit: number;
+  /** Attributes only a superuser may give: set on a created role one by one, each refusal warned. */
+  readonly superuser: boolean;
+  readonly replication: boolean;
+  readonly bypassRls: boolean;
+  /** VALID UNTIL as UTC text ("2031-01-01 00:00:00.000000+00", "infinity"); null: no limit. */
+  readonly validUntil: string | null;
   /** The stored hash (SCRAM or md5) when the source let us read pg_authid; null when it did not or there is none. */
   readonly passwordHash: string | null;
   readonly passwordReadable: boolean;
@@ -292,6 +299,8 @@ export interface SchemaModel {
   readonly dependencies: Readonly<Record<string, readonly string[]>>;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
+  /** Default privileges, column grants, memberships, settings, extension members' changed privileges. */
+  readonly access: AccessModel;
 }
 
 export function tablesOf(model: SchemaModel): TableDef[] {

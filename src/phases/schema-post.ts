@@ -13,6 +13,8 @@ import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
+import { runRefusable } from '../endpoints/postgres/run-refusable.js';
+import { applyAccess } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { applySchemaUnits } from './apply-schema-units.js';
 import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
@@ -103,15 +105,15 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   warnings.push(...(await refusable('publications', options.serverObjects?.publications)).warnings);
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
-      await target.client.query(statement).catch((error: Error) => {
-        warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
-      });
+      const refusal = await runRefusable(target, statement);
+      if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
     }
   });
   const largeObjects = options.largeObjects;
   if (largeObjects) {
     await step(largeObjectMetadataStep, async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
   }
+  await step('access', async () => void warnings.push(...(await applyAccess(model, target, options.resolveRole))));
   warnings.push(...(await refusable('event-triggers', options.serverObjects?.eventTriggers)).warnings);
   return warnings;
 }

@@ -7,8 +7,10 @@ import { listLargeObjectRoles } from '../queries/large-objects.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { readAccess } from './read-access.js';
 import { readCatalogObjects } from './read-catalog-objects.js';
 import { readComments } from './read-comments.js';
+import { readMoreComments } from './read-more-comments.js';
 import { readConstraints } from './read-constraints.js';
 import { readDependencies } from './read-dependencies.js';
 import { readIndexes } from './read-indexes.js';
@@ -60,22 +62,24 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
   for (const role of await listLargeObjectRoles(session)) roleNames.add(role);
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
+  const access = await readAccess(session, [...roleNames]);
   return {
     schemas,
     extensions: extensions.filter((e) => e.name !== 'plpgsql'),
-    roles: await readRoles(session, [...roleNames]),
+    roles: await readRoles(session, access.roles),
     objects,
     indexes: await readIndexes(session),
     constraints: await readConstraints(session),
     triggers: await readTriggers(session, major),
     policies,
-    comments: await readComments(session),
+    comments: [...(await readComments(session)), ...(await readMoreComments(session))],
     rules: await readRules(session),
     statistics,
     relationSettings: await readRelationSettings(session),
     serverObjects,
     dependencies: Object.fromEntries(dependencies),
     notCovered,
+    access: access.access,
   };
 }
 
