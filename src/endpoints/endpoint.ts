@@ -7,6 +7,7 @@ import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { PgferryEvent } from '../model/events.js';
 import type { AvailableExtension, SourceInventory, TableFacts, TargetInventory } from '../model/inventory.js';
 import type { ChunkKey, KeyRange } from '../model/key-range.js';
+import type { LargeObjectMetadata, LargeObjectPiece, LargeObjectSize, LargeObjectState, OidRange } from '../model/large-objects.js';
 import type { Rehearsal } from '../model/rehearsal.js';
 import type { QualifiedName, SchemaModel } from '../model/schema-model.js';
 import type { Digest, DigestOptions, KeyBounds, TableShape } from '../model/verify/table-shape.js';
@@ -28,6 +29,8 @@ export interface EndpointCapabilities {
   readonly serverDigests: boolean;
   /** Can stream the changes made after a snapshot (logical decoding): what online mode needs. */
   readonly changeCapture: boolean;
+  /** Has large objects (blobs addressed by OID) to copy and compare. */
+  readonly largeObjects: boolean;
 }
 
 export interface EndpointBase {
@@ -77,6 +80,8 @@ export interface SourceEndpoint extends EndpointBase {
   readSequenceValues(): Promise<SequenceValue[]>;
   /** Whether `error` (from this endpoint's reader) means the connection was lost, so a new reader may retry. */
   lostConnection(error: unknown): boolean;
+  /** Owner, grants and comment of every large object (capabilities.largeObjects); reads only. */
+  readLargeObjectMetadata(): Promise<LargeObjectMetadata[]>;
 }
 
 /** The snapshot a run copies from; kept open (the source keeps its rows) until released. */
@@ -86,6 +91,8 @@ export interface SourceSnapshot {
   chunkKey(table: QualifiedName): Promise<ChunkKey | null>;
   /** "schema.name" → a text that changes whenever the table's rows may have (a resumed run compares them). */
   changeCounters(): Promise<Record<string, string>>;
+  /** Every large object's OID and size in this snapshot (capabilities.largeObjects). */
+  largeObjectSizes(): Promise<LargeObjectSize[]>;
   release(): Promise<void>;
 }
 
@@ -101,6 +108,8 @@ export interface ReadRowsOptions {
 export interface SourceReader {
   /** The rows of `table` (or of one key range) as of the snapshot. One stream at a time per reader. */
   readRows(table: QualifiedName, range: KeyRange | undefined, options: ReadRowsOptions): Promise<TableRows>;
+  /** The large objects of one OID range as of the snapshot, in batches of bounded size (a big one in pieces). */
+  readLargeObjects(range: OidRange): AsyncIterable<LargeObjectPiece[]>;
   close(): Promise<void>;
 }
 
@@ -180,6 +189,16 @@ export interface TargetSession {
    * the server's own message with its fields.
    */
   execute(statement: string): Promise<void>;
+  /**
+   * Runs one statement the target may refuse without that stopping the run (a grant, an owner change, a role
+   * attribute, a setting): resolves to why the target refused it (a GRANT or REVOKE it only warns about counts), or
+   * null when it applied. Anything but the server's refusal (a lost connection) throws.
+   */
+  executeRefusable(statement: string): Promise<string | null>;
+  /** Runs statements in one round trip as one implicit transaction: all apply, or a refusal throws and none does. */
+  executeAll(statements: readonly string[]): Promise<void>;
+  /** The name of the database this session is connected to. */
+  databaseName(): Promise<string>;
   /** Whether the effect a probe describes is on the target. */
   holds(probe: TargetProbe): Promise<boolean>;
   /**
@@ -189,13 +208,27 @@ export interface TargetSession {
   inTransaction(work: (tx: TargetTransaction) => Promise<void>, beforeCommit?: (transactionId: string) => void): Promise<void>;
   /** What became of a transaction: null when the target no longer knows (too old, or not this database's). */
   transactionOutcome(transactionId: string): Promise<'committed' | 'aborted' | 'in progress' | null>;
-  /** Drops every user schema (and what it holds), then recreates an empty public; returns the schemas dropped. */
+  /**
+   * Drops every user schema (and what it holds) and the server-level objects beside them an earlier run created
+   * (event triggers, publications, foreign data, procedural languages; only those no extension brought and the
+   * connecting user may drop), then recreates an empty public; returns the schemas dropped.
+   */
   dropUserSchemas(): Promise<string[]>;
   /** Which of these roles exist. */
   existingRoles(names: readonly string[]): Promise<Set<string>>;
   /** Extensions the target offers now (after provision, which may have dropped some). */
   availableExtensions(): Promise<AvailableExtension[]>;
   setSequenceValues(values: readonly SequenceValue[]): Promise<void>;
+  /**
+   * Replaces the large objects of `range` with `batches`, keeping their OIDs, in one transaction (the session idle
+   * before): objects of the range already there (an earlier attempt's) are removed first. Created owned by the
+   * connecting user, without grants or comments (schema:post applies those).
+   */
+  writeLargeObjects(
+    range: OidRange,
+    batches: AsyncIterable<LargeObjectPiece[]>,
+    onProgress?: (bytes: number) => void,
+  ): Promise<{ readonly objects: number; readonly bytes: number }>;
   close(): Promise<void>;
 }
 
@@ -229,6 +262,8 @@ export interface VerifyReader {
   /** The rows with these keys as text, for showing differences. */
   rowTexts(shape: TableShape, keys: readonly string[]): Promise<Map<string, string>>;
   sequenceValues(): Promise<SequenceValue[]>;
+  /** Each large object's metadata, size and a digest of its data computed by this end (capabilities.largeObjects). */
+  largeObjectStates(): Promise<LargeObjectState[]>;
   close(): Promise<void>;
 }
 

@@ -7,17 +7,26 @@
 import type { TargetProbe } from '../endpoints/endpoint.js';
 import { qualifiedName } from '../model/ddl/quote.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
+import type { LargeObjectRange } from '../model/large-objects.js';
 import { tablesOf, viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { tableId, type CopyStep } from './copy-plan.js';
 
-export type LoadPhase = 'copy' | 'index' | 'constraint' | 'refresh' | 'analyze';
+export type LoadPhase = 'copy' | 'large-objects' | 'index' | 'constraint' | 'refresh' | 'analyze';
 
 export type LoadStep =
   | { readonly kind: 'copy'; readonly id: string; readonly phase: 'copy'; readonly needs: readonly string[]; readonly cost: number; readonly copy: CopyStep }
   | {
+      readonly kind: 'large-objects';
+      readonly id: string;
+      readonly phase: 'large-objects';
+      readonly needs: readonly string[];
+      readonly cost: number;
+      readonly range: LargeObjectRange;
+    }
+  | {
       readonly kind: 'sql';
       readonly id: string;
-      readonly phase: Exclude<LoadPhase, 'copy'>;
+      readonly phase: Exclude<LoadPhase, 'copy' | 'large-objects'>;
       readonly needs: readonly string[];
       readonly cost: number;
       readonly sql: string;
@@ -60,8 +69,15 @@ function indexCost(definition: string, tableBytes: number): number {
   return tableBytes * (buildCostFactors.find(([pattern]) => pattern.test(definition))?.[1] ?? 1);
 }
 
-export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[], tableBytes: ReadonlyMap<string, number>): LoadStep[] {
+export function planLoadSteps(
+  model: SchemaModel,
+  copySteps: readonly CopyStep[],
+  tableBytes: ReadonlyMap<string, number>,
+  largeObjectRanges: readonly LargeObjectRange[] = [],
+): LoadStep[] {
   const steps: LoadStep[] = copySteps.map((copy) => ({ kind: 'copy', id: copy.id, phase: 'copy', needs: [], cost: copy.bytes, copy }));
+  // Large objects depend on nothing and nothing on them (schema:post gives them owners, grants and comments).
+  for (const range of largeObjectRanges) steps.push({ kind: 'large-objects', id: range.id, phase: 'large-objects', needs: [], cost: range.bytes, range });
   const copiesOf = (table: QualifiedName) => copySteps.filter((c) => tableId(c.table) === tableId(table)).map((c) => c.id);
   const allCopies = copySteps.map((c) => c.id);
 

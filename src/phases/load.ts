@@ -7,11 +7,13 @@ import pRetry from 'p-retry';
 import type { LoadTableResult, RejectSink, SourceEndpoint, SourceReader, TargetEndpoint, TargetSession } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
+import type { LargeObjectRange } from '../model/large-objects.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
 import { runJournaledStep } from './journaled-step.js';
 import { tableId, type CopyStep } from './copy-plan.js';
+import { largeObjectMetadataStep } from './large-object-metadata.js';
 import type { LoadStep } from './load-plan.js';
 
 export interface LoadOptions {
@@ -114,13 +116,29 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
   });
 }
 
+/**
+ * Copies one OID range of large objects, read in the run's snapshot. The target removes what an earlier attempt left
+ * of the range in the same transaction. A failure stops the run (resumable); the source reader, whose snapshot
+ * transaction it may have aborted, is closed.
+ */
+async function copyLargeObjects(range: LargeObjectRange, worker: LoadWorker, onProgress: (bytes: number) => void): Promise<{ objects: number; bytes: number }> {
+  try {
+    const reader = await worker.source();
+    return await worker.target.writeLargeObjects(range, reader.readLargeObjects(range), onProgress);
+  } catch (error) {
+    await worker.dropSource();
+    throw error;
+  }
+}
+
 /** Runs the graph; resolves to the warnings of the run (copies retried after a lost source connection). */
 export async function runLoad(steps: readonly LoadStep[], options: LoadOptions): Promise<Finding[]> {
   const warnings: Finding[] = [];
   const emit = emitter(options.onEvent);
   const { journal } = options;
-  const totalBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' ? s.cost : 0), 0);
-  let copiedBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' && journal.isDone(s.id) ? s.cost : 0), 0);
+  const moves = (s: LoadStep) => s.kind === 'copy' || s.kind === 'large-objects';
+  const totalBytes = steps.reduce((sum, s) => sum + (moves(s) ? s.cost : 0), 0);
+  let copiedBytes = steps.reduce((sum, s) => sum + (moves(s) && journal.isDone(s.id) ? s.cost : 0), 0);
   const started = Date.now();
 
   const warn = (warning: Finding) => {
@@ -157,6 +175,19 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
             });
           }
           return { rows: result.rows, bytes: result.bytes };
+        }
+        if (step.kind === 'large-objects') {
+          let reported = 0;
+          const onProgress = (bytes: number) => {
+            copiedBytes += bytes - reported;
+            reported = bytes;
+            emit({ type: 'copy:progress', table: 'large objects', bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+          };
+          const result = await copyLargeObjects(step.range, worker, onProgress);
+          copiedBytes += step.cost - reported;
+          // The copy recreated the range's objects bare: their owners, grants and comments are applied again.
+          if (journal.isDone(largeObjectMetadataStep)) journal.reopenStep(largeObjectMetadataStep);
+          return { rows: result.objects, bytes: result.bytes };
         }
         try {
           await worker.target.execute(step.sql);

@@ -1,12 +1,13 @@
 /**
  * Prepares the target before the schema: empties it when the plan says `ifTargetNotEmpty: drop`, and makes sure
- * every role the schema names exists (created without SUPERUSER; with the source's password hash only when the
- * source let us read it), or is mapped, or is left out with a warning.
+ * every role the schema names exists (created with the source's attributes, those only a superuser may give one by
+ * one; with the source's password hash only when the source let us read it), or is mapped, or is left out with a warning.
  */
 import type { TargetSession } from '../endpoints/endpoint.js';
 import { renderCreateRole, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { giveSuperuserAttributes } from './role-attributes.js';
 
 export interface OwnerSettings {
   /** Source role → target role. */
@@ -38,6 +39,7 @@ export async function provisionRoles(model: SchemaModel, target: TargetSession, 
     try {
       await target.execute(renderCreateRole(role));
       resolved.set(role.name, name);
+      warnings.push(...(await giveSuperuserAttributes(target, role, name)));
       if (role.canLogin && !role.passwordHash) withoutPassword.push(name);
     } catch (error) {
       resolved.set(role.name, null);

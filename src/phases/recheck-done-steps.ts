@@ -25,7 +25,7 @@ export async function recheckDoneSteps(steps: readonly LoadStep[], journal: Jour
       if (unlogged.has(table) && (journal.doneRows(step.id) ?? 0) > 0) copiesByTable.set(table, [...(copiesByTable.get(table) ?? []), step.id]);
       continue;
     }
-    if (!step.existsProbe) continue;
+    if (step.kind !== 'sql' || !step.existsProbe) continue;
     if (!(await target.holds(step.existsProbe))) reopen(step.id, 'the target does not have it');
   }
   for (const [table, ids] of copiesByTable) {

@@ -10,6 +10,7 @@ import { runGraph } from '../run/scheduler.js';
 import { hashOnClient } from './client-digests.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
 import { emitter, type EventListener } from '../model/events.js';
+import { diffLargeObjects, type LargeObjectVerdict } from './verify-large-objects.js';
 import { verifySequences, type SequenceProblem } from './verify-sequences.js';
 import { mergeVerdicts, splitKeyRange, verifyTable, type KeyPart, type TableVerdict } from './verify-table.js';
 
@@ -32,6 +33,8 @@ export interface VerifyFacts {
   readonly tables: readonly TableVerdict[];
   readonly schema: readonly SchemaDifference[];
   readonly sequences: readonly SequenceProblem[];
+  /** Null when an endpoint has no large objects to compare. */
+  readonly largeObjects: LargeObjectVerdict | null;
   /** Number of differences of every kind; 0 means equal. */
   readonly differences: number;
 }
@@ -99,10 +102,15 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     if (failures.length > 0) throw cannotCompare(failures);
     const verdicts = [...results.values()].map(mergeVerdicts);
     const sequences = await verifySequences(first.source, first.target);
+    const comparesLargeObjects = source.capabilities.largeObjects && target.capabilities.largeObjects;
+    const largeObjects = comparesLargeObjects
+      ? diffLargeObjects(...(await Promise.all([first.source.largeObjectStates(), first.target.largeObjectStates()])), settings.owners)
+      : null;
     verdicts.sort((a, b) => a.table.localeCompare(b.table));
     const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
     emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
-    return { tables: verdicts, schema, sequences, differences: tableDifferences + schema.length + sequences.length };
+    const largeObjectDifferences = largeObjects?.differences.length ?? 0;
+    return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences };
   } finally {
     await closePair(first);
   }

@@ -4,6 +4,7 @@ import type { DatabaseFingerprint } from '../../model/database-fingerprint.js';
 import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
 import type { Rehearsal } from '../../model/rehearsal.js';
 import type { SchemaModel } from '../../model/schema-model.js';
+import type { LargeObjectMetadata } from '../../model/large-objects.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { withinTime } from './close-session.js';
 import { emitter } from '../../model/events.js';
@@ -36,6 +37,7 @@ import { readCollationFacts } from './queries/collation-facts.js';
 import { readMigrationTables } from './queries/migration-tables.js';
 import { readBackendPid, readServerFacts } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
+import { readLargeObjectMetadata, sumLargeObjectBytes } from './queries/large-objects.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
 import { listToastCompressions } from './queries/toast-compressions.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
@@ -55,7 +57,7 @@ export interface PostgresEndpointOptions {
 
 export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   readonly kind = 'postgres';
-  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true, chunkKeys: true, serverDigests: true, changeCapture: false };
+  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true, chunkKeys: true, serverDigests: true, changeCapture: false, largeObjects: true };
   readonly display: string;
   readonly identity: string;
   private readonly label: string;
@@ -195,12 +197,13 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
       const roles = await listRolesInUse(main);
       const sequences = await listSequences(main);
       const largeObjects = await countLargeObjects(main);
+      const largeObjectBytes = largeObjects > 0 ? await sumLargeObjectBytes(main) : 0;
       const migrationTables = await readMigrationTables(main);
       const unsupported = await listUnsupportedObjects(main);
       step(options.estimateCounts ? 'tables (estimated row counts)' : 'tables (exact row counts)');
       const listed = await listTables(main);
       const tables = options.estimateCounts ? listed : await this.countExactly(listed, sessions, options);
-      return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, unsupported };
+      return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, largeObjectBytes, unsupported };
     });
   }
 
@@ -229,6 +232,10 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
 
   async restateSchema(model: SchemaModel): Promise<SchemaModel> {
     return this.withSessions(1, ([session]) => restateSchema(session!, model));
+  }
+
+  async readLargeObjectMetadata(): Promise<LargeObjectMetadata[]> {
+    return this.withSessions(1, ([session]) => readLargeObjectMetadata(session!));
   }
 
   /** count(*) per table, biggest first, on up to `jobs` sessions. */

@@ -3,7 +3,9 @@ import type { QualifiedName } from '../../model/schema-model.js';
 import type { SourceReader, SourceSnapshot } from '../endpoint.js';
 import { closeSession } from './close-session.js';
 import { pinCopySession } from './copy-session.js';
+import { readLargeObjectRange } from './large-object-copy.js';
 import { readChunkKey } from './queries/chunk-key.js';
+import { listLargeObjectSizes } from './queries/large-objects.js';
 import { readTableChangeCounters } from './queries/table-change-counters.js';
 import type { Session } from './run-query.js';
 import { exportSnapshot, joinSnapshot } from './snapshot.js';
@@ -17,6 +19,7 @@ export async function openSourceSnapshot(leader: Session, release: () => Promise
     id,
     chunkKey: (table: QualifiedName) => readChunkKey(leader, table.schema, table.name),
     changeCounters: () => readTableChangeCounters(leader),
+    largeObjectSizes: () => listLargeObjectSizes(leader),
     release: async () => {
       await leader.client.query('COMMIT').catch(() => undefined);
       await release();
@@ -35,6 +38,7 @@ export async function openSourceReader(session: Session, snapshotId: string, rel
   }
   return {
     readRows: (table, range, options) => openTableRows(session, table, range, options),
+    readLargeObjects: (range) => readLargeObjectRange(session, range),
     close: async () => {
       closeSession(session);
       await release();

@@ -2,11 +2,14 @@
 import { PgferryError } from '../../errors/pgferry-error.js';
 import type { TargetSession, TargetTransaction } from '../endpoint.js';
 import { withinTime } from './close-session.js';
+import { dropServerObjectsAfterSchemas, dropServerObjectsBeforeSchemas } from './drop-server-objects.js';
+import { writeLargeObjectRange } from './large-object-copy.js';
 import { isNotExtensionMember, isUserSchema, quoteIdent } from './sql.js';
 import { setSequenceValues } from './queries/sequence-values.js';
 import { listAvailableExtensions } from './queries/target-facts.js';
 import { currentTransactionId, transactionStatus } from './queries/transaction-status.js';
 import { runQuery, type Session } from './run-query.js';
+import { runRefusable } from './run-refusable.js';
 import { trySavepoint } from './savepoint.js';
 import { serverErrorFields } from './server-error.js';
 import { loadTable } from './table-load.js';
@@ -40,6 +43,13 @@ export function postgresTargetSession(session: Session, close: () => Promise<voi
     label: session.label,
     loadTable: (open, request) => loadTable(session, open, request),
     execute: (statement) => execute(session, statement),
+    executeRefusable: (statement) => runRefusable(session, statement),
+    // Several statements in one simple query run as one implicit transaction: all or none.
+    executeAll: (statements) => execute(session, statements.join(';\n')),
+    databaseName: async () => {
+      const [row] = await runQuery<{ database: string }>(session, 'the target database name', 'SELECT current_database() AS database');
+      return row!.database;
+    },
     holds: async (probe) => {
       const [row] = await runQuery<{ done: boolean }>(session, `whether ${probe.kind} ${'name' in probe ? probe.name : ''} is on the target`, probeQuery(probe));
       return row?.done === true;
@@ -57,12 +67,14 @@ export function postgresTargetSession(session: Session, close: () => Promise<voi
     },
     transactionOutcome: (id) => transactionStatus(session, id),
     dropUserSchemas: async () => {
+      await dropServerObjectsBeforeSchemas(session);
       const schemas = await runQuery<{ name: string }>(
         session,
         'schemas to drop',
         `SELECT nspname AS name FROM pg_namespace n WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_namespace', 'n.oid')} ORDER BY 1`,
       );
       for (const { name } of schemas) await runQuery(session, `dropping schema ${name}`, `DROP SCHEMA ${quoteIdent(name)} CASCADE`);
+      await dropServerObjectsAfterSchemas(session);
       await runQuery(session, 'an empty public schema', 'CREATE SCHEMA IF NOT EXISTS public');
       return schemas.map((s) => s.name);
     },
@@ -70,6 +82,7 @@ export function postgresTargetSession(session: Session, close: () => Promise<voi
       new Set((await runQuery<{ name: string }>(session, 'existing roles', 'SELECT rolname AS name FROM pg_roles WHERE rolname = ANY($1)', [names])).map((r) => r.name)),
     availableExtensions: () => listAvailableExtensions(session),
     setSequenceValues: (values) => setSequenceValues(session, values),
+    writeLargeObjects: (range, batches, onProgress) => writeLargeObjectRange(session, range, batches, onProgress),
     close,
   };
 }
