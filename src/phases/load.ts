@@ -36,8 +36,10 @@ export interface LoadOptions {
 
 interface LoadWorker {
   readonly target: Session;
-  /** Opened on first use and joined to the run's snapshot. */
+  /** Opened on first use; each call starts a transaction joined to the run's snapshot, for one copy. */
   source(): Promise<Session>;
+  /** Ends the copy's snapshot transaction, and with it the lock on the table it read. */
+  endCopy(): Promise<void>;
   /** Closes the source session (lost, or left unusable by a failed copy); the next source() opens a new one. */
   dropSource(): Promise<void>;
 }
@@ -83,7 +85,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       sourceLost = isConnectionLoss(error);
       throw error;
     }
-    return copyTable(source, worker.target, {
+    const result = await copyTable(source, worker.target, {
       schema: table.schema,
       name: table.name,
       columns,
@@ -99,6 +101,8 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       sourceLost = lostSourceConnection(error);
       throw error;
     });
+    await worker.endCopy();
+    return result;
   };
   return pRetry(attempt, {
     retries: sourceRetries,
@@ -185,20 +189,30 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
         const target = await options.openTarget();
         await pinCopySession(target);
         let source: Promise<Session> | undefined;
+        const dropSource = async () => {
+          const dropped = source;
+          source = undefined;
+          await dropped?.then(closeSession).catch(() => undefined);
+        };
         return {
           target,
-          dropSource: async () => {
-            const dropped = source;
-            source = undefined;
-            await dropped?.then(closeSession).catch(() => undefined);
+          dropSource,
+          // One snapshot transaction per copy: a transaction that read every table would keep a lock on each until it
+          // ended, and thousands of tables fill the source's lock table (pg_dump's "out of shared memory").
+          source: async () => {
+            if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
+            const session = await (source ??= options.openSource().then(async (opened) => {
+              await pinCopySession(opened);
+              return opened;
+            }));
+            await joinSnapshot(session, options.snapshot);
+            return session;
           },
-          source: () =>
-            (source ??= options.openSource().then(async (session) => {
-              if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
-              await pinCopySession(session);
-              await joinSnapshot(session, options.snapshot);
-              return session;
-            })),
+          // The rows are committed on the target already: a source that cannot end its read is closed, not retried.
+          endCopy: async () => {
+            const session = await source;
+            if (session) await runQuery(session, 'the end of a copy transaction', 'COMMIT').catch(dropSource);
+          },
         };
       },
       // A worker's source session holds the run's snapshot (vacuum on the source waits behind it): ended as soon as
