@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { withinTime } from '../endpoints/postgres/close-session.js';
 import { pinCopySession } from '../endpoints/postgres/copy-session.js';
 import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
 import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
@@ -119,6 +120,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       }
       await applyPreData(journal, target, statements);
     });
+    // Sessions are held only while used: a small target allows few, and the load may run for hours.
+    await closeQuietly(target);
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     const openSource = () => endpoints.source.session();
@@ -135,7 +138,14 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
       const unlogged = new Set(tablesOf(model).filter((t) => t.persistence === 'unlogged').map(tableId));
-      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, target, unlogged)));
+      if (storedPlan) {
+        const recheck = await openTarget();
+        try {
+          warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, recheck, unlogged)));
+        } finally {
+          await closeQuietly(recheck);
+        }
+      }
       const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
@@ -152,8 +162,12 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     });
 
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
-    const source = await openSource();
-    warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target, resolveRole: roles.resolve, onEvent }))));
+    const [source, postTarget] = [await openSource(), await openTarget()];
+    try {
+      warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target: postTarget, resolveRole: roles.resolve, onEvent }))));
+    } finally {
+      await Promise.all([closeQuietly(source), closeQuietly(postTarget)]);
+    }
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.
@@ -181,6 +195,11 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
   } finally {
     journal.close();
   }
+}
+
+/** Ends a session the run no longer needs; one that does not answer within 5 s is dropped. */
+async function closeQuietly(session: Session): Promise<void> {
+  await withinTime(session, 5_000, 'closing the session', session.client.end()).catch(() => undefined);
 }
 
 /** Reads, inside the snapshot, the key range of each table big enough to split. */
