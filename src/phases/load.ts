@@ -140,7 +140,9 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     warnings.push(warning);
     emit({ type: 'warning', ...warning });
   };
+  let copiesNotStarted = steps.filter((s) => s.kind === 'copy' && !journal.isDone(s.id)).length;
   const runStep = async (step: LoadStep, worker: LoadWorker) => {
+    if (step.kind === 'copy') copiesNotStarted -= 1;
     const redo = journal.startStep(step.id, step.phase);
     const stepStarted = Date.now();
     emit({ type: 'step:start', phase: step.phase, step: step.id });
@@ -161,6 +163,8 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       const result = await copyWithRetries(step.copy, worker, attempt);
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
+      // Past the last copy a worker only builds on the target: its source session would sit idle until the graph ends.
+      if (copiesNotStarted === 0) await worker.dropSource();
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
       return;
     }

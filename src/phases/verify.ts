@@ -47,6 +47,10 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   const emit = emitter(settings.onEvent);
   const started = Date.now();
   emit({ type: 'phase:start', phase: 'verify', at: new Date(started).toISOString() });
+  // Before the table sessions open, so they never sit idle while the schemas are read and compared.
+  const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
+  // The source's definitions as the target deparses them: another major's formatting is no difference.
+  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   const pairs: Array<{ source: Session; target: Session }> = [];
   for (let i = 0; i < settings.jobs; i++) {
     const pair = { source: await source.session(), target: await target.session() };
@@ -54,7 +58,7 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     pairs.push(pair);
   }
   try {
-    return await verifyWithSessions(source, target, settings, pairs, started);
+    return await verifyWithSessions(schema, settings, pairs, started);
   } finally {
     // Ended as soon as verify is done, not when the command ends: a small target allows few sessions.
     await Promise.all(pairs.flatMap((p) => [p.source, p.target]).map((s) => withinTime(s, 5_000, 'closing the session', s.client.end()).catch(() => undefined)));
@@ -62,8 +66,7 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
 }
 
 async function verifyWithSessions(
-  source: SourceEndpoint,
-  target: TargetEndpoint,
+  schema: readonly SchemaDifference[],
   settings: VerifySettings,
   pairs: ReadonlyArray<{ source: Session; target: Session }>,
   started: number,
@@ -76,9 +79,6 @@ async function verifyWithSessions(
     .filter((t) => included(`${t.schema}.${t.name}`) && !excluded(`${t.schema}.${t.name}`))
     .sort((a, b) => b.dataBytes - a.dataBytes);
 
-  const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
-  // The source's definitions as the target deparses them: another major's formatting is no difference.
-  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
   const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
   const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];

@@ -157,7 +157,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
         warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 })));
       } finally {
-        await leader.client.query('COMMIT').catch(() => undefined);
+        // Ends the snapshot and the session: nothing after the load reads the source through it.
+        await closeQuietly(leader);
       }
     });
 
