@@ -5,6 +5,9 @@
  */
 export type Variant = 'default' | 'index-heavy';
 
+/** Table data (heap + TOAST) the default dataset has at scale 1, measured; --size-mb is turned into a scale with it. */
+export const tableMbAtScaleOne = 979;
+
 export function datasetSql(scale: number, variant: Variant): string {
   const accounts = Math.round(170_000 * scale);
   const events = Math.round(2_000_000 * scale);
@@ -52,10 +55,3 @@ export function datasetSql(scale: number, variant: Variant): string {
     ANALYZE;
   `;
 }
-
-/** Plain DDL of the notes table, for measuring the index-heavy floor (its copy, then its slowest index). */
-export const notesFloor = {
-  table: 'notes',
-  createTable: 'CREATE TABLE public.notes (id bigint NOT NULL, account_id bigint NOT NULL, body text NOT NULL)',
-  slowestIndex: 'CREATE INDEX notes_body_trgm ON public.notes USING gin (body public.gin_trgm_ops)',
-};

@@ -1,141 +1,110 @@
 /**
- * `npm run bench [-- --scale 1 --variant default|index-heavy --rounds 1 --jobs 2]`: generates the dataset in a
- * PostgreSQL 14 source, then copies it into a PostgreSQL 17 target with pgferry and with the tools people use
- * today, alternating, a fresh target database each time, and prints wall time, MB/s and ratios to pgferry.
+ * `npm run bench -- [--size-mb 1000] [--rounds 3] [--tools …]`: generates the dataset in a PostgreSQL 14 source,
+ * freezes it, then copies it into a PostgreSQL 17 target with pgferry and with the tools people use today, in
+ * rotated order, each run from the same starting line and checked complete; prints and saves medians and
+ * same-round ratios (docs/BENCHMARKS.md, "How the bench is fair").
  */
-import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { cpus, totalmem } from 'node:os';
 import { startLocalServer, type LocalServer } from '../src/embedded/local-server.js';
-import { tuneLoadSession } from '../src/endpoints/postgres/load-settings.js';
-import { readCopyColumns } from '../src/endpoints/postgres/queries/copy-columns.js';
-import { exportSnapshot } from '../src/endpoints/postgres/snapshot.js';
-import { copyTable } from '../src/endpoints/postgres/table-copy.js';
-import { formatBytes } from '../src/report/units.js';
-import { datasetSql, notesFloor, type Variant } from './dataset.js';
-import { naiveCheck } from './naive-check.js';
-import { benchTools, timePgferry, type ToolRun } from './tools.js';
+import { renderBenchReport } from './bench-report.js';
+import { copyShortfalls, readCopyShape } from './completeness.js';
+import { runCopyRounds } from './copy-rounds.js';
+import { pgferryOverFloor, summarizeCopies } from './copy-summary.js';
+import { measureCriticalPathFloor, type CriticalPathFloor } from './critical-path-floor.js';
+import { datasetSql } from './dataset.js';
+import { parseBenchOptions } from './options.js';
+import { writeResultsFile, type BenchResults } from './results-file.js';
+import { freezeSource, recreateTargetDatabase } from './run-conditions.js';
+import { readServerSettings } from './server-settings.js';
+import { queryOnce } from './sql.js';
+import { benchTools, pgClientPath } from './tools.js';
+import { runVerifyRounds } from './verify-rounds.js';
 
-const { values } = parseArgs({
-  options: {
-    scale: { type: 'string', default: '1' },
-    variant: { type: 'string', default: 'default' },
-    rounds: { type: 'string', default: '1' },
-    jobs: { type: 'string', default: '2' },
-  },
-});
-const scale = Number(values.scale);
-const variant = values.variant as Variant;
-const rounds = Number(values.rounds);
-const jobs = Number(values.jobs);
+const floorMethod =
+  'max over tables of (one binary COPY FREEZE stream of the table alone + its slowest index build alone), ' +
+  'each after a checkpoint, nothing else running; foreign-key validation and ANALYZE are left out';
 
-async function sql(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshTarget(server: LocalServer): Promise<string> {
-  await sql(server.url(), 'DROP DATABASE IF EXISTS bench_target WITH (FORCE)');
-  await sql(server.url(), 'CREATE DATABASE bench_target');
-  return server.url('bench_target');
-}
-
-/** The index-heavy floor: one stream copying the notes table, then its trigram index built on a tuned session. */
-async function measureFloor(sourceUrl: string, target: LocalServer): Promise<number> {
-  const targetUrl = await freshTarget(target);
-  await sql(targetUrl, `CREATE EXTENSION pg_trgm; ${notesFloor.createTable}`);
-  const source = new pg.Client({ connectionString: sourceUrl });
-  const reader = new pg.Client({ connectionString: sourceUrl });
-  const writer = new pg.Client({ connectionString: targetUrl });
-  await Promise.all([source.connect(), reader.connect(), writer.connect()]);
-  try {
-    const started = Date.now();
-    const readerSession = { client: reader, label: 'source' };
-    await exportSnapshot(readerSession);
-    const writerSession = { client: writer, label: 'target' };
-    await tuneLoadSession(writerSession, 17);
-    const columns = await readCopyColumns(readerSession, 'public', notesFloor.table);
-    await copyTable(readerSession, writerSession, { schema: 'public', name: notesFloor.table, columns, binary: true });
-    await writer.query(notesFloor.slowestIndex);
-    return Date.now() - started;
-  } finally {
-    await Promise.all([source.end(), reader.end(), writer.end()]);
-  }
-}
+const options = parseBenchOptions(process.argv.slice(2));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const startedAt = new Date().toISOString();
+// Every tool builds indexes with the memory pgferry's load sessions ask for, so no tool wins by a session setting.
+const serverSettings: Record<string, string> = {
+  maintenance_work_mem: '256MB',
+  ...(options.durable ? { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } : {}),
+};
 
 const servers: LocalServer[] = [];
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void Promise.all(servers.map((s) => s.stop())).then(() => process.exit(130)));
 }
 try {
-  process.stderr.write(`Starting PostgreSQL 14 (source) and 17 (target)…\n`);
-  const [source, target] = await Promise.all([startLocalServer({ major: 14 }), startLocalServer({ major: 17 })]);
+  log('Starting PostgreSQL 14 (source) and 17 (target)…');
+  const [source, target] = await Promise.all([startLocalServer({ major: 14, settings: serverSettings }), startLocalServer({ major: 17, settings: serverSettings })]);
   servers.push(source, target);
-  await sql(source.url(), 'CREATE DATABASE bench');
+  await queryOnce(source.url(), 'CREATE DATABASE bench');
   const sourceUrl = source.url('bench');
-  process.stderr.write(`Generating the ${variant} dataset at scale ${scale}…\n`);
-  await sql(sourceUrl, datasetSql(scale, variant));
-  const size = await sql(
+  log(`Generating the ${options.variant} dataset (about ${options.sizeMb} MB of table data)…`);
+  await queryOnce(sourceUrl, datasetSql(options.scale, options.variant));
+  log('VACUUM (FREEZE, ANALYZE) of the source…');
+  await freezeSource(sourceUrl);
+  const [size] = await queryOnce<{ db: string; tables: string }>(
     sourceUrl,
-    `SELECT pg_database_size(current_database())::bigint AS db,
-            (SELECT sum(pg_table_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace)::bigint AS tables`,
+    `SELECT pg_database_size(current_database()) AS db,
+            (SELECT sum(pg_table_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace) AS tables`,
   );
-  const tableBytes = Number(size.rows[0].tables);
-  process.stderr.write(`Source: ${formatBytes(Number(size.rows[0].db))} on disk, ${formatBytes(tableBytes)} of table data (heap + TOAST).\n`);
+  const sourceShape = await readCopyShape(sourceUrl);
+  const settings = { source: await readServerSettings(source.url()), target: await readServerSettings(target.url()) };
 
-  const tools = benchTools(jobs);
-  const results = new Map<string, ToolRun[]>();
-  for (let round = 1; round <= rounds; round++) {
-    for (const tool of tools) {
-      if (tool.unavailable) continue;
-      const targetUrl = await freshTarget(target);
-      process.stderr.write(`round ${round}: ${tool.name}… `);
-      const run = await tool.run(sourceUrl, targetUrl);
-      process.stderr.write(`${(run.ms / 1000).toFixed(1)} s\n`);
-      results.set(tool.name, [...(results.get(tool.name) ?? []), run]);
-    }
+  const tools = benchTools(options.jobs, options.tools);
+  const notRun = tools.flatMap((t) => (t.unavailable ? [{ tool: t.name, reason: t.unavailable }] : []));
+  for (const { tool, reason } of notRun) log(`${tool}: not run — ${reason}`);
+  const available = tools.filter((t) => !t.unavailable);
+  const floors: (CriticalPathFloor & { round: number })[] = [];
+  const clientPath = pgClientPath();
+  const measureFloor = options.variant === 'index-heavy' && clientPath !== null;
+  if (options.variant === 'index-heavy' && clientPath === null) log('critical-path floor: not measured — pg_dump and psql are not installed');
+  const outcomes = await runCopyRounds({
+    tools: available,
+    rounds: options.rounds,
+    sourceUrl,
+    sourceShape,
+    target,
+    log,
+    afterRound: measureFloor
+      ? async (round) => {
+          const targetUrl = await recreateTargetDatabase(target);
+          const floor = await measureCriticalPathFloor(sourceUrl, targetUrl, target.url(), clientPath);
+          log(`round ${round + 1}: critical-path floor: ${(floor.floorMs / 1000).toFixed(1)} s (${floor.table})`);
+          floors.push({ ...floor, round });
+        }
+      : undefined,
+  });
+
+  let checks: BenchResults['checks'] = null;
+  if (available.some((t) => t.id === 'pgferry')) {
+    log('Verification: one untimed pgferry migrate, checked complete, then the checks in rotated order…');
+    const verifyTarget = await recreateTargetDatabase(target);
+    const migrated = await available.find((t) => t.id === 'pgferry')!.run(sourceUrl, verifyTarget).then(
+      async () => copyShortfalls(sourceShape, await readCopyShape(verifyTarget)),
+      (error: Error) => [`pgferry migrate failed: ${error.message.split('\n')[0]}`],
+    );
+    if (migrated.length === 0) checks = await runVerifyRounds(sourceUrl, verifyTarget, options.jobs, options.rounds, log);
+    else log(`Verification: not timed — the copy for it is not complete: ${migrated.join('; ')}`);
   }
-  const median = (runs: ToolRun[]) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
-  const pgferry = median(results.get('pgferry migrate')!);
-  const lines = [
-    `pgferry bench: ${variant} dataset, scale ${scale}, ${formatBytes(tableBytes)} of table data, PostgreSQL 14 → 17, ${jobs} jobs, median of ${rounds} round(s)`,
-    '',
-    `${'tool'.padEnd(34)} ${'wall s'.padStart(8)} ${'MB/s'.padStart(8)} ${'× pgferry'.padStart(10)}`,
-  ];
-  for (const tool of tools) {
-    if (tool.unavailable) {
-      lines.push(`${tool.name.padEnd(34)} skipped: ${tool.unavailable}`);
-      continue;
-    }
-    const run = median(results.get(tool.name)!);
-    const mbps = tableBytes / 1024 / 1024 / (run.ms / 1000);
-    lines.push(`${tool.name.padEnd(34)} ${(run.ms / 1000).toFixed(1).padStart(8)} ${mbps.toFixed(0).padStart(8)} ${(run.ms / pgferry.ms).toFixed(2).padStart(10)}`);
-  }
-  lines.push('', `pgferry peak RSS: ${formatBytes((pgferry.maxRssKb ?? 0) * 1024)}`);
-  for (const tool of tools.filter((t) => !t.unavailable && t.name !== 'pgferry migrate')) {
-    lines.push(`pgferry / ${tool.name}: ${(pgferry.ms / median(results.get(tool.name)!).ms).toFixed(2)}`);
-  }
-  // Verification after a pgferry migration: pgferry verify (full and counts only) against the check people write by hand.
-  const verifyTarget = await freshTarget(target);
-  const migrateRun = await tools[0]!.run(sourceUrl, verifyTarget);
-  const full = await timePgferry(['verify', '--from', sourceUrl, '--to', verifyTarget, '--jobs', String(jobs)]);
-  const counts = await timePgferry(['verify', '--counts-only', '--from', sourceUrl, '--to', verifyTarget, '--jobs', String(jobs)]);
-  const naive = await naiveCheck(sourceUrl, verifyTarget);
-  lines.push(
-    '',
-    `pgferry verify (counts, checksums, schema, sequences): ${(full.ms / 1000).toFixed(1)} s — ${(full.ms / migrateRun.ms).toFixed(2)}× pgferry's migrate of the same data (${(migrateRun.ms / 1000).toFixed(1)} s), ${(naive / full.ms).toFixed(1)}× faster than the naive check`,
-    `pgferry verify --counts-only: ${(counts.ms / 1000).toFixed(1)} s`,
-    `naive check (per table: count and md5 of every row's text in key order, source then target): ${(naive / 1000).toFixed(1)} s`,
-  );
-  if (variant === 'index-heavy') {
-    const floor = await measureFloor(sourceUrl, target);
-    lines.push(`floor (copy notes in one stream + build its trigram index): ${(floor / 1000).toFixed(1)} s; pgferry / floor: ${(pgferry.ms / floor).toFixed(2)}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const results: BenchResults = {
+    startedAt,
+    options,
+    dataset: { variant: options.variant, tableBytes: Number(size!.tables), databaseBytes: Number(size!.db) },
+    machine: { cpus: cpus().length, memoryBytes: totalmem(), platform: process.platform, node: process.version },
+    servers: settings,
+    notRun,
+    copies: { summary: summarizeCopies(tools.filter((t) => !t.unavailable), outcomes, options.rounds), runs: outcomes },
+    floor: measureFloor ? { method: floorMethod, perRound: floors, pgferryOverFloor: pgferryOverFloor(outcomes, new Map(floors.map((f) => [f.round, f.floorMs]))) } : null,
+    checks,
+  };
+  process.stdout.write(`${renderBenchReport(results)}\n`);
+  log(`Results written to ${writeResultsFile(results)}`);
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
 }

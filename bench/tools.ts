@@ -1,9 +1,12 @@
-/** The tools the bench runs side by side, each timed from a fresh target database to a finished copy. */
+/** The tools the bench runs side by side, each timed from its start on an empty target database to its exit. */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export const toolIds = ['pgferry', 'dump-fc', 'dump-fd', 'dump-psql', 'pgcopydb'] as const;
+export type ToolId = (typeof toolIds)[number];
 
 export interface ToolRun {
   readonly ms: number;
@@ -12,9 +15,12 @@ export interface ToolRun {
 }
 
 export interface Tool {
+  readonly id: ToolId;
   readonly name: string;
   /** Why the tool cannot run here, or null. */
   readonly unavailable: string | null;
+  /** The tool's version line, when it has one. */
+  readonly version: string | null;
   run(source: string, target: string): Promise<ToolRun>;
 }
 
@@ -26,12 +32,14 @@ function clientBinDir(): string | null {
   }
 }
 
-function onPath(command: string): boolean {
+function versionOf(command: string, path: string | undefined): string | null {
   try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
+    return execFileSync(command, ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: path }, stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split('\n')
+      .join('; ');
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -40,51 +48,88 @@ async function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (code !== 0) throw new Error(`${command} exited with ${code}: ${stderr.slice(-2000)}`);
   return { ms, stderr };
 }
 
+async function inFreshDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgferry-bench-'));
+  try {
+    return await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const pgferryChild = fileURLToPath(new URL('./pgferry-child.js', import.meta.url));
 
-export function benchTools(jobs: number): Tool[] {
+function pgferryStats(stderr: string): { maxRssKb?: number } {
+  const kb = /pgferry-max-rss-kb (\d+)/.exec(stderr)?.[1];
+  return kb ? { maxRssKb: Number(kb) } : {};
+}
+
+/** PATH with the PostgreSQL client programs (pg_dump, pg_restore, psql) first, or null when they are not installed. */
+export function pgClientPath(): string | null {
   const bin = clientBinDir();
-  const path = bin ? `${bin}:${process.env.PATH}` : process.env.PATH;
+  return bin ? `${bin}:${process.env.PATH}` : null;
+}
+
+export function benchTools(jobs: number, selected: readonly ToolId[]): Tool[] {
+  const bin = clientBinDir();
+  const path = pgClientPath() ?? process.env.PATH;
   const noClient = bin ? null : 'pg_config is not on PATH (install postgresql-client)';
-  const workDir = () => mkdtempSync(join(tmpdir(), 'pgferry-bench-'));
-  return [
+  const pgDumpVersion = bin ? versionOf('pg_dump', path) : null;
+  const pgcopydbVersion = versionOf('pgcopydb', path);
+  const j = String(jobs);
+  const all: Tool[] = [
     {
+      id: 'pgferry',
       name: 'pgferry migrate',
       unavailable: null,
-      run: async (source, target) => {
-        const dir = workDir();
-        try {
-          // The other tools copy without checking; pgferry's verification is timed on its own (see run-bench).
-          const { ms, stderr } = await timed(process.execPath, [pgferryChild, 'migrate', '--no-verify', '--from', source, '--to', target, '--run-dir', dir, '--jobs', String(jobs)]);
-          return { ms, maxRssKb: Number(/pgferry-max-rss-kb (\d+)/.exec(stderr)?.[1]) };
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
+      version: null,
+      // The other tools copy without checking; pgferry's verification is timed on its own (see verify-bench).
+      run: (source, target) =>
+        inFreshDir(async (dir) => {
+          const { ms, stderr } = await timed(process.execPath, [pgferryChild, 'migrate', '--no-verify', '--from', source, '--to', target, '--run-dir', dir, '--jobs', j]);
+          return { ms, ...pgferryStats(stderr) };
+        }),
     },
     {
+      id: 'dump-fc',
       name: `pg_dump -Fc + pg_restore -j ${jobs}`,
       unavailable: noClient,
-      run: async (source, target) => {
-        const dir = workDir();
-        try {
-          const dump = await timed('pg_dump', ['-Fc', '-d', source, '-f', join(dir, 'db.dump')], { PATH: path });
-          const restore = await timed('pg_restore', ['-j', String(jobs), '-d', target, join(dir, 'db.dump')], { PATH: path });
+      version: pgDumpVersion,
+      run: (source, target) =>
+        inFreshDir(async (dir) => {
+          const file = join(dir, 'db.dump');
+          const dump = await timed('pg_dump', ['-Fc', '-d', source, '-f', file], { PATH: path });
+          const restore = await timed('pg_restore', ['-j', j, '-d', target, file], { PATH: path });
           return { ms: dump.ms + restore.ms };
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
+        }),
     },
     {
+      id: 'dump-fd',
+      name: `pg_dump -Fd -j ${jobs} + pg_restore -j ${jobs}`,
+      unavailable: noClient,
+      version: pgDumpVersion,
+      run: (source, target) =>
+        inFreshDir(async (dir) => {
+          const dumpDir = join(dir, 'db.dir');
+          const dump = await timed('pg_dump', ['-Fd', '-j', j, '-d', source, '-f', dumpDir], { PATH: path });
+          const restore = await timed('pg_restore', ['-j', j, '-d', target, dumpDir], { PATH: path });
+          return { ms: dump.ms + restore.ms };
+        }),
+    },
+    {
+      id: 'dump-psql',
       name: 'pg_dump | psql',
       unavailable: noClient,
+      version: pgDumpVersion,
       run: async (source, target) => {
         const { ms } = await timed('bash', ['-o', 'pipefail', '-c', 'pg_dump -d "$SRC" | psql -X -q -v ON_ERROR_STOP=1 -d "$DST" > /dev/null'], {
           PATH: path,
@@ -95,25 +140,26 @@ export function benchTools(jobs: number): Tool[] {
       },
     },
     {
-      name: `pgcopydb clone (${jobs} jobs)`,
-      unavailable: noClient ?? (onPath('pgcopydb') ? null : 'pgcopydb is not installed (Debian package pgcopydb)'),
-      run: async (source, target) => {
-        const dir = workDir();
-        try {
-          const { ms } = await timed('pgcopydb', ['clone', '--source', source, '--target', target, '--dir', dir, '--table-jobs', String(jobs), '--index-jobs', String(jobs)], {
+      id: 'pgcopydb',
+      name: `pgcopydb clone (${jobs} table jobs, ${jobs} index jobs)`,
+      unavailable: noClient ?? (pgcopydbVersion ? null : 'pgcopydb is not installed (Debian package pgcopydb)'),
+      version: pgcopydbVersion,
+      // pgcopydb refuses a work directory a completed earlier run left (it asks for --restart), so each run gets a
+      // directory that does not exist yet.
+      run: (source, target) =>
+        inFreshDir(async (dir) => {
+          const { ms } = await timed('pgcopydb', ['clone', '--source', source, '--target', target, '--dir', join(dir, 'pgcopydb'), '--table-jobs', j, '--index-jobs', j], {
             PATH: path,
           });
           return { ms };
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
+        }),
     },
   ];
+  return all.filter((tool) => selected.includes(tool.id));
 }
 
 /** Times a pgferry command (verify) on its own. */
 export async function timePgferry(args: string[]): Promise<ToolRun> {
   const { ms, stderr } = await timed(process.execPath, [pgferryChild, ...args]);
-  return { ms, maxRssKb: Number(/pgferry-max-rss-kb (\d+)/.exec(stderr)?.[1]) };
+  return { ms, ...pgferryStats(stderr) };
 }

@@ -81,24 +81,18 @@ describe('preflight blockers', () => {
        CREATE TABLE t_log (id int);
        CREATE RULE t_audit AS ON INSERT TO t DO ALSO INSERT INTO t_log VALUES (NEW.id);
        CREATE PUBLICATION everything FOR ALL TABLES;
-       CREATE TEXT SEARCH CONFIGURATION my_english (COPY = english);
-       CREATE COLLATION german (provider = libc, locale = 'C.UTF-8');
-       GRANT SELECT (id) ON t TO PUBLIC;
-       ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;`,
+       CREATE FOREIGN DATA WRAPPER dummy_fdw;
+       CREATE SERVER elsewhere FOREIGN DATA WRAPPER dummy_fdw;
+       CREATE TABLE readings (id int) PARTITION BY RANGE (id);
+       CREATE FOREIGN TABLE readings_remote PARTITION OF readings FOR VALUES FROM (0) TO (10) SERVER elsewhere;
+       CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything WITH (connect = false, slot_name = NONE);`,
     );
     const target = await freshDatabase(await testServer(17));
     const result = await check(source.url, target.url);
     assert.deepEqual(
       result.source.inventory.unsupported.map((o) => `${o.kind} ${o.name}`),
-      [
-        'publication everything',
-        'rule t_audit on public.t',
-        'text search configuration public.my_english',
-        'collation public.german',
-        'column grant public.t.id',
-        'default privileges for postgres in every schema',
-      ],
+      ['foreign table partition or child public.readings_remote', 'subscription feed'],
     );
-    assert.match(result.warnings.find((w) => w.code === 'UNSUPPORTED_OBJECTS')!.message, /6 object\(s\) pgferry will not migrate: publication everything; rule t_audit/);
+    assert.match(result.warnings.find((w) => w.code === 'UNSUPPORTED_OBJECTS')!.message, /2 object\(s\) pgferry will not migrate: foreign table partition or child public\.readings_remote; subscription feed/);
   });
 });

@@ -22,7 +22,7 @@ async function userObjects(url: string): Promise<number> {
 }
 
 describe('preflight predicts what the target will refuse', () => {
-  it('case 14: a custom collation, a custom text search configuration in a generated column and an index, and an extension the target role may not create are blockers, each named; the target is left unchanged', async () => {
+  it('case 14: an extension the target role may not create is a blocker, named; a custom collation and text search configuration (in a generated column and an index) are migrated, so they block nothing; the target is left unchanged', async () => {
     const source = await freshDatabase(
       await testServer(16),
       `CREATE COLLATION plain_c FROM "C";
@@ -41,9 +41,8 @@ describe('preflight predicts what the target will refuse', () => {
     const run = await cli('preflight', '--from', source.url, '--to', ownerUrl);
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(run.stdout, /BLOCKED/);
-    assert.match(run.stdout, /SCHEMA_WOULD_FAIL[^\n]*CREATE TABLE "public"\."people"[^\n]*collation "public\.plain_c"[^\n]*does not exist/);
-    assert.match(run.stdout, /SCHEMA_WOULD_FAIL[^\n]*CREATE TABLE "public"\."docs"[^\n]*my_english/);
-    assert.match(run.stdout, /SCHEMA_WOULD_FAIL[^\n]*CREATE INDEX notes_fts[^\n]*my_english/);
+    assert.doesNotMatch(run.stdout, /SCHEMA_WOULD_FAIL[^\n]*(plain_c|my_english)/);
+    assert.doesNotMatch(run.stdout, /OBJECT_REFUSED/);
     assert.match(run.stdout, /SCHEMA_WOULD_FAIL[^\n]*pageinspect[^\n]*permission denied/);
     assert.equal(await userObjects(target.url), before, 'nothing was left on the target');
 

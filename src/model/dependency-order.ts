@@ -5,7 +5,7 @@
  */
 import type { PreDataObject } from './schema-model.js';
 
-const kindRank: Record<PreDataObject['kind'], number> = { type: 0, routine: 1, sequence: 2, table: 3, view: 4 };
+const kindRank: Record<PreDataObject['kind'], number> = { type: 0, routine: 1, catalog: 1.5, sequence: 2, table: 3, view: 4 };
 
 function compare(a: PreDataObject, b: PreDataObject): number {
   return kindRank[a.kind] - kindRank[b.kind] || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key);

@@ -138,4 +138,6 @@ export interface TargetInventory {
   readonly existingObjectCount: number;
   readonly privileges: TargetPrivileges;
   readonly availableExtensions: readonly AvailableExtension[];
+  /** Compression methods for TOAST values (pglz; lz4 where the server was built with it). */
+  readonly toastCompressions: readonly string[];
 }

@@ -3,7 +3,9 @@
  * as "columns.email.defaultValue"), the source's value and the target's. Owners and grantees of the source are
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
+import { catalogObjectLabel } from './ddl/render-catalog-objects.js';
 import type { Grant, SchemaModel } from './schema-model.js';
+import { serverObjectEntries } from './server-object-entries.js';
 
 export interface SchemaDifference {
   readonly object: string;
@@ -60,7 +62,9 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
   for (const object of model.objects) {
     const label =
-      object.kind === 'routine'
+      object.kind === 'catalog'
+        ? catalogObjectLabel(object)
+        : object.kind === 'routine'
         ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
         : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
     entries.set(label, withRoles(object, owners, role));
@@ -74,6 +78,14 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`policy ${policy.name} on ${policy.table.schema}.${policy.table.name}`, { ...policy, roles });
   }
   for (const comment of model.comments) entries.set(`comment on ${comment.target}`, comment.text);
+  for (const rule of model.rules) entries.set(`rule ${rule.name} on ${rule.table.schema}.${rule.table.name}`, rule);
+  for (const statistics of model.statistics) entries.set(`statistics ${statistics.schema}.${statistics.name}`, withRoles(statistics, owners, role));
+  // Listed only where not the default: a setting back at its default on one side shows as missing there.
+  for (const s of model.relationSettings) {
+    const relation = `${s.relationKind} ${s.table.schema}.${s.table.name}${s.column === null ? '' : ` column ${s.column}`}`;
+    entries.set(`${s.setting} of ${relation}`, s.value);
+  }
+  for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
   // Objects outside the model (large objects, rules, column grants…) are compared by name, so one the target lacks
   // is a difference, never a silent "equal". Role memberships belong to the whole server (a managed target has its
   // provider's own), so they are only named by preflight.

@@ -3,6 +3,7 @@
  * and JSON later) and read by DDL rendering, the schema diff and verification. Names are unquoted; SQL
  * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
  */
+import type { ServerObjects } from './server-objects.js';
 
 /** A schema-qualified name. */
 export interface QualifiedName {
@@ -123,6 +124,12 @@ export interface TableDef extends OwnedObject {
   readonly inherits: readonly QualifiedName[];
   readonly options: readonly string[];
   readonly rowSecurity: { readonly enabled: boolean; readonly forced: boolean };
+  /**
+   * A partition whose columns stand in another order than its parent's (it was created on its own, then attached):
+   * its columns in its own order and the validated CHECKs it inherits (ATTACH requires them), so it is created as a
+   * table and attached, as pg_dump does. Absent otherwise.
+   */
+  readonly standalone?: { readonly columns: readonly ColumnDef[]; readonly inheritedChecks: readonly CheckDef[] };
 }
 
 export interface ViewDef extends OwnedObject {
@@ -135,8 +142,39 @@ export interface ViewDef extends OwnedObject {
   readonly options: readonly string[];
 }
 
+/** Kinds of catalog objects carried as one CREATE statement each (see CatalogObjectDef). */
+export type CatalogObjectKind =
+  | 'collation'
+  | 'text search parser'
+  | 'text search template'
+  | 'text search dictionary'
+  | 'text search configuration'
+  | 'cast'
+  | 'operator'
+  | 'operator family'
+  | 'operator class'
+  | 'conversion';
+
+/**
+ * A collation, text search object, cast, operator, operator family or class, or conversion. Some kinds need a
+ * superuser to create (operator classes, parsers…), so each is applied on its own and may be refused.
+ */
+export interface CatalogObjectDef extends QualifiedName {
+  readonly kind: 'catalog';
+  readonly key: string;
+  readonly catalogKind: CatalogObjectKind;
+  /** How ALTER … OWNER TO and COMMENT ON name it, e.g. "OPERATOR CLASS public.ops USING btree", "CAST (a AS b)". */
+  readonly clause: string;
+  /** null for casts, which have no owner. */
+  readonly owner: string | null;
+  readonly grants: null;
+  /** The CREATE statement, with any ALTER … ADD that completes it (mappings, loose family members). */
+  readonly definition: string;
+  readonly comment: string | null;
+}
+
 /** Objects created before the data, in an order where each one's dependencies come first. */
-export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef;
+export type PreDataObject = TypeDef | RoutineDef | SequenceDef | TableDef | ViewDef | CatalogObjectDef;
 
 /** An index, or a constraint backed by one (primary key, unique, exclusion). Built after the data. */
 export interface IndexDef {
@@ -164,6 +202,8 @@ export interface ConstraintDef {
   readonly onPartitionedTable: boolean;
   /** For a foreign key, the table it references. */
   readonly references: QualifiedName | null;
+  /** For a foreign key, whether every clone the server made of it (on partitions, or for a referenced partitioned table's partitions) is validated. */
+  readonly clonesValidated?: boolean;
 }
 
 export interface TriggerDef {
@@ -193,6 +233,43 @@ export interface CommentDef {
   readonly policy?: { readonly schema: string; readonly table: string; readonly name: string };
 }
 
+/** A rewrite rule other than a view's own: created after the data, so it never acts during the load. */
+export interface RuleDef {
+  readonly table: QualifiedName;
+  readonly name: string;
+  /** pg_get_ruledef, without its final semicolon. */
+  readonly definition: string;
+  /** pg_rewrite.ev_enabled: O origin (default), D disabled, R replica, A always. */
+  readonly enabled: 'O' | 'D' | 'R' | 'A';
+}
+
+/** An extended statistics object: created with the tables, so the load's ANALYZE builds it after the data. */
+export interface StatisticsDef extends QualifiedName {
+  readonly table: QualifiedName;
+  readonly owner: string;
+  /** pg_get_statisticsobjdef. */
+  readonly definition: string;
+  /** ALTER STATISTICS … SET STATISTICS; null for the default (-1 before PostgreSQL 17, NULL from 17). */
+  readonly target: number | null;
+}
+
+/**
+ * A setting ALTER TABLE gives a table, materialized view or column after CREATE, listed only where it is not the
+ * default — and for a column, also where its parent's is not (a partition or child may inherit it on creation).
+ */
+export interface RelationSettingDef {
+  readonly table: QualifiedName;
+  readonly relationKind: 'table' | 'materialized view';
+  /** The column, for storage, statistics and compression. */
+  readonly column: string | null;
+  readonly setting: 'replica identity' | 'cluster on' | 'storage' | 'statistics' | 'compression';
+  /**
+   * replica identity: FULL, NOTHING or USING INDEX "name"; cluster on: the index name; storage: plain, external,
+   * extended or main; statistics: the target (-1 the default); compression: pglz, lz4 or default.
+   */
+  readonly value: string;
+}
+
 export interface SchemaModel {
   readonly schemas: readonly SchemaDef[];
   readonly extensions: readonly ExtensionDef[];
@@ -203,6 +280,11 @@ export interface SchemaModel {
   readonly triggers: readonly TriggerDef[];
   readonly policies: readonly PolicyDef[];
   readonly comments: readonly CommentDef[];
+  readonly rules: readonly RuleDef[];
+  readonly statistics: readonly StatisticsDef[];
+  readonly relationSettings: readonly RelationSettingDef[];
+  /** Languages, foreign data, publications, event triggers: each applied on its own, a managed target may refuse it. */
+  readonly serverObjects: ServerObjects;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
 }

@@ -6,7 +6,7 @@
  */
 import { qualifiedName, quoteLiteral } from '../endpoints/postgres/sql.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
-import { viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
+import { tablesOf, viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { tableId, type CopyStep } from './copy-plan.js';
 
 export type LoadPhase = 'copy' | 'index' | 'constraint' | 'refresh' | 'analyze';
@@ -124,14 +124,29 @@ export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[]
   }
   for (const key of keySteps) addToTable(tableId(key.table), key.id, true);
 
+  // A partition's own foreign key is added after its parents' keys: added first, an equal one would be adopted as
+  // the clone of the parent's, and the partition would lose its own.
+  const parentOf = new Map(tablesOf(model).flatMap((t) => (t.partitionOf ? [[tableId(t), tableId(t.partitionOf.parent)] as const] : [])));
+  const ancestorConstraints = (table: string): string[] => {
+    const parent = parentOf.get(table);
+    if (parent === undefined) return [];
+    const own = model.constraints.filter((c) => tableId(c.table) === parent).map((c) => `constraint:${parent}.${c.name}`);
+    return [...own, ...ancestorConstraints(parent)];
+  };
   for (const constraint of model.constraints) {
     const table = tableId(constraint.table);
-    const { add, validate } = renderConstraint(constraint);
+    const referencesPartitioned = tablesOf(model).some((t) => t.partitionKey !== null && constraint.references !== null && tableId(t) === tableId(constraint.references));
+    const { add, validate } = renderConstraint(constraint, referencesPartitioned);
     const addId = `constraint:${table}.${constraint.name}`;
     // A constraint locks its table (so it waits for that table's builds); a foreign key also needs the referenced
     // key complete, with every partition's index attached. Partitioned tables' rows are in their partitions' copies.
     const referenced = constraint.references ? tableId(constraint.references) : undefined;
-    const needs = [...allCopies, ...(indexesByTable.get(table) ?? []), ...(referenced ? [...(keysByTable.get(referenced) ?? []), ...attachIds] : [])];
+    const needs = [
+      ...allCopies,
+      ...(indexesByTable.get(table) ?? []),
+      ...(referenced ? [...(keysByTable.get(referenced) ?? []), ...attachIds] : []),
+      ...ancestorConstraints(table),
+    ];
     steps.push({ kind: 'sql', id: addId, phase: 'constraint', needs, cost: 0, sql: add, table: constraint.table, existsProbe: constraintExists(constraint.table, constraint.name) });
     if (validate) {
       const cost = (tableBytes.get(table) ?? 0) * 0.3;

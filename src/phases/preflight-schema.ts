@@ -8,24 +8,32 @@ import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { refusableStatements } from './refusable-objects.js';
 import { planPreData } from './schema-pre.js';
+import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
+import { planServerObjectRehearsal } from './server-objects.js';
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
-export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[]): string[] {
+export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): string[] {
   const indexes = model.indexes.map(renderIndex);
+  const serverObjects = planServerObjectRehearsal(model.serverObjects);
   return [
-    ...planPreData(model, available).statements,
+    ...serverObjects.beforePreData,
+    ...planPreData(model, available, toastCompressions).statements,
+    ...serverObjects.afterPreData,
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     ...model.constraints.map((c) => renderConstraint(c).add),
     ...model.triggers.flatMap(renderTrigger),
+    ...planRulesAndRelationSettings(model),
+    ...serverObjects.last,
   ];
 }
 
 /** What to do about a refusal, by SQLSTATE. */
 const fixes: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^42704$|^42883$/, 'Create the missing object on the target first (pgferry does not yet migrate collations, text search configurations, operators or casts), or remove its use from the source.'],
+  [/^42704$|^42883$/, 'Create the missing object on the target first (an object from an extension the target lacks, or a collation, operator class or text search object the target refused: see OBJECT_REFUSED), or remove its use from the source.'],
   [/^42501$/, 'Have a role allowed to (a superuser, or the owner for trusted extensions) create it on the target first; pgferry uses what already exists.'],
   [/^22021$|^22P05$/, 'Create the target database with ENCODING \'UTF8\'.'],
 ];
@@ -55,7 +63,22 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
   return earlier.some((e) => creates.test(e.statement.replace(/"/g, '')));
 }
 
-export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; warnings: Finding[] } {
+/**
+ * A refused server-level object (language, foreign data, publication, event trigger) or catalog object (operator
+ * class, text search parser…) is a warning: migrate goes on without it.
+ */
+function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): { refused: RefusedStatement[]; warnings: Finding[] } {
+  const objectOf = model ? new Map([...planServerObjectRehearsal(model.serverObjects).objectOf, ...refusableStatements(model)]) : new Map<string, string>();
+  const warnings = rehearsal.refused.flatMap((r) => {
+    const object = objectOf.get(r.statement);
+    return object ? [{ code: 'OBJECT_REFUSED', message: `${object} would not be created: the target refuses it: ${r.message}`, hint: 'Migrate goes on without it and verify reports it missing; have a superuser create it on the target.' }] : [];
+  });
+  return { refused: rehearsal.refused.filter((r) => !objectOf.has(r.statement)), warnings };
+}
+
+export function rehearsalFindings(all: Rehearsal, model?: SchemaModel): { blockers: Finding[]; warnings: Finding[] } {
+  const objects = objectRefusals(all, model);
+  const rehearsal = { ...all, refused: objects.refused };
   const causes = rehearsal.refused.filter((r, i) => !followsFrom(r, rehearsal.refused.slice(0, i)));
   const blockers = causes.slice(0, namedRefusals).map(blocker);
   const unnamed = rehearsal.refused.length - Math.min(causes.length, namedRefusals);
@@ -68,12 +91,13 @@ export function rehearsalFindings(rehearsal: Rehearsal): { blockers: Finding[]; 
   }
   const warnings: Finding[] = rehearsal.stoppedBecause
     ? [
+        ...objects.warnings,
         {
           code: 'SCHEMA_CHECK_INCOMPLETE',
           message: `the schema was tried on the target for ${rehearsal.tried} statement(s) only: ${rehearsal.stoppedBecause}`,
           hint: 'One transaction cannot hold the whole schema on this target (migrate itself commits in batches, so this is not a blocker); the rest is checked when migrate runs it.',
         },
       ]
-    : [];
+    : objects.warnings;
   return { blockers, warnings };
 }

@@ -34,7 +34,7 @@ export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?
   const schema = await endpoints.source.readSchema();
   if (!resuming && target.existingObjectCount === 0) {
     emit({ type: 'step', phase: 'preflight', endpoint: 'target', what: 'the schema, tried in a transaction that is rolled back' });
-    const rehearsal = rehearsalFindings(await endpoints.target.rehearse(planSchemaRehearsal(schema, target.availableExtensions)));
+    const rehearsal = rehearsalFindings(await endpoints.target.rehearse(planSchemaRehearsal(schema, target.availableExtensions, target.toastCompressions)), schema);
     blockers.push(...rehearsal.blockers);
     warnings.push(...rehearsal.warnings);
   }

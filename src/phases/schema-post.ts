@@ -1,17 +1,22 @@
 /**
- * Schema after the data: triggers (so they never fired during the load), row-level security and policies,
- * sequence values from the source, comments, then owners and grants. Each group is journaled: DDL in batches of
+ * Schema after the data: triggers (so they never fired during the load), row-level security and policies, rules,
+ * replica identities and CLUSTER ON marks, sequence values from the source, comments, then owners and grants. Each group is journaled: DDL in batches of
  * one transaction each, sequences and privileges as one step.
  */
 import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/queries/sequence-values.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
+import { catalogObjectLabel } from '../model/ddl/render-catalog-objects.js';
+import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
+import { refusedObjectsKey } from './refusable-objects.js';
+import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
+import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -19,6 +24,8 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** Publications are created before owners change hands, event triggers after everything else. */
+  readonly serverObjects?: ServerObjectsPlan;
 }
 
 /**
@@ -48,7 +55,11 @@ export function planTriggersAndPolicies(model: SchemaModel, resolveRole: RoleRes
 
 /** Pure: owners and grants of schemas and objects. */
 export function planPrivileges(model: SchemaModel, resolveRole: RoleResolver): string[] {
-  return [...model.schemas.flatMap((s) => renderSchemaPrivileges(s, resolveRole)), ...model.objects.flatMap((o) => renderObjectPrivileges(o, resolveRole))];
+  return [
+    ...model.schemas.flatMap((s) => renderSchemaPrivileges(s, resolveRole)),
+    ...model.objects.flatMap((o) => renderObjectPrivileges(o, resolveRole)),
+    ...model.statistics.flatMap((s) => renderStatisticsOwner(s, resolveRole)),
+  ];
 }
 
 /**
@@ -71,21 +82,28 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   const triggersAndPolicies = planTriggersAndPolicies(model, options.resolveRole);
   warnings.push(...triggersAndPolicies.skipped);
   // Planned once and kept in the journal, so a resumed run applies the same batches (batch ids are positions).
-  const planned = journal.value<{ triggersAndPolicies: string[]; comments: string[] }>('post_data_plan') ?? {
+  const planned = journal.value<{ triggersAndPolicies: string[]; rulesAndSettings?: string[]; comments: string[] }>('post_data_plan') ?? {
     triggersAndPolicies: triggersAndPolicies.statements,
+    rulesAndSettings: planRulesAndRelationSettings(model),
     comments: triggersAndPolicies.comments,
   };
   journal.setValue('post_data_plan', planned);
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
+  await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
   await step('privileges', async () => {
-    for (const statement of planPrivileges(model, options.resolveRole)) {
+    // Objects the target refused to create have no owner to set there.
+    const refused = new Set(journal.value<string[]>(refusedObjectsKey) ?? []);
+    const created = { ...model, objects: model.objects.filter((o) => o.kind !== 'catalog' || !refused.has(catalogObjectLabel(o))) };
+    for (const statement of planPrivileges(created, options.resolveRole)) {
       await target.client.query(statement).catch((error: Error) => {
         warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
       });
     }
   });
+  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
   return warnings;
 }

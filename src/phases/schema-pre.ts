@@ -11,6 +11,8 @@ import type { AvailableExtension } from '../model/inventory.js';
 import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schema-model.js';
 import type { Journal } from '../run/journal.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
+import { objectRefused, refusedObjectsKey } from './refusable-objects.js';
+import { planColumnSettings } from './plan-column-settings.js';
 
 export interface PreDataPlan {
   readonly statements: readonly string[];
@@ -45,19 +47,30 @@ function planExtension(extension: ExtensionDef, available: readonly AvailableExt
   };
 }
 
-/** Pure. */
-export function planPreData(model: SchemaModel, available: readonly AvailableExtension[]): PreDataPlan {
+/** Pure. `toastCompressions`: the compression methods the target offers (lz4 only where built with it). */
+export function planPreData(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): PreDataPlan {
   const extensions = model.extensions.map((e) => planExtension(e, available));
+  const columnSettings = planColumnSettings(model, toastCompressions);
   const statements = [
     ...model.schemas.map((s) => renderCreateSchema(s.name)),
     ...extensions.flatMap((e) => (e.statement ? [e.statement] : [])),
     ...model.objects.map(renderCreate),
     ...sequencesOf(model).flatMap((s) => renderSequenceOwnedBy(s) ?? []),
+    ...columnSettings.statements,
   ];
-  return { statements, warnings: extensions.flatMap((e) => (e.warning ? [e.warning] : [])) };
+  return { statements, warnings: [...extensions.flatMap((e) => (e.warning ? [e.warning] : [])), ...columnSettings.warnings] };
 }
 
-/** Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). */
-export async function applyPreData(journal: Journal, target: Session, statements: readonly string[]): Promise<void> {
-  await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements);
+/**
+ * Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). The
+ * `refusable` ones (see refusable-objects.ts) are tried alone; returns an OBJECT_REFUSED warning for each refused.
+ */
+export async function applyPreData(journal: Journal, target: Session, statements: readonly string[], refusable: ReadonlyMap<string, string> = new Map()): Promise<Finding[]> {
+  const warnings: Finding[] = [];
+  const onRefused = (what: string, error: Error) => {
+    warnings.push(objectRefused(what, error.message));
+    journal.setValue(refusedObjectsKey, [...(journal.value<string[]>(refusedObjectsKey) ?? []), what]);
+  };
+  await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements, { statements: refusable, onRefused });
+  return warnings;
 }

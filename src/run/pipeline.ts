@@ -22,7 +22,11 @@ import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { emptyTarget, provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
+import { collationVersionWarnings } from '../phases/collation-versions.js';
+import { readColumnCollationVersions } from '../endpoints/postgres/queries/collation-versions.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
+import { refusableStatements } from '../phases/refusable-objects.js';
+import { applyRefusableObjects, planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
@@ -110,15 +114,26 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 3. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
     //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
     //    drops the extensions that lived in them.
+    // Languages, foreign data, publications and event triggers: each on its own, a target may refuse one (OBJECT_REFUSED).
+    let serverObjects = journal.value<ServerObjectsPlan>('server_objects_plan');
+    if (!serverObjects) {
+      const planned = planServerObjects(model.serverObjects, roles.resolve);
+      warnings.push(...planned.warnings);
+      serverObjects = planned.plan;
+      journal.setValue('server_objects_plan', serverObjects);
+    }
+    const plannedServerObjects = serverObjects;
     await phase('schema:pre', async () => {
+      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'languages', plannedServerObjects.languages)));
       let statements = journal.value<string[]>('pre_data_plan');
       if (!statements) {
-        const preData = planPreData(model, await listAvailableExtensions(target));
+        const preData = planPreData(model, await listAvailableExtensions(target), preflight.target.inventory.toastCompressions);
         warnings.push(...preData.warnings);
         statements = [...preData.statements];
         journal.setValue('pre_data_plan', statements);
       }
-      await applyPreData(journal, target, statements);
+      warnings.push(...(await applyPreData(journal, target, statements, refusableStatements(model))));
+      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'foreign-data', plannedServerObjects.foreignData)));
     });
     // Sessions are held only while used: a small target allows few, and the load may run for hours.
     await closeQuietly(target);
@@ -165,7 +180,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const [source, postTarget] = [await openSource(), await openTarget()];
     try {
-      warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target: postTarget, resolveRole: roles.resolve, onEvent }))));
+      warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target: postTarget, resolveRole: roles.resolve, onEvent, serverObjects: plannedServerObjects }))));
+      warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(postTarget)));
     } finally {
       await Promise.all([closeQuietly(source), closeQuietly(postTarget)]);
     }

@@ -18,6 +18,7 @@ import { readMigrationTables } from './queries/migration-tables.js';
 import { readBackendPid, readServerFacts } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
+import { listToastCompressions } from './queries/toast-compressions.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
 import type { Session } from './run-query.js';
 import { applySessionBaseline } from './session-baseline.js';
@@ -148,7 +149,8 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     const existing = await listExistingObjects(main);
     const privileges = await readTargetPrivileges(main, sourceSchemas);
     const availableExtensions = await listAvailableExtensions(main);
-    return { server, collation, path, existingObjects: existing.names, existingObjectCount: existing.count, privileges, availableExtensions };
+    const toastCompressions = await listToastCompressions(main);
+    return { server, collation, path, existingObjects: existing.names, existingObjectCount: existing.count, privileges, availableExtensions, toastCompressions };
   }
 
   async rehearse(statements: readonly string[]): Promise<Rehearsal> {

@@ -31,11 +31,12 @@ export function renderIndexAttach(index: IndexDef): string | null {
 /**
  * Adding a validated foreign key takes a lock that blocks writes on both tables while every row is checked; added
  * NOT VALID it is instant, and VALIDATE checks the rows under a weaker lock, several in parallel. Partitioned
- * tables refuse NOT VALID foreign keys (before PostgreSQL 18), so theirs are added whole.
+ * tables refuse NOT VALID foreign keys (before PostgreSQL 18), so theirs are added whole; so are those referencing a
+ * partitioned table, whose per-partition clones VALIDATE leaves unvalidated on some servers (17).
  */
-export function renderConstraint(constraint: ConstraintDef): { readonly add: string; readonly validate: string | null } {
+export function renderConstraint(constraint: ConstraintDef, referencesPartitionedTable = false): { readonly add: string; readonly validate: string | null } {
   const only = constraint.onPartitionedTable ? '' : 'ONLY ';
-  const deferValidation = constraint.kind === 'foreign key' && constraint.validated && !constraint.onPartitionedTable;
+  const deferValidation = constraint.kind === 'foreign key' && constraint.validated && !constraint.onPartitionedTable && !referencesPartitionedTable;
   const add = `ALTER TABLE ${only}${tableName(constraint)} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition}${deferValidation ? ' NOT VALID' : ''}`;
   const validate = deferValidation ? `ALTER TABLE ${tableName(constraint)} VALIDATE CONSTRAINT ${quoteIdent(constraint.name)}` : null;
   return { add, validate };

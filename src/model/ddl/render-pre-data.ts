@@ -1,5 +1,6 @@
 /** Pure: CREATE statements for the objects that exist before the data (schemas, types, routines, sequences, tables, views). */
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../endpoints/postgres/sql.js';
+import { renderCatalogObject } from './render-catalog-objects.js';
 import type { ColumnDef, PreDataObject, SequenceDef, SequenceOptions, TableDef, TypeDef, ViewDef } from '../schema-model.js';
 
 export function renderCreateSchema(name: string): string {
@@ -18,6 +19,8 @@ export function renderCreate(object: PreDataObject): string {
       return renderTable(object);
     case 'view':
       return renderView(object);
+    case 'catalog':
+      return renderCatalogObject(object);
   }
 }
 
@@ -84,6 +87,13 @@ function renderTable(table: TableDef): string {
   const checks = table.checks.map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
   const partitionBy = table.partitionKey ? ` PARTITION BY ${table.partitionKey}` : '';
   const options = table.options.length > 0 ? ` WITH (${table.options.join(', ')})` : '';
+  if (table.partitionOf && table.standalone) {
+    // Its own column order: created as a table, then attached, as pg_dump does.
+    const inherited = table.standalone.inheritedChecks.map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+    const body = [...table.standalone.columns.map(renderColumn), ...inherited, ...checks].map((line) => `  ${line}`).join(',\n');
+    const parent = qualifiedName(table.partitionOf.parent.schema, table.partitionOf.parent.name);
+    return `CREATE ${unlogged}TABLE ${name} (\n${body}\n)${partitionBy}${options};\nALTER TABLE ${parent} ATTACH PARTITION ${name} ${table.partitionOf.bound}`;
+  }
   if (table.partitionOf) {
     const body = checks.length > 0 ? ` (${checks.join(', ')})` : '';
     return `CREATE ${unlogged}TABLE ${name} PARTITION OF ${qualifiedName(table.partitionOf.parent.schema, table.partitionOf.parent.name)}${body} ${table.partitionOf.bound}${partitionBy}${options}`;

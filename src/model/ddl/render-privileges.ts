@@ -5,12 +5,13 @@ import type { Grant, PreDataObject, RoleDef, SchemaDef } from '../schema-model.j
 /** Source role → the role that stands for it on the target, or null when there is none (owner stays the connecting user, grant dropped). */
 export type RoleResolver = (sourceRole: string) => string | null;
 
-interface Securable {
+export interface Securable {
   /** For ALTER … OWNER TO, e.g. "TABLE public.t", "FUNCTION public.f(integer)". */
   readonly ownerClause: string;
   /** For GRANT … ON, e.g. "TABLE public.t"; null when grants do not apply. */
   readonly grantClause: string | null;
-  readonly owner: string;
+  /** null: the object has no owner (a cast). */
+  readonly owner: string | null;
   readonly grants: readonly Grant[] | null;
 }
 
@@ -29,8 +30,12 @@ function securableOf(object: PreDataObject): Securable {
     case 'routine': {
       const signature = `${name}(${object.identityArguments})`;
       const keyword = object.routineKind === 'aggregate' ? 'AGGREGATE' : object.routineKind === 'procedure' ? 'PROCEDURE' : 'FUNCTION';
-      return { ...base, ownerClause: `${keyword} ${signature}`, grantClause: object.routineKind === 'aggregate' ? `FUNCTION ${signature}` : `${keyword} ${signature}` };
+      // GRANT names an ordered-set aggregate by all its argument types, without ORDER BY.
+      const grantSignature = `${name}(${object.identityArguments.replace(' ORDER BY ', ', ')})`;
+      return { ...base, ownerClause: `${keyword} ${signature}`, grantClause: object.routineKind === 'aggregate' ? `FUNCTION ${grantSignature}` : `${keyword} ${signature}` };
     }
+    case 'catalog':
+      return { ...base, ownerClause: object.clause, grantClause: null };
   }
 }
 
@@ -43,9 +48,9 @@ function schemaSecurable(schema: SchemaDef): Securable {
  * ALTER … OWNER TO and GRANT statements. When the source's list replaces the defaults (grants not null), PUBLIC's
  * default privileges are revoked first so a revoked default stays revoked; grants to the owner are implied.
  */
-function renderSecurable(securable: Securable, resolve: RoleResolver): string[] {
+export function renderSecurable(securable: Securable, resolve: RoleResolver): string[] {
   const statements: string[] = [];
-  const owner = resolve(securable.owner);
+  const owner = securable.owner === null ? null : resolve(securable.owner);
   if (owner) statements.push(`ALTER ${securable.ownerClause} OWNER TO ${quoteIdent(owner)}`);
   if (securable.grantClause && securable.grants) {
     statements.push(`REVOKE ALL ON ${securable.grantClause} FROM PUBLIC`);

@@ -23,6 +23,8 @@ const commentKeywords: Readonly<Record<string, string>> = {
   'table constraint': 'CONSTRAINT',
   trigger: 'TRIGGER',
   policy: 'POLICY',
+  rule: 'RULE',
+  'statistics object': 'STATISTICS',
 };
 
 /** Needs search_path = ''. */
@@ -36,14 +38,16 @@ export async function readComments(session: Session): Promise<CommentDef[]> {
               WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid) AS policy
        FROM pg_description d
        CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-       -- Triggers and policies belong to no schema (pg_identify_object says NULL): their table's schema decides. Only
+       -- Triggers, policies and rules belong to no schema (pg_identify_object says NULL): their table's schema decides. Only
        -- those migrate creates count: not a foreign key's internal triggers, nothing on an extension's tables.
        CROSS JOIN LATERAL (SELECT coalesce(o.schema,
                 (SELECT n.nspname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                   WHERE d.classoid = 'pg_trigger'::regclass AND t.oid = d.objoid AND NOT t.tgisinternal
                     AND ${isNotExtensionMember('pg_class', 'c.oid')}),
                 (SELECT n.nspname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid AND ${isNotExtensionMember('pg_class', 'c.oid')})) AS name) s
+                  WHERE d.classoid = 'pg_policy'::regclass AND p.oid = d.objoid AND ${isNotExtensionMember('pg_class', 'c.oid')}),
+                (SELECT n.nspname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE d.classoid = 'pg_rewrite'::regclass AND r.oid = d.objoid AND ${isNotExtensionMember('pg_class', 'c.oid')})) AS name) s
       WHERE d.objoid >= 16384
         AND (CASE WHEN o.type = 'schema' THEN ${isUserSchema('o.identity')} ELSE s.name IS NOT NULL AND ${isUserSchema('s.name')} END)
         AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')

@@ -13,6 +13,7 @@ interface ConstraintRow {
   partitioned: boolean;
   references_schema: string | null;
   references_table: string | null;
+  clones_validated: boolean;
 }
 
 /**
@@ -24,7 +25,11 @@ export async function readConstraints(session: Session): Promise<ConstraintDef[]
     session,
     'foreign keys and unvalidated checks',
     `SELECT n.nspname AS schema, t.relname AS table, k.conname AS name, k.contype, pg_get_constraintdef(k.oid) AS definition,
-            k.convalidated AS validated, t.relkind = 'p' AS partitioned, rn.nspname AS references_schema, r.relname AS references_table
+            k.convalidated AS validated, t.relkind = 'p' AS partitioned, rn.nspname AS references_schema, r.relname AS references_table,
+            NOT EXISTS (WITH RECURSIVE clones AS (SELECT c.oid, c.convalidated FROM pg_constraint c WHERE c.conparentid = k.oid
+                                                  UNION ALL
+                                                  SELECT c.oid, c.convalidated FROM pg_constraint c JOIN clones ON c.conparentid = clones.oid)
+                        SELECT 1 FROM clones WHERE NOT clones.convalidated) AS clones_validated
        FROM pg_constraint k
        JOIN pg_class t ON t.oid = k.conrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -43,5 +48,6 @@ export async function readConstraints(session: Session): Promise<ConstraintDef[]
     validated: r.validated,
     onPartitionedTable: r.partitioned,
     references: r.references_table ? { schema: r.references_schema!, name: r.references_table } : null,
+    ...(r.contype === 'f' ? { clonesValidated: r.clones_validated } : {}),
   }));
 }

@@ -1,7 +1,7 @@
 /**
  * Which pre-data object needs which, from pg_depend, with every dependent catalog entry (a view's rewrite rule,
  * a column default, a constraint, an array type) mapped to the object that owns it. Keys match the schema
- * model's `key` ("class:<oid>", "type:<oid>", "proc:<oid>").
+ * model's `key` ("class:<oid>", "type:<oid>", "proc:<oid>", and for catalog objects "coll:<oid>", "opc:<oid>"…).
  */
 import { runQuery, type Session } from '../run-query.js';
 
@@ -23,6 +23,19 @@ export async function readDependencies(session: Session): Promise<Map<string, st
        UNION ALL SELECT 'pg_proc'::regclass, p.oid, 'proc:' || p.oid FROM pg_proc p WHERE p.oid >= 16384
        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid, 'class:' || r.ev_class FROM pg_rewrite r WHERE r.oid >= 16384
        UNION ALL SELECT 'pg_attrdef'::regclass, a.oid, 'class:' || a.adrelid FROM pg_attrdef a
+       UNION ALL SELECT 'pg_collation'::regclass, o.oid, 'coll:' || o.oid FROM pg_collation o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_ts_parser'::regclass, o.oid, 'tsparser:' || o.oid FROM pg_ts_parser o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_ts_template'::regclass, o.oid, 'tstemplate:' || o.oid FROM pg_ts_template o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_ts_dict'::regclass, o.oid, 'tsdict:' || o.oid FROM pg_ts_dict o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_ts_config'::regclass, o.oid, 'tsconfig:' || o.oid FROM pg_ts_config o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_cast'::regclass, o.oid, 'cast:' || o.oid FROM pg_cast o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_operator'::regclass, o.oid, 'opr:' || o.oid FROM pg_operator o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_opfamily'::regclass, o.oid, 'opf:' || o.oid FROM pg_opfamily o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_opclass'::regclass, o.oid, 'opc:' || o.oid FROM pg_opclass o WHERE o.oid >= 16384
+       -- A family's or class's members are created with their family (what they need, the family needs).
+       UNION ALL SELECT 'pg_amop'::regclass, o.oid, 'opf:' || o.amopfamily FROM pg_amop o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_amproc'::regclass, o.oid, 'opf:' || o.amprocfamily FROM pg_amproc o WHERE o.oid >= 16384
+       UNION ALL SELECT 'pg_conversion'::regclass, o.oid, 'conv:' || o.oid FROM pg_conversion o WHERE o.oid >= 16384
        UNION ALL SELECT 'pg_constraint'::regclass, k.oid,
                         CASE WHEN k.conrelid <> 0 THEN 'class:' || k.conrelid ELSE 'type:' || k.contypid END
                    FROM pg_constraint k WHERE k.oid >= 16384

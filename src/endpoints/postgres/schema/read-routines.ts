@@ -17,7 +17,7 @@ interface RoutineRow {
 
 const routineKinds = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' } as const;
 
-/** Needs search_path = ''. Ordered-set aggregates are not read (see listUncoveredObjects). */
+/** Needs search_path = ''. Ordered-set aggregates name their arguments as "integer ORDER BY text". */
 export async function readRoutines(session: Session): Promise<RoutineDef[]> {
   const rows = await runQuery<RoutineRow>(
     session,
@@ -33,6 +33,10 @@ export async function readRoutines(session: Session): Promise<RoutineDef[]> {
                           CASE WHEN a.aggtransspace <> 0 THEN 'SSPACE = ' || a.aggtransspace END,
                           CASE WHEN a.aggfinalfn <> 0 THEN 'FINALFUNC = ' || a.aggfinalfn::regproc::text END,
                           CASE WHEN a.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+                          -- The default is READ_ONLY, and READ_WRITE for ordered-set and hypothetical-set aggregates.
+                          CASE WHEN a.aggfinalfn <> 0 AND a.aggfinalmodify <> CASE a.aggkind WHEN 'n' THEN 'r' ELSE 'w' END
+                               THEN 'FINALFUNC_MODIFY = ' || CASE a.aggfinalmodify WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' ELSE 'READ_WRITE' END END,
+                          CASE WHEN a.aggkind = 'h' THEN 'HYPOTHETICAL' END,
                           CASE WHEN a.aggcombinefn <> 0 THEN 'COMBINEFUNC = ' || a.aggcombinefn::regproc::text END,
                           CASE WHEN a.aggserialfn <> 0 THEN 'SERIALFUNC = ' || a.aggserialfn::regproc::text END,
                           CASE WHEN a.aggdeserialfn <> 0 THEN 'DESERIALFUNC = ' || a.aggdeserialfn::regproc::text END,
@@ -43,7 +47,6 @@ export async function readRoutines(session: Session): Promise<RoutineDef[]> {
        JOIN pg_namespace n ON n.oid = p.pronamespace
        LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
       WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_proc', 'p.oid')}
-        AND (a.aggfnoid IS NULL OR a.aggkind = 'n')
         -- Constructors a range type creates for itself (internal dependency) come back with the type.
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')
       ORDER BY 2, 3, 6`,

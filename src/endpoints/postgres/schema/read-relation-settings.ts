@@ -1,0 +1,74 @@
+/**
+ * Settings ALTER TABLE gives after CREATE: replica identity, the CLUSTER ON index, and columns' storage, statistics
+ * target and compression — each listed where it is not the default.
+ */
+import type { RelationSettingDef } from '../../../model/schema-model.js';
+import { runQuery, type Session } from '../run-query.js';
+import { isNotExtensionMember, isUserSchema } from '../sql.js';
+
+interface SettingRow {
+  schema: string;
+  table: string;
+  materialized: boolean;
+  column: string | null;
+  setting: RelationSettingDef['setting'];
+  value: string;
+}
+
+/**
+ * A column's setting is also listed where only its parent's differs from the default: a partition or inheritance
+ * child may take its parent's setting when created, so its own is stated too. attstattarget is NULL by default from
+ * PostgreSQL 17 and -1 before; attcompression is empty by default.
+ */
+const columnSettings = `
+  SELECT n.nspname AS schema, c.relname AS table, c.relkind = 'm' AS materialized, a.attname AS column, s.setting, s.value
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_type t ON t.oid = a.atttypid
+    CROSS JOIN LATERAL (VALUES
+      ('storage', CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END),
+      ('statistics', coalesce(a.attstattarget, -1)::text),
+      ('compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END)) AS s(setting, value)
+   WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
+     AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}
+     AND EXISTS (SELECT 1 FROM pg_attribute o
+                  WHERE (o.attrelid = c.oid OR o.attrelid IN (SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid))
+                    AND o.attname = a.attname
+                    AND CASE s.setting WHEN 'storage' THEN o.attstorage <> t.typstorage
+                                       WHEN 'statistics' THEN coalesce(o.attstattarget, -1) <> -1
+                                       ELSE o.attcompression::text <> '' END)`;
+
+const replicaIdentities = `
+  SELECT n.nspname, c.relname, false, NULL, 'replica identity',
+         CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' ELSE 'USING INDEX ' || quote_ident(ic.relname) END
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisreplident
+    LEFT JOIN pg_class ic ON ic.oid = i.indexrelid
+   WHERE c.relkind IN ('r', 'p') AND (c.relreplident IN ('f', 'n') OR ic.oid IS NOT NULL)
+     AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}`;
+
+const clusterIndexes = `
+  SELECT n.nspname, c.relname, c.relkind = 'm', NULL, 'cluster on', ic.relname
+    FROM pg_index i
+    JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_class c ON c.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE i.indisclustered AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}`;
+
+/** Needs search_path = ''. */
+export async function readRelationSettings(session: Session): Promise<RelationSettingDef[]> {
+  const rows = await runQuery<SettingRow>(
+    session,
+    'replica identity, CLUSTER ON, column storage, statistics and compression',
+    `${columnSettings}\n UNION ALL ${replicaIdentities}\n UNION ALL ${clusterIndexes}\n ORDER BY 1, 2, 4 NULLS FIRST, 5`,
+  );
+  return rows.map((r) => ({
+    table: { schema: r.schema, name: r.table },
+    relationKind: r.materialized ? 'materialized view' : 'table',
+    column: r.column,
+    setting: r.setting,
+    value: r.value,
+  }));
+}

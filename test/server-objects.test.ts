@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { cli, type CliRun } from './harness/cli.js';
+import { fixtureSql } from './harness/fixtures.js';
+import { managedTarget } from './harness/managed-target.js';
+import { mappingPasswords, serverObjectsOracle } from './harness/oracles/server-objects.js';
+import { databaseCopy, freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
+
+const snapshot = (url: string) => withClient(url, (c) => serverObjectsOracle.snapshot(c));
+
+async function migrate(from: string, to: string): Promise<CliRun> {
+  return cli('migrate', '--from', from, '--to', to, '--run-dir', mkdtempSync(join(tmpdir(), 'pgferry-server-objects-')));
+}
+
+for (const [sourceMajor, targetMajor] of [
+  [14, 17],
+  [16, 18],
+] as const) {
+  describe(`languages, foreign data, publications and event triggers, ${sourceMajor} → ${targetMajor}`, () => {
+    let source: { name: string; url: string };
+    let targetServer: TestServer;
+    let target: { name: string; url: string };
+    let run: CliRun;
+
+    before(async () => {
+      source = await freshDatabase(await testServer(sourceMajor), fixtureSql('kinds/server-objects.sql'));
+      targetServer = await testServer(targetMajor);
+      target = await freshDatabase(targetServer);
+      run = await migrate(source.url, target.url);
+    });
+
+    it('migrates with exit 0 and warns that the mapping lost its password', () => {
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /USER_MAPPING_PASSWORD_DROPPED\] user mapping for server_objects_user server files was created without its password/);
+      assert.doesNotMatch(run.stdout, /OBJECT_REFUSED/);
+    });
+
+    it('leaves every object as the source has it (oracle), and no password on the target', async () => {
+      const expected = await snapshot(source.url);
+      assert.ok(Object.keys(expected).length >= (sourceMajor >= 15 ? 16 : 15), JSON.stringify(Object.keys(expected)));
+      assert.deepEqual(await snapshot(target.url), expected);
+      assert.deepEqual(await withClient(source.url, mappingPasswords), ['files for server_objects_user']);
+      assert.deepEqual(await withClient(target.url, mappingPasswords), []);
+    });
+
+    it('created the event triggers last: none fired during the migration', async () => {
+      const { rows } = await withClient(target.url, (c) => c.query('SELECT tag, event FROM app.ddl_log'));
+      assert.deepEqual(rows, []);
+      // They are there and work: DDL on the target now logs.
+      const copy = await databaseCopy(targetServer, target.name, 'CREATE TABLE app.later (id int)');
+      const { rows: logged } = await withClient(copy, (c) => c.query('SELECT tag, event FROM app.ddl_log ORDER BY 2'));
+      assert.deepEqual(logged, [
+        { tag: 'CREATE TABLE', event: 'ddl_command_end' },
+        { tag: 'CREATE TABLE', event: 'ddl_command_start' },
+      ]);
+    });
+
+    it('verify says equal', async () => {
+      const verify = await cli('verify', '--from', source.url, '--to', target.url);
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    });
+
+    it('verify names each object missing or changed on the target (exit 1)', async () => {
+      const changed = await databaseCopy(
+        targetServer,
+        target.name,
+        `DROP FOREIGN TABLE app.remote_orders; DROP PUBLICATION pub_orders; ALTER EVENT TRIGGER log_tables DISABLE;
+         ALTER SERVER files OPTIONS (SET port '6543'); DROP USER MAPPING FOR PUBLIC SERVER files; DROP LANGUAGE plpgsql_untrusted`,
+      );
+      const verify = await cli('verify', '--from', source.url, '--to', changed);
+      assert.equal(verify.code, 1, verify.stdout + verify.stderr);
+      for (const named of [
+        /foreign table app\.remote_orders: exists: source yes, target missing/,
+        /publication pub_orders: exists: source yes, target missing/,
+        /event trigger log_tables: enabled/,
+        /foreign server files: options/,
+        /user mapping for PUBLIC server files: exists/,
+        /language plpgsql_untrusted: exists/,
+      ]) {
+        assert.match(verify.stdout, named);
+      }
+    });
+  });
+}
+
+describe('server-level objects on a managed-style target (no superuser), 16 → 17', () => {
+  let source: { name: string; url: string };
+  let target: { name: string; url: string };
+  let targetServer: TestServer;
+  let run: CliRun;
+
+  before(async () => {
+    source = await freshDatabase(await testServer(16), fixtureSql('kinds/server-objects.sql'));
+    targetServer = await testServer(17);
+    target = await managedTarget(targetServer);
+    run = await migrate(source.url, target.url);
+  });
+
+  it('names each refused object in an OBJECT_REFUSED warning, and verify reports them missing (exit 1)', () => {
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.doesNotMatch(run.stdout, /SCHEMA_WOULD_FAIL|SCHEMA_FAILED/);
+    for (const key of serverObjectsOracle.refusedWithoutSuperuser) {
+      assert.ok(run.stdout.includes(`OBJECT_REFUSED] ${key} was not created`), `${key} not named as refused:\n${run.stdout}`);
+      assert.ok(run.stdout.includes(`${key}: exists: source yes, target missing`), `${key} not named missing by verify:\n${run.stdout}`);
+    }
+  });
+
+  it('creates everything else as the source has it (owners aside: the target may not give objects away)', async () => {
+    const withoutOwner = (s: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(s)
+          .filter(([key]) => !serverObjectsOracle.refusedWithoutSuperuser.includes(key))
+          .map(([key, value]) => [key, { ...(value as object), owner: undefined }]),
+      );
+    const expected = withoutOwner(await snapshot(source.url));
+    assert.deepEqual(Object.keys(expected).sort(), ['publication pub_empty', 'publication pub_filtered', 'publication pub_orders']);
+    // Read as a superuser: pg_user_mapping is closed to others.
+    assert.deepEqual(withoutOwner(await snapshot(targetServer.url(target.name))), expected);
+  });
+});
