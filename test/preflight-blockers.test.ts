@@ -81,10 +81,12 @@ describe('preflight blockers', () => {
        CREATE TABLE t_log (id int);
        CREATE RULE t_audit AS ON INSERT TO t DO ALSO INSERT INTO t_log VALUES (NEW.id);
        CREATE PUBLICATION everything FOR ALL TABLES;
+       GRANT SELECT (id) ON t TO PUBLIC;
+       ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;
        CREATE FOREIGN DATA WRAPPER dummy_fdw;
        CREATE SERVER elsewhere FOREIGN DATA WRAPPER dummy_fdw;
-       CREATE TABLE readings (id int) PARTITION BY RANGE (id);
-       CREATE FOREIGN TABLE readings_remote PARTITION OF readings FOR VALUES FROM (0) TO (10) SERVER elsewhere;
+       CREATE TABLE readings (id int);
+       CREATE FOREIGN TABLE readings_remote () INHERITS (readings) SERVER elsewhere;
        CREATE SUBSCRIPTION feed CONNECTION 'dbname=nowhere' PUBLICATION everything WITH (connect = false, slot_name = NONE);`,
     );
     const target = await freshDatabase(await testServer(17));

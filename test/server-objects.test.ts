@@ -67,13 +67,14 @@ for (const [sourceMajor, targetMajor] of [
       const changed = await databaseCopy(
         targetServer,
         target.name,
-        `DROP FOREIGN TABLE app.remote_orders; DROP PUBLICATION pub_orders; ALTER EVENT TRIGGER log_tables DISABLE;
+        `DROP FOREIGN TABLE app.remote_orders CASCADE; DROP PUBLICATION pub_orders; ALTER EVENT TRIGGER log_tables DISABLE;
          ALTER SERVER files OPTIONS (SET port '6543'); DROP USER MAPPING FOR PUBLIC SERVER files; DROP LANGUAGE plpgsql_untrusted`,
       );
       const verify = await cli('verify', '--from', source.url, '--to', changed);
       assert.equal(verify.code, 1, verify.stdout + verify.stderr);
       for (const named of [
         /foreign table app\.remote_orders: exists: source yes, target missing/,
+        /view app\.remote_labels: exists: source yes, target missing/,
         /publication pub_orders: exists: source yes, target missing/,
         /event trigger log_tables: enabled/,
         /foreign server files: options/,
@@ -83,6 +84,15 @@ for (const [sourceMajor, targetMajor] of [
         assert.match(verify.stdout, named);
       }
     });
+
+    if (sourceMajor === 16) {
+      it('migrates again into the same target with ifTargetNotEmpty: drop, which drops what the first run left beside the schemas', async () => {
+        const again = await cli('migrate', '--from', source.url, '--to', target.url, '--if-target-not-empty', 'drop', '--run-dir', mkdtempSync(join(tmpdir(), 'pgferry-server-objects-')));
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+        assert.match(again.stdout, /verified equal/);
+        assert.deepEqual(await snapshot(target.url), await snapshot(source.url));
+      });
+    }
   });
 }
 
@@ -92,18 +102,33 @@ describe('server-level objects on a managed-style target (no superuser), 16 → 
   let targetServer: TestServer;
   let run: CliRun;
 
+  let preflight: CliRun;
+
   before(async () => {
     source = await freshDatabase(await testServer(16), fixtureSql('kinds/server-objects.sql'));
     targetServer = await testServer(17);
     target = await managedTarget(targetServer);
+    preflight = await cli('preflight', '--from', source.url, '--to', target.url);
     run = await migrate(source.url, target.url);
   });
 
-  it('names each refused object in an OBJECT_REFUSED warning, and verify reports them missing (exit 1)', () => {
+  it('preflight names what would be refused, also what needs it (a view over a foreign table, a function in a refused language, its trigger), and blocks nothing', () => {
+    assert.equal(preflight.code, 0, preflight.stdout + preflight.stderr);
+    assert.doesNotMatch(preflight.stdout, /SCHEMA_WOULD_FAIL/);
+    for (const named of [
+      /view app\.remote_labels would not be created: it needs foreign table app\.remote_orders/,
+      /function app\.stamp_note\(\) would not be created: it needs language plpgsql_copy/,
+      /trigger stamp_note on app\.orders would not be created: it needs function app\.stamp_note\(\)/,
+    ]) {
+      assert.match(preflight.stdout, named);
+    }
+  });
+
+  it('names each refused object once in an OBJECT_REFUSED warning, and verify reports them missing (exit 1)', () => {
     assert.equal(run.code, 1, run.stdout + run.stderr);
-    assert.doesNotMatch(run.stdout, /SCHEMA_WOULD_FAIL|SCHEMA_FAILED/);
+    assert.doesNotMatch(run.stdout, /SCHEMA_WOULD_FAIL|SCHEMA_FAILED|would not be created/);
     for (const key of serverObjectsOracle.refusedWithoutSuperuser) {
-      assert.ok(run.stdout.includes(`OBJECT_REFUSED] ${key} was not created`), `${key} not named as refused:\n${run.stdout}`);
+      assert.equal(run.stdout.split(`OBJECT_REFUSED] ${key} was not created`).length - 1, 1, `${key} not named once as refused:\n${run.stdout}`);
       assert.ok(run.stdout.includes(`${key}: exists: source yes, target missing`), `${key} not named missing by verify:\n${run.stdout}`);
     }
   });

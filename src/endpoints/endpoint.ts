@@ -1,6 +1,7 @@
 /** The small interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. */
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { SourceInventory, TargetInventory } from '../model/inventory.js';
+import type { LargeObjectMetadata, LargeObjectPiece, LargeObjectSize, LargeObjectState, OidRange } from '../model/large-objects.js';
 import type { Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
 import type { PgferryEvent } from '../run/events.js';
@@ -14,6 +15,8 @@ export interface EndpointCapabilities {
   readonly binaryCopy: boolean;
   /** Has roles, owners and grants to inventory or apply. */
   readonly roles: boolean;
+  /** Has large objects (blobs addressed by OID) to copy and compare. */
+  readonly largeObjects: boolean;
 }
 
 export interface EndpointBase {
@@ -48,6 +51,14 @@ export interface SourceEndpoint extends EndpointBase {
    * copy will ask the source for a row stream instead.
    */
   session(): Promise<Session>;
+  /** Every large object's OID and size as `session` sees them (the run's snapshot, during a load); reads only. */
+  listLargeObjects(session: Session): Promise<LargeObjectSize[]>;
+  /** The large objects of one OID range as `session` sees them, in batches of bounded size (a big one in pieces). */
+  readLargeObjects(session: Session, range: OidRange): AsyncIterable<LargeObjectPiece[]>;
+  /** Owner, grants and comment of every large object; reads only. */
+  readLargeObjectMetadata(session: Session): Promise<LargeObjectMetadata[]>;
+  /** Each large object's metadata, size and a digest of its data computed by this server, for verify; reads only. */
+  readLargeObjectStates(session: Session): Promise<LargeObjectState[]>;
 }
 
 export interface TargetEndpoint extends EndpointBase {
@@ -73,6 +84,19 @@ export interface TargetEndpoint extends EndpointBase {
    * definitions compare equal across majors; changes nothing.
    */
   restateSchema(model: SchemaModel): Promise<SchemaModel>;
+  /**
+   * Replaces the large objects of `range` with `batches`, keeping their OIDs, in one transaction on `session` (idle
+   * before): objects of the range already there (an earlier attempt's) are removed first. Created owned by the
+   * connecting user, without grants or comments (schema:post applies those).
+   */
+  writeLargeObjects(
+    session: Session,
+    range: OidRange,
+    batches: AsyncIterable<LargeObjectPiece[]>,
+    onProgress?: (bytes: number) => void,
+  ): Promise<{ readonly objects: number; readonly bytes: number }>;
+  /** As SourceEndpoint.readLargeObjectStates: what verify compares. */
+  readLargeObjectStates(session: Session): Promise<LargeObjectState[]>;
 }
 
 export type EndpointRole = 'source' | 'target';

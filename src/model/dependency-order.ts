@@ -5,14 +5,22 @@
  */
 import type { PreDataObject } from './schema-model.js';
 
-const kindRank: Record<PreDataObject['kind'], number> = { type: 0, routine: 1, catalog: 1.5, sequence: 2, table: 3, view: 4 };
+/** What can be ordered: a pre-data object, or a foreign table (created among them, a view may read it). */
+export interface Orderable {
+  readonly key: string;
+  readonly kind: PreDataObject['kind'] | 'foreign table';
+  readonly schema: string;
+  readonly name: string;
+}
 
-function compare(a: PreDataObject, b: PreDataObject): number {
+const kindRank: Record<Orderable['kind'], number> = { type: 0, routine: 1, catalog: 1.5, sequence: 2, table: 3, 'foreign table': 3, view: 4 };
+
+function compare(a: Orderable, b: Orderable): number {
   return kindRank[a.kind] - kindRank[b.kind] || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key);
 }
 
 /** `dependencies` maps an object's key to the keys it needs; keys of unknown objects are ignored. A cycle is broken in rank order. */
-export function orderByDependencies(objects: readonly PreDataObject[], dependencies: ReadonlyMap<string, readonly string[]>): PreDataObject[] {
+export function orderByDependencies<T extends Orderable>(objects: readonly T[], dependencies: ReadonlyMap<string, readonly string[]>): T[] {
   const byKey = new Map(objects.map((o) => [o.key, o]));
   const pending = new Map<string, Set<string>>();
   const dependents = new Map<string, string[]>();
@@ -21,7 +29,7 @@ export function orderByDependencies(objects: readonly PreDataObject[], dependenc
     pending.set(object.key, needs);
     for (const need of needs) dependents.set(need, [...(dependents.get(need) ?? []), object.key]);
   }
-  const ordered: PreDataObject[] = [];
+  const ordered: T[] = [];
   const ready = objects.filter((o) => pending.get(o.key)!.size === 0).sort(compare);
   const release = (key: string) => {
     for (const dependent of dependents.get(key) ?? []) {

@@ -110,6 +110,8 @@ export interface SourceInventory {
   readonly migrationTables: readonly MigrationTableFacts[];
   readonly sequences: readonly SequenceFacts[];
   readonly largeObjects: number;
+  /** Their total size; null when the connected role may not read every one of them. */
+  readonly largeObjectBytes: number | null;
   readonly unsupported: readonly UnsupportedObject[];
 }
 

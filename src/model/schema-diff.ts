@@ -3,7 +3,8 @@
  * as "columns.email.defaultValue"), the source's value and the target's. Owners and grantees of the source are
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
-import { catalogObjectLabel } from './ddl/render-catalog-objects.js';
+import { accessEntries, sortGrants } from './access-diff.js';
+import { objectLabel } from './object-label.js';
 import type { Grant, SchemaModel } from './schema-model.js';
 import { serverObjectEntries } from './server-object-entries.js';
 
@@ -44,11 +45,13 @@ function withRoles(value: object, owners: OwnerMapping, role: RoleMap): unknown 
       if (key === 'owner' && typeof v === 'string') return owners.drop ? undefined : (role(v) ?? owners.connectingUser ?? v);
       if (key === 'grants' && Array.isArray(v)) {
         if (owners.drop) return undefined;
-        return (v as Grant[]).flatMap((g) => {
-          if (g.grantee === null) return [g];
-          const grantee = role(g.grantee);
-          return grantee === null ? [] : [{ ...g, grantee }];
-        });
+        return sortGrants(
+          (v as Grant[]).flatMap((g) => {
+            if (g.grantee === null) return [g];
+            const grantee = role(g.grantee);
+            return grantee === null ? [] : [{ ...g, grantee }];
+          }),
+        );
       }
       return v;
     }),
@@ -60,15 +63,7 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   const entries: Entries = new Map();
   for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, role));
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
-  for (const object of model.objects) {
-    const label =
-      object.kind === 'catalog'
-        ? catalogObjectLabel(object)
-        : object.kind === 'routine'
-        ? `${object.routineKind} ${object.schema}.${object.name}(${object.identityArguments})`
-        : `${object.kind === 'view' && object.materialized ? 'materialized view' : object.kind} ${object.schema}.${object.name}`;
-    entries.set(label, withRoles(object, owners, role));
-  }
+  for (const object of model.objects) entries.set(objectLabel(object), withRoles(object, owners, role));
   for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
   for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
   for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);
@@ -86,10 +81,10 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`${s.setting} of ${relation}`, s.value);
   }
   for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
-  // Objects outside the model (large objects, rules, column grants…) are compared by name, so one the target lacks
-  // is a difference, never a silent "equal". Role memberships belong to the whole server (a managed target has its
-  // provider's own), so they are only named by preflight.
-  for (const item of model.notCovered.filter((i) => !i.startsWith('role membership '))) entries.set(`not migrated by this version: ${item}`, item);
+  // Objects outside the model (large objects, rules, collations…) are compared by name, so one the target lacks
+  // is a difference, never a silent "equal".
+  for (const item of model.notCovered) entries.set(`not migrated by this version: ${item}`, item);
+  for (const [label, value] of accessEntries(model, owners, sourceSide)) entries.set(label, value);
   return entries;
 }
 

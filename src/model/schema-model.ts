@@ -3,6 +3,7 @@
  * and JSON later) and read by DDL rendering, the schema diff and verification. Names are unquoted; SQL
  * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
  */
+import type { AccessModel } from './access-model.js';
 import type { ServerObjects } from './server-objects.js';
 
 /** A schema-qualified name. */
@@ -45,6 +46,12 @@ export interface RoleDef {
   readonly createDb: boolean;
   readonly createRole: boolean;
   readonly connectionLimit: number;
+  /** Attributes only a superuser may give: set on a created role one by one, each refusal warned. */
+  readonly superuser: boolean;
+  readonly replication: boolean;
+  readonly bypassRls: boolean;
+  /** VALID UNTIL as UTC text ("2031-01-01 00:00:00.000000+00", "infinity"); null: no limit. */
+  readonly validUntil: string | null;
   /** The stored hash (SCRAM or md5) when the source let us read pg_authid; null when it did not or there is none. */
   readonly passwordHash: string | null;
   readonly passwordReadable: boolean;
@@ -259,8 +266,8 @@ export interface StatisticsDef extends QualifiedName {
  */
 export interface RelationSettingDef {
   readonly table: QualifiedName;
-  readonly relationKind: 'table' | 'materialized view';
-  /** The column, for storage, statistics and compression. */
+  readonly relationKind: 'table' | 'materialized view' | 'index';
+  /** The column, for storage, statistics and compression; an index's column by its number (1 for the first). */
   readonly column: string | null;
   readonly setting: 'replica identity' | 'cluster on' | 'storage' | 'statistics' | 'compression';
   /**
@@ -285,8 +292,15 @@ export interface SchemaModel {
   readonly relationSettings: readonly RelationSettingDef[];
   /** Languages, foreign data, publications, event triggers: each applied on its own, a managed target may refuse it. */
   readonly serverObjects: ServerObjects;
+  /**
+   * Which object needs which, by `key` (pre-data objects, foreign tables, and "language:<name>" for a routine's
+   * language): the order of the pre-data, and what is refused in turn when a target refuses an object.
+   */
+  readonly dependencies: Readonly<Record<string, readonly string[]>>;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
+  /** Default privileges, column grants, memberships, settings, extension members' changed privileges. */
+  readonly access: AccessModel;
 }
 
 export function tablesOf(model: SchemaModel): TableDef[] {

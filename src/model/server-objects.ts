@@ -54,6 +54,8 @@ export interface ForeignColumnDef {
 }
 
 export interface ForeignTableDef extends ServerLevelObject {
+  /** Endpoint-local, as a pre-data object's: orders it among them by dependency. */
+  readonly key: string;
   readonly schema: string;
   readonly server: string;
   readonly columns: readonly ForeignColumnDef[];

@@ -5,7 +5,6 @@
  */
 import { currentTransactionId, transactionStatus } from '../endpoints/postgres/queries/transaction-status.js';
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
-import { trySavepoint } from '../endpoints/postgres/savepoint.js';
 import { serverErrorFields } from '../endpoints/postgres/server-error.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { statementsPerTransaction } from '../model/ddl/statements-per-transaction.js';
@@ -69,47 +68,32 @@ export function batchStatements(idPrefix: string, statements: readonly string[])
   return batches;
 }
 
-/** Statements a target may refuse without stopping the run: each runs under its own savepoint. */
-export interface TryAlone {
-  /** statement → what it creates, as warnings name it */
-  readonly statements: ReadonlyMap<string, string>;
-  readonly onRefused: (what: string, error: Error) => void;
-}
-
 /**
  * Applies DDL in journaled batches: a refused statement rolls back its batch, earlier batches stay committed, and
  * the same command continues from the refused batch.
  */
-export async function applyJournaledBatches(
-  journal: Journal,
-  target: Session,
-  phase: string,
-  idPrefix: string,
-  statements: readonly string[],
-  tryAlone?: TryAlone,
-): Promise<void> {
+export async function applyJournaledBatches(journal: Journal, target: Session, phase: string, idPrefix: string, statements: readonly string[]): Promise<void> {
   for (const batch of batchStatements(idPrefix, statements)) {
     await runJournaledTransaction(journal, target, { id: batch.id, phase }, async () => {
       // Function bodies may name objects created later; like pg_dump, do not check them now.
       await runQuery(target, 'check_function_bodies', 'SET LOCAL check_function_bodies = off');
       for (const statement of batch.statements) {
-        const alone = tryAlone?.statements.get(statement);
-        if (alone !== undefined) {
-          const refusal = await trySavepoint(target, () => target.client.query(statement));
-          if (refusal) tryAlone!.onRefused(alone, refusal);
-          continue;
-        }
         try {
           await target.client.query(statement);
         } catch (error) {
-          const server = serverErrorFields(error);
-          throw new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
-            hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batch.id}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
-            cause: error,
-            server,
-          });
+          throw schemaFailed(target, batch.id, statement, error);
         }
       }
     });
   }
+}
+
+/** A schema statement the target refused in a journaled batch: the run stops, resumable from that batch. */
+export function schemaFailed(target: Session, batchId: string, statement: string, error: unknown): PgferryError {
+  const server = serverErrorFields(error);
+  return new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
+    hint: `${server.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batchId}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
+    cause: error,
+    server,
+  });
 }

@@ -6,17 +6,26 @@
  */
 import { qualifiedName, quoteLiteral } from '../endpoints/postgres/sql.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
+import type { LargeObjectRange } from '../model/large-objects.js';
 import { tablesOf, viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { tableId, type CopyStep } from './copy-plan.js';
 
-export type LoadPhase = 'copy' | 'index' | 'constraint' | 'refresh' | 'analyze';
+export type LoadPhase = 'copy' | 'large-objects' | 'index' | 'constraint' | 'refresh' | 'analyze';
 
 export type LoadStep =
   | { readonly kind: 'copy'; readonly id: string; readonly phase: 'copy'; readonly needs: readonly string[]; readonly cost: number; readonly copy: CopyStep }
   | {
+      readonly kind: 'large-objects';
+      readonly id: string;
+      readonly phase: 'large-objects';
+      readonly needs: readonly string[];
+      readonly cost: number;
+      readonly range: LargeObjectRange;
+    }
+  | {
       readonly kind: 'sql';
       readonly id: string;
-      readonly phase: Exclude<LoadPhase, 'copy'>;
+      readonly phase: Exclude<LoadPhase, 'copy' | 'large-objects'>;
       readonly needs: readonly string[];
       readonly cost: number;
       readonly sql: string;
@@ -61,8 +70,15 @@ function indexCost(definition: string, tableBytes: number): number {
   return tableBytes * (buildCostFactors.find(([pattern]) => pattern.test(definition))?.[1] ?? 1);
 }
 
-export function planLoadSteps(model: SchemaModel, copySteps: readonly CopyStep[], tableBytes: ReadonlyMap<string, number>): LoadStep[] {
+export function planLoadSteps(
+  model: SchemaModel,
+  copySteps: readonly CopyStep[],
+  tableBytes: ReadonlyMap<string, number>,
+  largeObjectRanges: readonly LargeObjectRange[] = [],
+): LoadStep[] {
   const steps: LoadStep[] = copySteps.map((copy) => ({ kind: 'copy', id: copy.id, phase: 'copy', needs: [], cost: copy.bytes, copy }));
+  // Large objects depend on nothing and nothing on them (schema:post gives them owners, grants and comments).
+  for (const range of largeObjectRanges) steps.push({ kind: 'large-objects', id: range.id, phase: 'large-objects', needs: [], cost: range.bytes, range });
   const copiesByTable = new Map<string, string[]>();
   for (const copy of copySteps) {
     const ids = copiesByTable.get(tableId(copy.table));

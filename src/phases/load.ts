@@ -11,12 +11,15 @@ import { isConnectionLoss, serverErrorFields } from '../endpoints/postgres/serve
 import { joinSnapshot } from '../endpoints/postgres/snapshot.js';
 import { copyTable, lostSourceConnection, type TableCopyResult } from '../endpoints/postgres/table-copy.js';
 import pRetry from 'p-retry';
+import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
+import type { LargeObjectRange } from '../model/large-objects.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
 import { tableId, type CopyStep } from './copy-plan.js';
+import { largeObjectMetadataStep } from './large-object-metadata.js';
 import type { LoadStep } from './load-plan.js';
 
 export interface LoadOptions {
@@ -32,6 +35,8 @@ export interface LoadOptions {
   readonly signal?: AbortSignal;
   /** How long a copy waits for another session's lock on its table (default in copyTable). */
   readonly lockWaitMs?: number;
+  /** What reads and writes large objects (the load's sessions are passed to them). */
+  readonly largeObjects?: { readonly source: SourceEndpoint; readonly target: TargetEndpoint };
 }
 
 interface LoadWorker {
@@ -127,22 +132,42 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
   });
 }
 
+/**
+ * Copies one OID range of large objects, read in the run's snapshot. The target removes what an earlier attempt left
+ * of the range in the same transaction. A failure stops the run (resumable); the source session, whose snapshot
+ * transaction it may have aborted, is closed.
+ */
+async function copyLargeObjects(range: LargeObjectRange, worker: LoadWorker, options: LoadOptions, onProgress: (bytes: number) => void): Promise<{ objects: number; bytes: number }> {
+  if (!options.largeObjects) throw new Error('a large-object step ran without endpoints to copy them');
+  const { source, target } = options.largeObjects;
+  try {
+    const session = await worker.source();
+    const written = await target.writeLargeObjects(worker.target, range, source.readLargeObjects(session, range), onProgress);
+    await worker.endCopy();
+    return written;
+  } catch (error) {
+    await worker.dropSource();
+    throw error;
+  }
+}
+
 /** Runs the graph; resolves to the warnings of the run (copies retried after a lost source connection). */
 export async function runLoad(steps: readonly LoadStep[], options: LoadOptions): Promise<Finding[]> {
   const warnings: Finding[] = [];
   const emit = emitter(options.onEvent);
   const { journal } = options;
-  const totalBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' ? s.cost : 0), 0);
-  let copiedBytes = steps.reduce((sum, s) => sum + (s.kind === 'copy' && journal.isDone(s.id) ? s.cost : 0), 0);
+  const moves = (s: LoadStep) => s.kind === 'copy' || s.kind === 'large-objects';
+  const totalBytes = steps.reduce((sum, s) => sum + (moves(s) ? s.cost : 0), 0);
+  let copiedBytes = steps.reduce((sum, s) => sum + (moves(s) && journal.isDone(s.id) ? s.cost : 0), 0);
   const started = Date.now();
 
   const warn = (warning: Finding) => {
     warnings.push(warning);
     emit({ type: 'warning', ...warning });
   };
-  let copiesNotStarted = steps.filter((s) => s.kind === 'copy' && !journal.isDone(s.id)).length;
+  let copiesNotStarted = steps.filter((s) => moves(s) && !journal.isDone(s.id)).length;
   const runStep = async (step: LoadStep, worker: LoadWorker) => {
-    if (step.kind === 'copy') copiesNotStarted -= 1;
+    if (moves(step)) copiesNotStarted -= 1;
     const redo = journal.startStep(step.id, step.phase);
     const stepStarted = Date.now();
     emit({ type: 'step:start', phase: step.phase, step: step.id });
@@ -166,6 +191,21 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       // Past the last copy a worker only builds on the target: its source session would sit idle until the graph ends.
       if (copiesNotStarted === 0) await worker.dropSource();
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
+      return;
+    }
+    if (step.kind === 'large-objects') {
+      let reported = 0;
+      const onProgress = (bytes: number) => {
+        copiedBytes += bytes - reported;
+        reported = bytes;
+        emit({ type: 'copy:progress', table: 'large objects', bytes: copiedBytes, totalBytes, ms: Date.now() - started });
+      };
+      const result = await copyLargeObjects(step.range, worker, options, onProgress);
+      copiedBytes += step.cost - reported;
+      journal.finishStep(step.id, { rows: result.objects, bytes: result.bytes });
+      if (journal.isDone(largeObjectMetadataStep)) journal.reopenStep(largeObjectMetadataStep);
+      if (copiesNotStarted === 0) await worker.dropSource();
+      emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.objects, bytes: result.bytes, ms: Date.now() - stepStarted });
       return;
     }
     try {

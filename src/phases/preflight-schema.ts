@@ -8,26 +8,39 @@ import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import type { RefusedStatement, Rehearsal } from '../model/rehearsal.js';
 import type { SchemaModel } from '../model/schema-model.js';
-import { refusableStatements } from './refusable-objects.js';
 import { planPreData } from './schema-pre.js';
 import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
 import { planServerObjectRehearsal } from './server-objects.js';
+import type { SchemaUnit } from '../model/ddl/schema-unit.js';
+import { objectRefused } from '../model/refused-object.js';
+import { withoutRefused } from '../model/without-refused.js';
+
+/** Pure: the schema units preflight tries, in migrate's order: pre-data (with languages and foreign data), publications, event triggers. */
+function rehearsalUnits(
+  model: SchemaModel,
+  available: readonly AvailableExtension[],
+  toastCompressions: readonly string[],
+): { preData: SchemaUnit[]; last: SchemaUnit[] } {
+  const serverObjects = planServerObjectRehearsal(model.serverObjects);
+  return {
+    preData: [...planPreData(model, available, serverObjects, toastCompressions).units],
+    last: [...serverObjects.publications, ...serverObjects.eventTriggers],
+  };
+}
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
 export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): string[] {
   const indexes = model.indexes.map(renderIndex);
-  const serverObjects = planServerObjectRehearsal(model.serverObjects);
+  const units = rehearsalUnits(model, available, toastCompressions);
   return [
-    ...serverObjects.beforePreData,
-    ...planPreData(model, available, toastCompressions).statements,
-    ...serverObjects.afterPreData,
+    ...units.preData.flatMap((u) => u.create),
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     ...model.constraints.map((c) => renderConstraint(c).add),
     ...model.triggers.flatMap(renderTrigger),
     ...planRulesAndRelationSettings(model),
-    ...serverObjects.last,
+    ...units.last.flatMap((u) => u.create),
   ];
 }
 
@@ -65,15 +78,29 @@ function followsFrom(refusal: RefusedStatement, earlier: readonly RefusedStateme
 
 /**
  * A refused server-level object (language, foreign data, publication, event trigger) or catalog object (operator
- * class, text search parser…) is a warning: migrate goes on without it.
+ * class, text search parser…) is a warning: migrate goes on without it, and without what needs it (a view over a refused foreign table, a function in a refused language, a
+ * trigger calling that function), each named too.
  */
 function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): { refused: RefusedStatement[]; warnings: Finding[] } {
-  const objectOf = model ? new Map([...planServerObjectRehearsal(model.serverObjects).objectOf, ...refusableStatements(model)]) : new Map<string, string>();
-  const warnings = rehearsal.refused.flatMap((r) => {
-    const object = objectOf.get(r.statement);
-    return object ? [{ code: 'OBJECT_REFUSED', message: `${object} would not be created: the target refuses it: ${r.message}`, hint: 'Migrate goes on without it and verify reports it missing; have a superuser create it on the target.' }] : [];
-  });
-  return { refused: rehearsal.refused.filter((r) => !objectOf.has(r.statement)), warnings };
+  if (!model) return { refused: [...rehearsal.refused], warnings: [] };
+  const refusal = new Map(rehearsal.refused.map((r) => [r.statement, r]));
+  const units = rehearsalUnits(model, [], []);
+  const refusedIds = new Set<string>();
+  const forgiven = new Set<string>();
+  const warnings: Finding[] = [];
+  for (const unit of [...units.preData, ...units.last]) {
+    const missing = unit.needs.find((id) => refusedIds.has(id));
+    const refused = unit.create.map((s) => refusal.get(s)).find((r) => r !== undefined);
+    if (!missing && !(unit.refusable && refused)) continue;
+    refusedIds.add(unit.id);
+    unit.create.forEach((s) => forgiven.add(s));
+    warnings.push(objectRefused(unit.id, missing ? `it needs ${missing}, which the target refuses` : `the target refuses it: ${refused!.message}`, true));
+  }
+  const after = withoutRefused(model, refusedIds);
+  const goneTriggers = model.triggers.filter((t) => !after.model.triggers.includes(t));
+  goneTriggers.flatMap(renderTrigger).forEach((s) => forgiven.add(s));
+  warnings.push(...after.warnings.map((w) => ({ ...w, message: w.message.replace(' was not created: ', ' would not be created: ') })));
+  return { refused: rehearsal.refused.filter((r) => !forgiven.has(r.statement)), warnings };
 }
 
 export function rehearsalFindings(all: Rehearsal, model?: SchemaModel): { blockers: Finding[]; warnings: Finding[] } {

@@ -1,13 +1,15 @@
 /**
  * Prepares the target before the schema: empties it when the plan says `ifTargetNotEmpty: drop`, and makes sure
- * every role the schema names exists (created without SUPERUSER; with the source's password hash only when the
- * source let us read it), or is mapped, or is left out with a warning.
+ * every role the schema names exists (created with the source's attributes, those only a superuser may give one by
+ * one; with the source's password hash only when the source let us read it), or is mapped, or is left out with a warning.
  */
 import { runQuery, type Session } from '../endpoints/postgres/run-query.js';
 import { isNotExtensionMember, isUserSchema, quoteIdent } from '../endpoints/postgres/sql.js';
 import { renderCreateRole, type RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
 import type { SchemaModel } from '../model/schema-model.js';
+import { dropServerObjectsAfterSchemas, dropServerObjectsBeforeSchemas } from './drop-server-objects.js';
+import { giveSuperuserAttributes } from './role-attributes.js';
 
 export interface OwnerSettings {
   /** Source role → target role. */
@@ -16,14 +18,19 @@ export interface OwnerSettings {
   readonly drop: boolean;
 }
 
-/** Drops every user schema on the target (and with it what it holds), then recreates an empty public. */
+/**
+ * Drops every user schema on the target (and with it what it holds), and the server-level objects beside them an
+ * earlier run created (event triggers, publications, foreign data, languages), then recreates an empty public.
+ */
 export async function emptyTarget(target: Session): Promise<string[]> {
+  await dropServerObjectsBeforeSchemas(target);
   const schemas = await runQuery<{ name: string }>(
     target,
     'schemas to drop',
     `SELECT nspname AS name FROM pg_namespace n WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_namespace', 'n.oid')} ORDER BY 1`,
   );
   for (const { name } of schemas) await runQuery(target, `dropping schema ${name}`, `DROP SCHEMA ${quoteIdent(name)} CASCADE`);
+  await dropServerObjectsAfterSchemas(target);
   await runQuery(target, 'an empty public schema', 'CREATE SCHEMA IF NOT EXISTS public');
   return schemas.map((s) => s.name);
 }
@@ -53,6 +60,7 @@ export async function provisionRoles(model: SchemaModel, target: Session, owners
     try {
       await target.client.query(renderCreateRole(role));
       resolved.set(role.name, name);
+      warnings.push(...(await giveSuperuserAttributes(target, role, name)));
       if (role.canLogin && !role.passwordHash) withoutPassword.push(name);
     } catch (error) {
       resolved.set(role.name, null);

@@ -26,7 +26,7 @@ export async function recheckDoneSteps(steps: readonly LoadStep[], journal: Jour
       if (unlogged.has(table) && (journal.doneRows(step.id) ?? 0) > 0) copiesByTable.set(table, [...(copiesByTable.get(table) ?? []), step.id]);
       continue;
     }
-    if (!step.existsProbe) continue;
+    if (step.kind !== 'sql' || !step.existsProbe) continue;
     const [row] = await runQuery<{ done: boolean }>(target, `whether ${step.id} is on the target`, step.existsProbe);
     if (row?.done !== true) reopen(step.id, 'the target does not have it');
   }

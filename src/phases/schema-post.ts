@@ -7,16 +7,19 @@ import { readSequenceValues, setSequenceValues } from '../endpoints/postgres/que
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { renderComment, renderPolicy, renderRowSecurity, renderTrigger } from '../model/ddl/render-post-data.js';
 import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } from '../model/ddl/render-privileges.js';
-import { catalogObjectLabel } from '../model/ddl/render-catalog-objects.js';
 import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
+import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../run/events.js';
 import type { Journal } from '../run/journal.js';
+import { runRefusable } from '../endpoints/postgres/run-refusable.js';
+import { applyAccess } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
-import { refusedObjectsKey } from './refusable-objects.js';
+import { applySchemaUnits } from './apply-schema-units.js';
+import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
 import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings.js';
-import { applyRefusableObjects, type ServerObjectsPlan } from './server-objects.js';
+import type { ServerObjectsPlan } from './server-objects.js';
 
 export interface SchemaPostOptions {
   readonly journal: Journal;
@@ -24,8 +27,12 @@ export interface SchemaPostOptions {
   readonly target: Session;
   readonly resolveRole: RoleResolver;
   readonly onEvent?: EventListener;
+  /** The source's large objects' owners, grants and comments (the load created the objects). */
+  readonly largeObjects?: () => Promise<LargeObjectMetadata[]>;
   /** Publications are created before owners change hands, event triggers after everything else. */
   readonly serverObjects?: ServerObjectsPlan;
+  /** What the target refused earlier (OBJECT_REFUSED): what needs it is refused in turn. */
+  readonly refused?: ReadonlySet<string>;
 }
 
 /**
@@ -93,17 +100,20 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
   await step('sequences', async () => setSequenceValues(target, await readSequenceValues(options.source)));
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
-  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'publications', options.serverObjects?.publications ?? [])));
+  const refusable = (idPrefix: string, units: ServerObjectsPlan['publications'] = []) =>
+    applySchemaUnits(journal, target, { phase: 'schema:post', idPrefix, units, refusedBefore: options.refused ?? new Set() });
+  warnings.push(...(await refusable('publications', options.serverObjects?.publications)).warnings);
   await step('privileges', async () => {
-    // Objects the target refused to create have no owner to set there.
-    const refused = new Set(journal.value<string[]>(refusedObjectsKey) ?? []);
-    const created = { ...model, objects: model.objects.filter((o) => o.kind !== 'catalog' || !refused.has(catalogObjectLabel(o))) };
-    for (const statement of planPrivileges(created, options.resolveRole)) {
-      await target.client.query(statement).catch((error: Error) => {
-        warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${error.message}` });
-      });
+    for (const statement of planPrivileges(model, options.resolveRole)) {
+      const refusal = await runRefusable(target, statement);
+      if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
     }
   });
-  warnings.push(...(await applyRefusableObjects(journal, target, 'schema:post', 'event-triggers', options.serverObjects?.eventTriggers ?? [])));
+  const largeObjects = options.largeObjects;
+  if (largeObjects) {
+    await step(largeObjectMetadataStep, async () => void warnings.push(...(await applyLargeObjectMetadata(target, await largeObjects(), options.resolveRole))));
+  }
+  await step('access', async () => void warnings.push(...(await applyAccess(model, target, options.resolveRole))));
+  warnings.push(...(await refusable('event-triggers', options.serverObjects?.eventTriggers)).warnings);
   return warnings;
 }

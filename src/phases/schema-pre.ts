@@ -1,22 +1,52 @@
 /**
- * Schema before the data: schemas, extensions, then types, routines, sequences, tables and views in dependency
- * order, in journaled transactions of a few hundred statements. Constraints other than validated CHECKs, indexes
- * and triggers come after the data.
+ * Schema before the data: schemas, extensions, languages, foreign-data wrappers, servers and user mappings, then
+ * types, routines, sequences, tables, foreign tables and views in dependency order, in journaled transactions of a
+ * few hundred statements. Constraints other than validated CHECKs, indexes and triggers come after the data.
  */
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { quoteIdent, quoteLiteral } from '../endpoints/postgres/sql.js';
 import { renderCreate, renderCreateSchema, renderSequenceOwnedBy } from '../model/ddl/render-pre-data.js';
+import { languageId } from '../model/ddl/render-server-objects.js';
+import type { SchemaUnit } from '../model/ddl/schema-unit.js';
+import { orderByDependencies } from '../model/dependency-order.js';
 import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
+import { objectLabel } from '../model/object-label.js';
 import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schema-model.js';
 import type { Journal } from '../run/journal.js';
-import { applyJournaledBatches } from './journaled-transaction.js';
-import { objectRefused, refusedObjectsKey } from './refusable-objects.js';
+import { applySchemaUnits, type AppliedUnits } from './apply-schema-units.js';
 import { planColumnSettings } from './plan-column-settings.js';
+import type { ServerObjectsPlan } from './server-objects.js';
 
 export interface PreDataPlan {
-  readonly statements: readonly string[];
+  readonly units: readonly SchemaUnit[];
   readonly warnings: readonly Finding[];
+}
+
+function plainUnit(id: string, statement: string, needs: readonly string[] = []): SchemaUnit {
+  return { id, create: [statement], settle: [], needs, refusable: false };
+}
+
+/**
+ * Pure: for each key, the refusable objects it needs directly or through other objects. `refusableIds` maps the
+ * key of a refusable object (a foreign table, "language:<name>") to its unit's id.
+ */
+function refusableNeeds(dependencies: SchemaModel['dependencies'], refusableIds: ReadonlyMap<string, string>): (key: string) => string[] {
+  const memo = new Map<string, string[]>();
+  const needsOf = (key: string): string[] => {
+    const known = memo.get(key);
+    if (known) return known;
+    memo.set(key, []); // a cycle ends here
+    const needs = new Set<string>();
+    for (const dependency of dependencies[key] ?? []) {
+      const id = refusableIds.get(dependency);
+      if (id) needs.add(id);
+      else needsOf(dependency).forEach((n) => needs.add(n));
+    }
+    memo.set(key, [...needs]);
+    return memo.get(key)!;
+  };
+  return needsOf;
 }
 
 /**
@@ -47,30 +77,53 @@ function planExtension(extension: ExtensionDef, available: readonly AvailableExt
   };
 }
 
-/** Pure. `toastCompressions`: the compression methods the target offers (lz4 only where built with it). */
-export function planPreData(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): PreDataPlan {
+/**
+ * Pure. Foreign tables take their place among the objects, so a view over one comes after it.
+ * `toastCompressions`: the compression methods the target offers (lz4 only where built with it).
+ */
+export function planPreData(
+  model: SchemaModel,
+  available: readonly AvailableExtension[],
+  serverObjects: ServerObjectsPlan,
+  toastCompressions: readonly string[],
+): PreDataPlan {
   const extensions = model.extensions.map((e) => planExtension(e, available));
   const columnSettings = planColumnSettings(model, toastCompressions);
-  const statements = [
-    ...model.schemas.map((s) => renderCreateSchema(s.name)),
-    ...extensions.flatMap((e) => (e.statement ? [e.statement] : [])),
-    ...model.objects.map(renderCreate),
-    ...sequencesOf(model).flatMap((s) => renderSequenceOwnedBy(s) ?? []),
-    ...columnSettings.statements,
+  const foreignTableUnits = new Map(serverObjects.foreignTables.map((u) => [u.id, u]));
+  const foreignTables = model.serverObjects.foreignTables.flatMap((t) => {
+    const unit = foreignTableUnits.get(`foreign table ${t.schema}.${t.name}`);
+    return unit ? [{ key: t.key, kind: 'foreign table' as const, schema: t.schema, name: t.name, unit }] : [];
+  });
+  const refusableIds = new Map<string, string>([
+    ...foreignTables.map((t): [string, string] => [t.key, t.unit.id]),
+    ...model.serverObjects.languages.map((l): [string, string] => [`language:${l.name}`, languageId(l.name)]),
+  ]);
+  const needsOf = refusableNeeds(model.dependencies, refusableIds);
+  const ordered = orderByDependencies([...model.objects, ...foreignTables], new Map(Object.entries(model.dependencies))).map((o) =>
+    o.kind === 'foreign table'
+      ? { ...o.unit, needs: [...new Set([...o.unit.needs, ...needsOf(o.key)])] }
+      : // A catalog object (operator class, text search parser…) is one a managed target may refuse.
+        { ...plainUnit(objectLabel(o), renderCreate(o), needsOf(o.key)), refusable: o.kind === 'catalog' },
+  );
+  const units = [
+    ...model.schemas.map((s) => plainUnit(`schema ${s.name}`, renderCreateSchema(s.name))),
+    ...extensions.flatMap((e, i) => (e.statement ? [plainUnit(`extension ${model.extensions[i]!.name}`, e.statement)] : [])),
+    ...serverObjects.languages,
+    ...serverObjects.foreignData,
+    ...ordered,
+    ...sequencesOf(model).flatMap((s) => {
+      const ownedBy = renderSequenceOwnedBy(s);
+      return ownedBy ? [plainUnit(`owner column of sequence ${s.schema}.${s.name}`, ownedBy)] : [];
+    }),
+    ...columnSettings.statements.map((statement, i) => plainUnit(`column settings #${i + 1}`, statement)),
   ];
-  return { statements, warnings: [...extensions.flatMap((e) => (e.warning ? [e.warning] : [])), ...columnSettings.warnings] };
+  return { units, warnings: [...extensions.flatMap((e) => (e.warning ? [e.warning] : [])), ...columnSettings.warnings] };
 }
 
 /**
- * Applies the pre-data statements in journaled transactions of a few hundred statements ("schema:pre#1" …). The
- * `refusable` ones (see refusable-objects.ts) are tried alone; returns an OBJECT_REFUSED warning for each refused.
+ * Applies the pre-data in journaled transactions of a few hundred statements ("schema:pre#1" …). Returns the
+ * OBJECT_REFUSED warnings and every object refused, also in turn.
  */
-export async function applyPreData(journal: Journal, target: Session, statements: readonly string[], refusable: ReadonlyMap<string, string> = new Map()): Promise<Finding[]> {
-  const warnings: Finding[] = [];
-  const onRefused = (what: string, error: Error) => {
-    warnings.push(objectRefused(what, error.message));
-    journal.setValue(refusedObjectsKey, [...(journal.value<string[]>(refusedObjectsKey) ?? []), what]);
-  };
-  await applyJournaledBatches(journal, target, 'schema:pre', 'schema:pre', statements, { statements: refusable, onRefused });
-  return warnings;
+export async function applyPreData(journal: Journal, target: Session, units: readonly SchemaUnit[]): Promise<AppliedUnits> {
+  return applySchemaUnits(journal, target, { phase: 'schema:pre', idPrefix: 'schema:pre', units, refusedBefore: new Set() });
 }

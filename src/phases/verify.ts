@@ -14,6 +14,7 @@ import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js
 import { readTableShapes, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
 import { emitter, type EventListener } from '../run/events.js';
+import { diffLargeObjects, type LargeObjectVerdict } from './verify-large-objects.js';
 import { verifySequences, type SequenceProblem } from './verify-sequences.js';
 import { mergeVerdicts, splitKeyRange, verifyTable, type KeyPart, type TableVerdict } from './verify-table.js';
 
@@ -34,6 +35,8 @@ export interface VerifyFacts {
   readonly tables: readonly TableVerdict[];
   readonly schema: readonly SchemaDifference[];
   readonly sequences: readonly SequenceProblem[];
+  /** Null when an endpoint has no large objects to compare. */
+  readonly largeObjects: LargeObjectVerdict | null;
   /** Number of differences of every kind; 0 means equal. */
   readonly differences: number;
 }
@@ -58,7 +61,7 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     pairs.push(pair);
   }
   try {
-    return await verifyWithSessions(schema, settings, pairs, started);
+    return await verifyWithSessions(source, target, schema, settings, pairs, started);
   } finally {
     // Ended as soon as verify is done, not when the command ends: a small target allows few sessions.
     await Promise.all(pairs.flatMap((p) => [p.source, p.target]).map((s) => withinTime(s, 5_000, 'closing the session', s.client.end()).catch(() => undefined)));
@@ -66,6 +69,8 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
 }
 
 async function verifyWithSessions(
+  source: SourceEndpoint,
+  target: TargetEndpoint,
   schema: readonly SchemaDifference[],
   settings: VerifySettings,
   pairs: ReadonlyArray<{ source: Session; target: Session }>,
@@ -110,10 +115,15 @@ async function verifyWithSessions(
   if (failures.length > 0) throw cannotCompare(failures);
   const verdicts = [...results.values()].map(mergeVerdicts);
   const sequences = await verifySequences(pairs[0]!.source, pairs[0]!.target);
+  const comparesLargeObjects = source.capabilities.largeObjects && target.capabilities.largeObjects;
+  const largeObjects = comparesLargeObjects
+    ? diffLargeObjects(...(await Promise.all([source.readLargeObjectStates(pairs[0]!.source), target.readLargeObjectStates(pairs[0]!.target)])), settings.owners)
+    : null;
   verdicts.sort((a, b) => a.table.localeCompare(b.table));
   const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
   emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
-  return { tables: verdicts, schema, sequences, differences: tableDifferences + schema.length + sequences.length };
+  const largeObjectDifferences = largeObjects?.differences.length ?? 0;
+  return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences };
 }
 
 async function missingOnTarget(source: Session, shape: TableShape): Promise<TableVerdict> {

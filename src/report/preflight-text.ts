@@ -75,7 +75,7 @@ function sourceFacts(s: SourceInventory): string[] {
   lines.push(list('Unlogged tables', s.tables.filter((t) => t.unlogged).map((t) => `${t.schema}.${t.name}`)));
   lines.push(list('Partitioned tables', s.tables.filter((t) => t.kind === 'partitioned').map((t) => `${t.schema}.${t.name}`)));
   lines.push(list('Sequences', s.sequences.map((q) => `${q.schema}.${q.name} (${q.dataType}, last ${q.lastValue ?? 'not called'})`)));
-  lines.push(`    Large objects: ${s.largeObjects}`);
+  lines.push(`    Large objects: ${s.largeObjects}${s.largeObjects > 0 ? `, ${s.largeObjectBytes === null ? 'size unknown (not readable by this role)' : formatBytes(s.largeObjectBytes)}` : ''}`);
   lines.push(list('Not migrated by pgferry', s.unsupported.map((o) => `${o.kind} ${o.name}`)));
   return lines;
 }

@@ -49,5 +49,23 @@ export function renderVerification(result: VerifyFacts): string[] {
     for (const s of result.sequences) out.push(`  ✗ ${s.sequence}: ${s.problem}`);
     out.push('');
   } else out.push('Sequences: ✓ as on the source', '');
+  out.push(...renderLargeObjects(result));
+  return out;
+}
+
+/** At most this many large-object differences are listed; the rest are counted. */
+const shownLargeObjectDifferences = 20;
+
+function renderLargeObjects(result: VerifyFacts): string[] {
+  const verdict = result.largeObjects;
+  if (!verdict || (verdict.sourceObjects === 0 && verdict.targetObjects === 0)) return [];
+  if (verdict.differences.length === 0) return [`Large objects: ✓ ${formatCount(verdict.sourceObjects)} equal (data, owner, grants, comment)`, ''];
+  const out = [`Large objects (${verdict.differences.length} difference(s); ${formatCount(verdict.sourceObjects)} on the source, ${formatCount(verdict.targetObjects)} on the target)`];
+  for (const d of verdict.differences.slice(0, shownLargeObjectDifferences)) {
+    out.push(`  ✗ large object ${d.oid}: ${d.property}: source ${clip(d.source, 80)}, target ${clip(d.target, 80)}`);
+  }
+  const hidden = verdict.differences.length - shownLargeObjectDifferences;
+  if (hidden > 0) out.push(`  … and ${formatCount(hidden)} more`);
+  out.push('');
   return out;
 }

@@ -13,7 +13,9 @@ import { readTableChangeCounters } from '../endpoints/postgres/queries/table-cha
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { exportSnapshot } from '../endpoints/postgres/snapshot.js';
 import { PgferryError } from '../errors/pgferry-error.js';
+import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import type { Finding } from '../model/findings.js';
+import { withoutRefused } from '../model/without-refused.js';
 import { autoChunkBytes, planCopySteps, tableId, type CopyStep } from '../phases/copy-plan.js';
 import { runLoad } from '../phases/load.js';
 import { planLoadSteps } from '../phases/load-plan.js';
@@ -25,12 +27,12 @@ import { runSchemaPost } from '../phases/schema-post.js';
 import { collationVersionWarnings } from '../phases/collation-versions.js';
 import { readColumnCollationVersions } from '../endpoints/postgres/queries/collation-versions.js';
 import { applyPreData, planPreData } from '../phases/schema-pre.js';
-import { refusableStatements } from '../phases/refusable-objects.js';
-import { applyRefusableObjects, planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
+import { planServerObjects, type ServerObjectsPlan } from '../phases/server-objects.js';
 import { runVerify, type VerifyFacts } from '../phases/verify.js';
 import type { Plan } from '../plan/plan-schema.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import { tablesOf } from '../model/schema-model.js';
+import { largeObjectRangeBytes, objectsPerRange, planLargeObjectRanges, type LargeObjectRange } from '../model/large-objects.js';
 import { emitter, type EventListener } from './events.js';
 import { Journal, type StepSummary } from './journal.js';
 import type { RunEndpoints } from './open-run-endpoints.js';
@@ -92,7 +94,9 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 
   const journal = Journal.open(paths, planHash(plan, endpoints));
   try {
-    const warnings: Finding[] = [...preflight.warnings];
+    // Each refusal is named once, as what happened: migrate names every object it could not create, so preflight's
+    // prediction of the same ("would not be created") is not repeated here.
+    const warnings: Finding[] = preflight.warnings.filter((w) => w.code !== 'OBJECT_REFUSED');
     const targetMajor = preflight.target.inventory.server.major;
     const target = await endpoints.target.session();
     await tuneLoadSession(target, targetMajor);
@@ -113,28 +117,26 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
 
     // 3. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
     //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
-    //    drops the extensions that lived in them.
-    // Languages, foreign data, publications and event triggers: each on its own, a target may refuse one (OBJECT_REFUSED).
-    let serverObjects = journal.value<ServerObjectsPlan>('server_objects_plan');
-    if (!serverObjects) {
-      const planned = planServerObjects(model.serverObjects, roles.resolve);
-      warnings.push(...planned.warnings);
-      serverObjects = planned.plan;
-      journal.setValue('server_objects_plan', serverObjects);
-    }
-    const plannedServerObjects = serverObjects;
-    await phase('schema:pre', async () => {
-      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'languages', plannedServerObjects.languages)));
-      let statements = journal.value<string[]>('pre_data_plan');
-      if (!statements) {
-        const preData = planPreData(model, await listAvailableExtensions(target), preflight.target.inventory.toastCompressions);
-        warnings.push(...preData.warnings);
-        statements = [...preData.statements];
-        journal.setValue('pre_data_plan', statements);
+    //    drops the extensions that lived in them. Languages, foreign data, publications and event triggers are each
+    //    tried on their own: a target may refuse one (OBJECT_REFUSED), and what needs it is refused in turn.
+    const plannedServerObjects = planServerObjects(model.serverObjects, roles.resolve);
+    warnings.push(...plannedServerObjects.warnings);
+    const serverObjects = journal.value<ServerObjectsPlan>('server_objects_plan') ?? plannedServerObjects.plan;
+    journal.setValue('server_objects_plan', serverObjects);
+    const preData = await phase('schema:pre', async () => {
+      let units = journal.value<SchemaUnit[]>('pre_data_plan');
+      if (!units) {
+        const planned = planPreData(model, await listAvailableExtensions(target), serverObjects, preflight.target.inventory.toastCompressions);
+        warnings.push(...planned.warnings);
+        units = [...planned.units];
+        journal.setValue('pre_data_plan', units);
       }
-      warnings.push(...(await applyPreData(journal, target, statements, refusableStatements(model))));
-      warnings.push(...(await applyRefusableObjects(journal, target, 'schema:pre', 'foreign-data', plannedServerObjects.foreignData)));
+      return applyPreData(journal, target, units);
     });
+    warnings.push(...preData.warnings);
+    // From here on, the schema as the target holds it: what it refused is neither loaded, indexed nor commented.
+    const created = withoutRefused(model, preData.refused);
+    warnings.push(...created.warnings);
     // Sessions are held only while used: a small target allows few, and the load may run for hours.
     await closeQuietly(target);
 
@@ -150,27 +152,32 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       await pinCopySession(leader);
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const storedPlan = journal.value<CopyStep[]>('copy_plan');
+      const storedRanges = journal.value<LargeObjectRange[]>('large_object_plan');
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
-      const unlogged = new Set(tablesOf(model).filter((t) => t.persistence === 'unlogged').map(tableId));
+      const unlogged = new Set(tablesOf(created.model).filter((t) => t.persistence === 'unlogged').map(tableId));
       if (storedPlan) {
         const recheck = await openTarget();
         try {
-          warnings.push(...(await recheckDoneSteps(planLoadSteps(model, storedPlan, tableBytes), journal, recheck, unlogged)));
+          warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes, storedRanges), journal, recheck, unlogged)));
         } finally {
           await closeQuietly(recheck);
         }
       }
-      const needsSnapshot = !storedPlan || storedPlan.some((s) => !journal.isDone(s.id));
+      const needsSnapshot = !storedPlan || !storedRanges || [...storedPlan, ...storedRanges].some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
       if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await readTableChangeCounters(leader), plan.sourceChanged));
       const copySteps = storedPlan ?? (await planCopy(preflight, leader, plan.chunkSizeMb, plan.jobs));
       journal.setValue('copy_plan', copySteps);
-      const steps = planLoadSteps(model, copySteps, tableBytes);
+      // Large objects in OID ranges, planned in the snapshot like the tables' chunks.
+      const largeObjectRanges = storedRanges ?? (await planLargeObjects(endpoints, leader, plan.chunkSizeMb, plan.jobs));
+      journal.setValue('large_object_plan', largeObjectRanges);
+      const steps = planLoadSteps(created.model, copySteps, tableBytes, largeObjectRanges);
       try {
         const binary = endpoints.source.capabilities.binaryCopy && endpoints.target.capabilities.binaryCopy;
-        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 })));
+        const largeObjects = { source: endpoints.source, target: endpoints.target };
+        warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000, largeObjects })));
       } finally {
         // Ends the snapshot and the session: nothing after the load reads the source through it.
         await closeQuietly(leader);
@@ -180,19 +187,21 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const [source, postTarget] = [await openSource(), await openTarget()];
     try {
-      warnings.push(...(await phase('schema:post', () => runSchemaPost(model, { journal, source, target: postTarget, resolveRole: roles.resolve, onEvent, serverObjects: plannedServerObjects }))));
+      const largeObjects = () => endpoints.source.readLargeObjectMetadata(source);
+      warnings.push(
+        ...(await phase('schema:post', () =>
+          runSchemaPost(created.model, { journal, source, target: postTarget, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused, largeObjects }),
+        )),
+      );
       warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(postTarget)));
     } finally {
       await Promise.all([closeQuietly(source), closeQuietly(postTarget)]);
     }
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
-    // Roles the target refused are expected to be missing; owners and grants are compared as migrate mapped them.
-    const owners = {
-      ...plan.owners,
-      unavailable: new Set(model.roles.map((r) => r.name).filter((name) => roles.resolve(name) === null)),
-      connectingUser: preflight.target.inventory.server.user,
-    };
+    // Owners and grants are compared as the plan maps them: what migrate could not apply (a role the target refused)
+    // was named in a warning and is a difference here too.
+    const owners = plan.owners;
     const verifySettings = { jobs: plan.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 10, owners, onEvent };
     const verification = plan.verify ? await runVerify(endpoints.source, endpoints.target, verifySettings) : null;
     if (verification) journal.setValue('verification', { differences: verification.differences });
@@ -228,6 +237,13 @@ async function planCopy(preflight: PreflightFacts, leader: Session, chunkSizeMb:
     keys.set(tableId(table), await readChunkKey(leader, table.schema, table.name));
   }
   return planCopySteps(candidates, keys, chunkBytes);
+}
+
+/** Reads, inside the snapshot, every large object's size, and splits them into OID ranges copied as steps. */
+async function planLargeObjects(endpoints: RunEndpoints, leader: Session, chunkSizeMb: number | undefined, jobs: number): Promise<LargeObjectRange[]> {
+  if (!endpoints.source.capabilities.largeObjects || !endpoints.target.capabilities.largeObjects) return [];
+  const sizes = await endpoints.source.listLargeObjects(leader);
+  return planLargeObjectRanges(sizes, largeObjectRangeBytes(sizes, chunkSizeMb, jobs), objectsPerRange);
 }
 
 /**

@@ -10,7 +10,7 @@ export async function tableDigests(url: string): Promise<Record<string, string>>
     await c.query(`SET TimeZone = 'UTC'; SET extra_float_digits = 1; SET search_path = ''`);
     const { rows: tables } = await c.query<{ name: string }>(
       `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+        WHERE c.relkind IN ('r', 'm') AND c.relispopulated AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
         ORDER BY 1`,
     );
     const digests: Record<string, string> = {};

@@ -4,6 +4,7 @@ import type { DatabaseFingerprint } from '../../model/database-fingerprint.js';
 import type { SourceInventory, TableFacts, TargetInventory } from '../../model/inventory.js';
 import type { Rehearsal } from '../../model/rehearsal.js';
 import type { SchemaModel } from '../../model/schema-model.js';
+import type { LargeObjectMetadata, LargeObjectPiece, LargeObjectSize, LargeObjectState, OidRange } from '../../model/large-objects.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { withinTime } from './close-session.js';
 import { emitter } from '../../run/events.js';
@@ -17,6 +18,8 @@ import { readCollationFacts } from './queries/collation-facts.js';
 import { readMigrationTables } from './queries/migration-tables.js';
 import { readBackendPid, readServerFacts } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
+import { listLargeObjectSizes, readLargeObjectMetadata, readLargeObjectStates, sumLargeObjectBytes } from './queries/large-objects.js';
+import { readLargeObjectRange, writeLargeObjectRange, type LargeObjectWriteResult } from './large-object-copy.js';
 import { listAvailableExtensions, listExistingObjects, readTargetPrivileges } from './queries/target-facts.js';
 import { listToastCompressions } from './queries/toast-compressions.js';
 import { listUnsupportedObjects } from './queries/unsupported-objects.js';
@@ -36,7 +39,7 @@ export interface PostgresEndpointOptions {
 
 export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
   readonly kind = 'postgres';
-  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true };
+  readonly capabilities: EndpointCapabilities = { sharedSnapshot: true, binaryCopy: true, roles: true, largeObjects: true };
   readonly display: string;
   readonly identity: string;
   private readonly label: string;
@@ -129,12 +132,13 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
       const roles = await listRolesInUse(main);
       const sequences = await listSequences(main);
       const largeObjects = await countLargeObjects(main);
+      const largeObjectBytes = largeObjects > 0 ? await sumLargeObjectBytes(main) : 0;
       const migrationTables = await readMigrationTables(main);
       const unsupported = await listUnsupportedObjects(main);
       step(options.estimateCounts ? 'tables (estimated row counts)' : 'tables (exact row counts)');
       const listed = await listTables(main);
       const tables = options.estimateCounts ? listed : await this.countExactly(listed, sessions, options);
-      return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, unsupported };
+      return { server, collation, path, schemas, tables, extensions, roles, migrationTables, sequences, largeObjects, largeObjectBytes, unsupported };
     });
   }
 
@@ -163,6 +167,26 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
 
   async restateSchema(model: SchemaModel): Promise<SchemaModel> {
     return this.withSessions(1, ([session]) => restateSchema(session!, model));
+  }
+
+  listLargeObjects(session: Session): Promise<LargeObjectSize[]> {
+    return listLargeObjectSizes(session);
+  }
+
+  readLargeObjects(session: Session, range: OidRange): AsyncIterable<LargeObjectPiece[]> {
+    return readLargeObjectRange(session, range);
+  }
+
+  readLargeObjectMetadata(session: Session): Promise<LargeObjectMetadata[]> {
+    return readLargeObjectMetadata(session);
+  }
+
+  readLargeObjectStates(session: Session): Promise<LargeObjectState[]> {
+    return readLargeObjectStates(session);
+  }
+
+  writeLargeObjects(session: Session, range: OidRange, batches: AsyncIterable<LargeObjectPiece[]>, onProgress?: (bytes: number) => void): Promise<LargeObjectWriteResult> {
+    return writeLargeObjectRange(session, range, batches, onProgress);
   }
 
   /** count(*) per table, biggest first, on up to `jobs` sessions. */

@@ -73,7 +73,7 @@ export function renderSchemaPrivileges(schema: SchemaDef, resolve: RoleResolver)
   return renderSecurable(schemaSecurable(schema), resolve);
 }
 
-/** CREATE ROLE with the source's attributes; never SUPERUSER. The password hash only when it could be read. */
+/** CREATE ROLE with the attributes any CREATEROLE holder may give (giveSuperuserAttributes adds the others). The password hash only when it could be read. */
 export function renderCreateRole(role: RoleDef): string {
   return [
     `CREATE ROLE ${quoteIdent(role.name)}`,
@@ -82,6 +82,7 @@ export function renderCreateRole(role: RoleDef): string {
     role.createDb ? 'CREATEDB' : '',
     role.createRole ? 'CREATEROLE' : '',
     role.connectionLimit >= 0 ? `CONNECTION LIMIT ${role.connectionLimit}` : '',
+    role.validUntil !== null ? `VALID UNTIL ${quoteLiteral(role.validUntil)}` : '',
     role.passwordHash ? `PASSWORD ${quoteLiteral(role.passwordHash)}` : '',
   ]
     .filter(Boolean)

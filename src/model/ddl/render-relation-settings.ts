@@ -18,12 +18,21 @@ export function renderStatistics(statistics: StatisticsDef): string[] {
 /** ALTER MATERIALIZED VIEW takes no ONLY; ALTER TABLE ONLY keeps a setting off the partitions and children, which state their own. */
 function alterRelation(setting: RelationSettingDef): string {
   const name = qualifiedName(setting.table.schema, setting.table.name);
-  return setting.relationKind === 'materialized view' ? `ALTER MATERIALIZED VIEW ${name}` : `ALTER TABLE ONLY ${name}`;
+  const alter = { 'materialized view': 'ALTER MATERIALIZED VIEW', index: 'ALTER INDEX', table: 'ALTER TABLE ONLY' }[setting.relationKind];
+  return `${alter} ${name}`;
 }
 
-/** Whether a setting belongs to a column (set before the data, so the rows are stored with it). */
+/**
+ * Whether a setting belongs to a table's column (set before the data, so the rows are stored with it); an index
+ * column's statistics target waits for its index.
+ */
 export function isColumnSetting(setting: RelationSettingDef): boolean {
-  return setting.column !== null;
+  return setting.column !== null && setting.relationKind !== 'index';
+}
+
+/** An index column is named by its number: its name is made up by the server ("expr", "expr1"…). */
+function columnOf(setting: RelationSettingDef): string {
+  return setting.relationKind === 'index' ? String(Number(setting.column)) : quoteIdent(setting.column!);
 }
 
 export function renderRelationSetting(setting: RelationSettingDef): string {
@@ -36,7 +45,7 @@ export function renderRelationSetting(setting: RelationSettingDef): string {
     case 'storage':
       return `${relation} ALTER COLUMN ${quoteIdent(setting.column!)} SET STORAGE ${setting.value.toUpperCase()}`;
     case 'statistics':
-      return `${relation} ALTER COLUMN ${quoteIdent(setting.column!)} SET STATISTICS ${Number(setting.value)}`;
+      return `${relation} ALTER COLUMN ${columnOf(setting)} SET STATISTICS ${Number(setting.value)}`;
     case 'compression':
       return `${relation} ALTER COLUMN ${quoteIdent(setting.column!)} SET COMPRESSION ${setting.value === 'default' ? 'DEFAULT' : quoteIdent(setting.value)}`;
   }

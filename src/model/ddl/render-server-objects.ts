@@ -16,14 +16,10 @@ import type {
 } from '../server-objects.js';
 import { renderComment } from './render-post-data.js';
 import { renderSecurable, type RoleResolver } from './render-privileges.js';
+import type { SchemaUnit } from './schema-unit.js';
 
-export interface RefusableObject {
-  /** What verify and warnings call it, e.g. "foreign server files". */
-  readonly id: string;
-  readonly create: readonly string[];
-  readonly settle: readonly string[];
-  readonly needs: readonly string[];
-}
+/** A unit a target may refuse: `refusable` is always true. */
+export type RefusableObject = SchemaUnit;
 
 /** OPTIONS (a 'x', b 'y') from "a=x" entries, or nothing. */
 function renderOptions(options: readonly string[]): string {
@@ -53,7 +49,7 @@ export function renderLanguage(language: LanguageDef, resolve: RoleResolver): Re
     .filter(Boolean)
     .join(' ');
   const securable = { ownerClause: `LANGUAGE ${name}`, grantClause: `LANGUAGE ${name}`, owner: language.owner, grants: language.grants };
-  return { id: languageId(language.name), create: [create], settle: [...renderSecurable(securable, resolve), ...comment(`LANGUAGE ${name}`, language.comment)], needs: [] };
+  return { id: languageId(language.name), create: [create], settle: [...renderSecurable(securable, resolve), ...comment(`LANGUAGE ${name}`, language.comment)], needs: [], refusable: true };
 }
 
 export function renderForeignDataWrapper(wrapper: ForeignDataWrapperDef, resolve: RoleResolver): RefusableObject {
@@ -61,7 +57,7 @@ export function renderForeignDataWrapper(wrapper: ForeignDataWrapperDef, resolve
   const create = `CREATE FOREIGN DATA WRAPPER ${name} ${wrapper.handler ? `HANDLER ${wrapper.handler}` : 'NO HANDLER'} ${wrapper.validator ? `VALIDATOR ${wrapper.validator}` : 'NO VALIDATOR'}${renderOptions(wrapper.options)}`;
   const clause = `FOREIGN DATA WRAPPER ${name}`;
   const securable = { ownerClause: clause, grantClause: clause, owner: wrapper.owner, grants: wrapper.grants };
-  return { id: `foreign-data wrapper ${wrapper.name}`, create: [create], settle: [...renderSecurable(securable, resolve), ...comment(clause, wrapper.comment)], needs: [] };
+  return { id: `foreign-data wrapper ${wrapper.name}`, create: [create], settle: [...renderSecurable(securable, resolve), ...comment(clause, wrapper.comment)], needs: [], refusable: true };
 }
 
 /** `wrapperIds` holds the ids of the wrappers migrated here; a server on an extension's wrapper needs none of them. */
@@ -82,6 +78,7 @@ export function renderForeignServer(server: ForeignServerDef, resolve: RoleResol
     create: [create],
     settle: [...renderSecurable(securable, resolve), ...comment(`SERVER ${name}`, server.comment)],
     needs: wrapperIds.has(wrapper) ? [wrapper] : [],
+    refusable: true,
   };
 }
 
@@ -94,7 +91,7 @@ export function renderUserMapping(mapping: UserMappingDef, resolve: RoleResolver
   const user = mapping.user === null ? 'PUBLIC' : resolve(mapping.user);
   if (user === null) return null;
   const create = `CREATE USER MAPPING FOR ${user === 'PUBLIC' ? 'PUBLIC' : quoteIdent(user)} SERVER ${quoteIdent(mapping.server)}${renderOptions(mapping.options)}`;
-  return { id: userMappingId(mapping), create: [create], settle: [], needs: [`foreign server ${mapping.server}`] };
+  return { id: userMappingId(mapping), create: [create], settle: [], needs: [`foreign server ${mapping.server}`], refusable: true };
 }
 
 export function renderForeignTable(table: ForeignTableDef, resolve: RoleResolver): RefusableObject {
@@ -116,7 +113,7 @@ export function renderForeignTable(table: ForeignTableDef, resolve: RoleResolver
     ...comment(`FOREIGN TABLE ${name}`, table.comment),
     ...table.columns.flatMap((c) => comment(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)),
   ];
-  return { id: `foreign table ${table.schema}.${table.name}`, create: [create], settle: [...renderSecurable(securable, resolve), ...comments], needs: [`foreign server ${table.server}`] };
+  return { id: `foreign table ${table.schema}.${table.name}`, create: [create], settle: [...renderSecurable(securable, resolve), ...comments], needs: [`foreign server ${table.server}`], refusable: true };
 }
 
 function renderPublicationTargets(publication: PublicationDef): string {
@@ -139,6 +136,7 @@ export function renderPublication(publication: PublicationDef, resolve: RoleReso
     create: [`CREATE PUBLICATION ${name}${renderPublicationTargets(publication)} ${options}`],
     settle: [...(owner ? [`ALTER PUBLICATION ${name} OWNER TO ${quoteIdent(owner)}`] : []), ...comment(`PUBLICATION ${name}`, publication.comment)],
     needs: [],
+    refusable: true,
   };
 }
 
@@ -154,5 +152,6 @@ export function renderEventTrigger(trigger: EventTriggerDef, resolve: RoleResolv
     create: [`CREATE EVENT TRIGGER ${name} ON ${quoteIdent(trigger.event)}${when} EXECUTE FUNCTION ${trigger.function}()`, ...(state ? [`ALTER EVENT TRIGGER ${name} ${state}`] : [])],
     settle: [...(owner ? [`ALTER EVENT TRIGGER ${name} OWNER TO ${quoteIdent(owner)}`] : []), ...comment(`EVENT TRIGGER ${name}`, trigger.comment)],
     needs: [],
+    refusable: true,
   };
 }

@@ -28,7 +28,8 @@ const inventoryQueries: readonly string[] = [
                  k.convalidated, k.condeferrable)
      FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
      LEFT JOIN pg_class c ON c.oid = k.conrelid LEFT JOIN pg_type t ON t.oid = k.contypid
-    WHERE ${userSchema('n.nspname')} AND k.contype <> 'n'`,
+    -- A partition's clone of an inherited constraint is named by the server, differently by major.
+    WHERE ${userSchema('n.nspname')} AND k.contype <> 'n' AND k.conparentid = 0`,
   `SELECT format('index %I.%I on %I unique %s primary %s method %s columns %s valid %s', n.nspname, ic.relname, c.relname, i.indisunique,
                  i.indisprimary, am.amname, i.indnatts, i.indisvalid)
      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid

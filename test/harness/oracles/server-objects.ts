@@ -1,5 +1,6 @@
 /**
- * Oracle for languages, foreign data, publications and event triggers, read straight from the catalogs. A user
+ * Oracle for languages, foreign data, publications and event triggers, and what needs them (views over foreign
+ * tables, functions in custom languages and their triggers), read straight from the catalogs. A user
  * mapping's options are shown without the password (never migrated); `mappingPasswords` tells whether one is there.
  */
 import type pg from 'pg';
@@ -47,6 +48,20 @@ const queries: readonly string[] = [
                                 ORDER BY r.prrelid::regclass::text)
                        FROM pg_publication_rel r WHERE r.prpubid = p.oid))
      FROM pg_publication p`,
+  // What needs a foreign table or a custom language: views over foreign tables, functions in those languages, their triggers.
+  `SELECT 'view ' || v.oid::regclass::text, jsonb_build_object('owner', v.relowner::regrole::text,
+          -- Its columns, not its text: the deparsed query's spelling changed with 16.
+          'columns', (SELECT jsonb_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = v.oid AND a.attnum > 0))
+     FROM pg_class v
+    WHERE v.relkind = 'v' AND EXISTS (SELECT 1 FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                                      JOIN pg_class f ON d.refclassid = 'pg_class'::regclass AND f.oid = d.refobjid
+                                     WHERE r.ev_class = v.oid AND f.relkind = 'f')`,
+  `SELECT 'function ' || p.oid::regprocedure::text, jsonb_build_object('language', l.lanname, 'source', p.prosrc, 'owner', p.proowner::regrole::text)
+     FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+    WHERE l.lanispl AND l.lanname <> 'plpgsql' AND ${notExtension('pg_language', 'l.oid')}`,
+  `SELECT 'trigger ' || t.tgname || ' on ' || t.tgrelid::regclass::text, jsonb_build_object('definition', pg_get_triggerdef(t.oid), 'enabled', t.tgenabled)
+     FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
+    WHERE NOT t.tgisinternal AND l.lanispl AND l.lanname <> 'plpgsql' AND ${notExtension('pg_language', 'l.oid')}`,
   `SELECT 'event trigger ' || e.evtname, jsonb_build_object('event', e.evtevent, 'tags', e.evttags, 'function', ${fn('e.evtfoid')},
           'enabled', e.evtenabled, 'owner', e.evtowner::regrole::text, 'comment', obj_description(e.oid, 'pg_event_trigger'))
      FROM pg_event_trigger e`,
@@ -79,6 +94,9 @@ export const serverObjectsOracle: KindOracle = {
     'user mapping for server_objects_user server files',
     'user mapping for PUBLIC server files',
     'foreign table app.remote_orders',
+    'view app.remote_labels',
+    'function app.stamp_note()',
+    'trigger stamp_note on app.orders',
     'publication pub_all',
     'publication pub_schema',
     'event trigger log_ddl',

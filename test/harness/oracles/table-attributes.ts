@@ -37,6 +37,10 @@ const queries: readonly string[] = [
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
     WHERE c.relkind IN ('r', 'p', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ${userRelations}
     GROUP BY n.nspname, c.relname`,
+  // Index columns' statistics targets, by column number.
+  `SELECT format('index column statistics %s.%s #%s', n.nspname, c.relname, a.attnum), to_json(a.attstattarget)
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
+    WHERE c.relkind IN ('i', 'I') AND coalesce(a.attstattarget, -1) <> -1 AND ${userRelations}`,
   // Each partition's parent and bound.
   `SELECT format('partition %s.%s', n.nspname, c.relname),
           json_build_object('parent', i.inhparent::regclass::text, 'bound', pg_get_expr(c.relpartbound, c.oid))

@@ -22,24 +22,6 @@ const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: str
     kind: 'subscription',
     sql: 'SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())',
   },
-  { kind: 'large objects', sql: `SELECT count(*) || ' large object(s)' FROM pg_largeobject_metadata HAVING count(*) > 0` },
-  {
-    kind: 'column grant',
-    sql: `SELECT format('%I.%I.%I', n.nspname, c.relname, a.attname) FROM pg_attribute a
-            JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND ${isUserSchema('n.nspname')}
-             AND ${isNotExtensionMember('pg_class', 'c.oid')}`,
-  },
-  {
-    kind: 'default privileges',
-    sql: `SELECT format('for %s in %s', pg_get_userbyid(d.defaclrole), coalesce(quote_ident(n.nspname), 'every schema'))
-            FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace`,
-  },
-  {
-    kind: 'role membership',
-    sql: `SELECT format('%I in %I', pg_get_userbyid(m.member), pg_get_userbyid(m.roleid)) FROM pg_auth_members m
-           WHERE m.roleid >= 16384 AND m.member >= 16384`,
-  },
 ];
 
 export async function listUnsupportedObjects(session: Session): Promise<UnsupportedObject[]> {

@@ -1,7 +1,8 @@
 /**
  * Which pre-data object needs which, from pg_depend, with every dependent catalog entry (a view's rewrite rule,
  * a column default, a constraint, an array type) mapped to the object that owns it. Keys match the schema
- * model's `key` ("class:<oid>", "type:<oid>", "proc:<oid>", and for catalog objects "coll:<oid>", "opc:<oid>"…).
+ * model's `key` ("class:<oid>", "type:<oid>", "proc:<oid>", for catalog objects "coll:<oid>", "opc:<oid>"…, and
+ * "language:<name>" for a routine's language).
  */
 import { runQuery, type Session } from '../run-query.js';
 
@@ -21,6 +22,7 @@ export async function readDependencies(session: Session): Promise<Map<string, st
          FROM pg_type t JOIN pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
         WHERE t.oid >= 16384
        UNION ALL SELECT 'pg_proc'::regclass, p.oid, 'proc:' || p.oid FROM pg_proc p WHERE p.oid >= 16384
+       UNION ALL SELECT 'pg_language'::regclass, l.oid, 'language:' || l.lanname FROM pg_language l WHERE l.oid >= 16384
        UNION ALL SELECT 'pg_rewrite'::regclass, r.oid, 'class:' || r.ev_class FROM pg_rewrite r WHERE r.oid >= 16384
        UNION ALL SELECT 'pg_attrdef'::regclass, a.oid, 'class:' || a.adrelid FROM pg_attrdef a
        UNION ALL SELECT 'pg_collation'::regclass, o.oid, 'coll:' || o.oid FROM pg_collation o WHERE o.oid >= 16384

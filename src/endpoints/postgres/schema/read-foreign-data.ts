@@ -57,7 +57,7 @@ export async function readForeignTables(session: Session): Promise<ForeignTableD
   const tables = await runQuery<Omit<ForeignTableDef, 'columns'> & { oid: string }>(
     session,
     'foreign tables',
-    `SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
+    `SELECT c.oid::text AS oid, 'class:' || c.oid AS key, n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
             ${grantsJson('c.relacl', 'c.relowner')} AS grants, obj_description(c.oid, 'pg_class') AS comment,
             s.srvname AS server, coalesce(ft.ftoptions, '{}') AS options
        FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_namespace n ON n.oid = c.relnamespace

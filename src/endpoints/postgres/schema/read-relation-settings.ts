@@ -9,7 +9,7 @@ import { isNotExtensionMember, isUserSchema } from '../sql.js';
 interface SettingRow {
   schema: string;
   table: string;
-  materialized: boolean;
+  kind: RelationSettingDef['relationKind'];
   column: string | null;
   setting: RelationSettingDef['setting'];
   value: string;
@@ -26,7 +26,8 @@ const settingDiffers = (o: string) => `CASE s.setting WHEN 'storage' THEN ${o}.a
  * PostgreSQL 17 and -1 before; attcompression is empty by default.
  */
 const columnSettings = `
-  SELECT n.nspname AS schema, c.relname AS table, c.relkind = 'm' AS materialized, a.attname AS column, s.setting, s.value
+  SELECT n.nspname AS schema, c.relname AS table, CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'table' END AS kind,
+         a.attname AS column, s.setting, s.value
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -43,7 +44,7 @@ const columnSettings = `
                       WHERE i.inhrelid = c.oid AND ${settingDiffers('o')}))`;
 
 const replicaIdentities = `
-  SELECT n.nspname, c.relname, false, NULL, 'replica identity',
+  SELECT n.nspname, c.relname, 'table', NULL, 'replica identity',
          CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING' ELSE 'USING INDEX ' || quote_ident(ic.relname) END
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -53,23 +54,32 @@ const replicaIdentities = `
      AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}`;
 
 const clusterIndexes = `
-  SELECT n.nspname, c.relname, c.relkind = 'm', NULL, 'cluster on', ic.relname
+  SELECT n.nspname, c.relname, CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'table' END, NULL, 'cluster on', ic.relname
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_class c ON c.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE i.indisclustered AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}`;
 
+/** Statistics targets of index columns (`ALTER INDEX … ALTER COLUMN 1 SET STATISTICS`), by column number. */
+const indexColumnStatistics = `
+  SELECT n.nspname, ic.relname, 'index', a.attnum::text, 'statistics', coalesce(a.attstattarget, -1)::text
+    FROM pg_attribute a
+    JOIN pg_class ic ON ic.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = ic.relnamespace
+   WHERE ic.relkind IN ('i', 'I') AND a.attnum > 0 AND coalesce(a.attstattarget, -1) <> -1
+     AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'ic.oid')}`;
+
 /** Needs search_path = ''. */
 export async function readRelationSettings(session: Session): Promise<RelationSettingDef[]> {
   const rows = await runQuery<SettingRow>(
     session,
-    'replica identity, CLUSTER ON, column storage, statistics and compression',
-    `${columnSettings}\n UNION ALL ${replicaIdentities}\n UNION ALL ${clusterIndexes}\n ORDER BY 1, 2, 4 NULLS FIRST, 5`,
+    'replica identity, CLUSTER ON, column storage, statistics and compression, index columns\' statistics',
+    `${columnSettings}\n UNION ALL ${replicaIdentities}\n UNION ALL ${clusterIndexes}\n UNION ALL ${indexColumnStatistics}\n ORDER BY 1, 2, 4 NULLS FIRST, 5`,
   );
   return rows.map((r) => ({
     table: { schema: r.schema, name: r.table },
-    relationKind: r.materialized ? 'materialized view' : 'table',
+    relationKind: r.kind,
     column: r.column,
     setting: r.setting,
     value: r.value,

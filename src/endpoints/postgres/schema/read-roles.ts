@@ -10,6 +10,10 @@ interface RoleRow {
   create_db: boolean;
   create_role: boolean;
   connection_limit: number;
+  superuser: boolean;
+  replication: boolean;
+  bypass_rls: boolean;
+  valid_until: string | null;
 }
 
 export async function readRoles(session: Session, names: readonly string[]): Promise<RoleDef[]> {
@@ -17,7 +21,10 @@ export async function readRoles(session: Session, names: readonly string[]): Pro
     session,
     'roles',
     `SELECT rolname AS name, rolcanlogin AS can_login, rolinherit AS inherit, rolcreatedb AS create_db,
-            rolcreaterole AS create_role, rolconnlimit AS connection_limit
+            rolcreaterole AS create_role, rolconnlimit AS connection_limit, rolsuper AS superuser,
+            rolreplication AS replication, rolbypassrls AS bypass_rls,
+            CASE WHEN isfinite(rolvaliduntil) THEN to_char(rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'
+                 ELSE rolvaliduntil::text END AS valid_until
        FROM pg_roles WHERE rolname = ANY($1) ORDER BY 1`,
     [names],
   );
@@ -29,6 +36,10 @@ export async function readRoles(session: Session, names: readonly string[]): Pro
     createDb: r.create_db,
     createRole: r.create_role,
     connectionLimit: r.connection_limit,
+    superuser: r.superuser,
+    replication: r.replication,
+    bypassRls: r.bypass_rls,
+    validUntil: r.valid_until,
     passwordHash: hashes?.get(r.name) ?? null,
     passwordReadable: hashes !== undefined,
   }));

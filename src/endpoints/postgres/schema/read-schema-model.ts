@@ -3,11 +3,14 @@ import { orderByDependencies } from '../../../model/dependency-order.js';
 import type { Grant, SchemaDef, SchemaModel } from '../../../model/schema-model.js';
 import { rolesOfServerObjects } from '../../../model/server-objects.js';
 import { listExtensions } from '../queries/catalog-facts.js';
+import { listLargeObjectRoles } from '../queries/large-objects.js';
 import { listUnsupportedObjects } from '../queries/unsupported-objects.js';
 import { runQuery, type Session } from '../run-query.js';
 import { grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
+import { readAccess } from './read-access.js';
 import { readCatalogObjects } from './read-catalog-objects.js';
 import { readComments } from './read-comments.js';
+import { readMoreComments } from './read-more-comments.js';
 import { readConstraints } from './read-constraints.js';
 import { readDependencies } from './read-dependencies.js';
 import { readIndexes } from './read-indexes.js';
@@ -43,7 +46,8 @@ export async function readSchemaModel(session: Session, major: number): Promise<
     ...tables,
     ...(await readViews(session)),
   ];
-  const objects = orderByDependencies(preData, await readDependencies(session));
+  const dependencies = await readDependencies(session);
+  const objects = orderByDependencies(preData, dependencies);
   const policies = await readPolicies(session);
   const roleNames = new Set<string>();
   const addGrantees = (grants: readonly Grant[] | null) => grants?.forEach((g) => g.grantee && roleNames.add(g.grantee));
@@ -56,22 +60,26 @@ export async function readSchemaModel(session: Session, major: number): Promise<
   for (const item of statistics) roleNames.add(item.owner);
   const serverObjects = await readServerObjects(session, major);
   rolesOfServerObjects(serverObjects).forEach((r) => roleNames.add(r));
+  for (const role of await listLargeObjectRoles(session)) roleNames.add(role);
   const notCovered = (await listUnsupportedObjects(session)).map((o) => `${o.kind} ${o.name}`);
+  const access = await readAccess(session, [...roleNames]);
   return {
     schemas,
     extensions: extensions.filter((e) => e.name !== 'plpgsql'),
-    roles: await readRoles(session, [...roleNames]),
+    roles: await readRoles(session, access.roles),
     objects,
     indexes: await readIndexes(session),
     constraints: await readConstraints(session),
     triggers: await readTriggers(session, major),
     policies,
-    comments: await readComments(session),
+    comments: [...(await readComments(session)), ...(await readMoreComments(session))],
     rules: await readRules(session),
     statistics,
     relationSettings: await readRelationSettings(session),
     serverObjects,
+    dependencies: Object.fromEntries(dependencies),
     notCovered,
+    access: access.access,
   };
 }
 
