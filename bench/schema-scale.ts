@@ -1,5 +1,5 @@
 /**
- * `npm run bench:schema [-- --tables 10000 --parents 200 --partitions 50 --jobs 2 --target-max-connections 20 --targets both|small]`:
+ * `npm run bench:schema [-- --tables 10000 --parents 200 --partitions 50 --jobs 2 --target-max-connections 20 --targets both|small|default]`:
  * migrates (and verifies) schemas of many relations between servers with the default max_locks_per_transaction,
  * and prints each phase's wall time, pgferry's peak RSS and the most sessions pgferry held on each server.
  */
@@ -23,7 +23,7 @@ const { values } = parseArgs({
     'target-max-connections': { type: 'string', default: '20' },
     'max-locks': { type: 'string', default: '64' },
     only: { type: 'string' },
-    /** both: a target with max_connections 100 and one with the smaller limit; small: only the latter. */
+    /** both: a target with max_connections 100 and one with the smaller limit; small: only the latter; default: only the former. */
     targets: { type: 'string', default: 'both' },
   },
 });
@@ -134,7 +134,7 @@ try {
     for (const statement of shape.statements) await sql(source.url(database), statement);
     process.stderr.write(`${((Date.now() - built) / 1000).toFixed(0)} s\n`);
     const targets = [['target max_connections 100', target], [`target max_connections ${targetMaxConnections}`, smallTarget]] as const;
-    for (const [label, server] of targets.filter(([, s]) => values.targets !== 'small' || s === smallTarget)) {
+    for (const [label, server] of targets.filter(([, s]) => (values.targets === 'small' ? s === smallTarget : values.targets === 'default' ? s === target : true))) {
       await sql(server.url(), `CREATE DATABASE ${database}`);
       process.stderr.write(`  migrate into ${label}… `);
       const samplers = [connectionSampler(source, database), connectionSampler(server, database)];
