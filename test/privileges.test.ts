@@ -39,8 +39,8 @@ describe('privileges, memberships, role attributes, settings and their comments 
       const expected = await snapshot(source.url);
       // The fixture's items are all in the snapshot, so an empty or partial oracle cannot pass.
       for (const key of ['role privs_replicator', 'membership privs_group in privs_nested', 'database settings of <database>', 'settings of role privs_reader in every database',
-        'default acl of privs_owner in * for f', 'column acl app.accounts.email', 'identity sequence acl app.accounts_id_seq', 'extension member acl public.similarity(text,text)',
-        'comment on domain constraint positive_check on app.positive', 'comment on composite column app.pair.left_value', 'comment on extension pg_trgm']) {
+        'default acl of privs_owner in * for f', 'column acl access.accounts.email', 'identity sequence acl access.accounts_id_seq', 'extension member acl public.similarity(text,text)',
+        'comment on domain constraint positive_check on access.positive', 'comment on composite column access.pair.left_value', 'comment on extension pg_trgm']) {
         assert.ok(expected[source.rename(key)] !== undefined, `the oracle sees ${key}`);
       }
       assert.deepEqual(await snapshot(target.url), expected);
@@ -55,7 +55,7 @@ describe('privileges, memberships, role attributes, settings and their comments 
     const { source, target, rename } = migrated;
     await withClient(target, (c) =>
       c.query(
-        rename(`REVOKE SELECT (email) ON app.accounts FROM privs_reader;
+        rename(`REVOKE SELECT (email) ON access.accounts FROM privs_reader;
                 DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET app.tenant', current_database()); END $$;
                 REVOKE privs_nested FROM privs_group;
                 ALTER DEFAULT PRIVILEGES FOR ROLE privs_owner GRANT EXECUTE ON FUNCTIONS TO PUBLIC;
@@ -64,7 +64,7 @@ describe('privileges, memberships, role attributes, settings and their comments 
     );
     const run = await cli('verify', '--from', source, '--to', target);
     assert.equal(run.code, 1, run.stdout + run.stderr);
-    assert.match(run.stdout, /✗ column grants on app\.accounts\.email/);
+    assert.match(run.stdout, /✗ column grants on access\.accounts\.email/);
     assert.match(run.stdout, /✗ database setting app\.tenant: exists: source yes, target missing/);
     assert.match(run.stdout, new RegExp(rename('✗ role membership of privs_group in privs_nested: exists: source yes, target missing')));
     assert.match(run.stdout, new RegExp(rename('✗ default privileges of privs_owner on functions')));
@@ -90,7 +90,7 @@ describe('privileges, memberships, role attributes, settings and their comments 
         /PRIVILEGE_NOT_APPLIED\] target refused "GRANT EXECUTE ON FUNCTION public\.similarity\([^\n]*no privileges were granted/,
         /✗ changed privileges of extension pg_trgm member FUNCTION public\.similarity\(pg_catalog\.text,pg_catalog\.text\): exists: source yes, target missing/,
       ],
-      'default acl of privs_owner in app for r': [/PRIVILEGE_NOT_APPLIED\] target refused "ALTER DEFAULT PRIVILEGES FOR ROLE "privs_owner" IN SCHEMA "app" GRANT SELECT ON TABLES/, /✗ default privileges of privs_owner in schema app on tables: exists: source yes, target missing/],
+      'default acl of privs_owner in access for r': [/PRIVILEGE_NOT_APPLIED\] target refused "ALTER DEFAULT PRIVILEGES FOR ROLE "privs_owner" IN SCHEMA "access" GRANT SELECT ON TABLES/, /✗ default privileges of privs_owner in schema access on tables: exists: source yes, target missing/],
     };
     assert.deepEqual(Object.keys(named).sort(), [...privilegesOracle.refusedWithoutSuperuser].sort());
     for (const key of privilegesOracle.refusedWithoutSuperuser) {
@@ -100,8 +100,8 @@ describe('privileges, memberships, role attributes, settings and their comments 
       assert.match(run.stdout, new RegExp(r(difference.source)), `verify's difference for ${key}`);
     }
     // What a database owner with CREATEROLE may do still arrives.
-    for (const key of ['membership privs_reader in privs_group', 'settings of role privs_owner in <database>', 'column acl app.accounts.email',
-      'comment on extension pg_trgm', 'comment on domain constraint positive_check on app.positive']) {
+    for (const key of ['membership privs_reader in privs_group', 'settings of role privs_owner in <database>', 'column acl access.accounts.email',
+      'comment on extension pg_trgm', 'comment on domain constraint positive_check on access.positive']) {
       assert.ok(expected[r(key)] !== undefined, key);
       assert.deepEqual(actual[r(key)], expected[r(key)], key);
     }

@@ -102,7 +102,7 @@ export const privilegesOracle: KindOracle = {
        UNION ALL
        SELECT format('composite column %s.%s', t.oid::regtype, a.attname), col_description(t.typrelid, a.attnum)
          FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid
-        WHERE t.typtype = 'c' AND t.typnamespace <> 'pg_catalog'::regnamespace AND col_description(t.typrelid, a.attnum) IS NOT NULL
+        WHERE t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c' AND t.typnamespace <> 'pg_catalog'::regnamespace AND col_description(t.typrelid, a.attnum) IS NOT NULL
        UNION ALL
        SELECT 'schema public', obj_description('public'::regnamespace, 'pg_namespace')
        UNION ALL
@@ -121,7 +121,7 @@ export const privilegesOracle: KindOracle = {
     'settings of role privs_reader in every database',
     'default acl of privs_owner in * for S',
     'default acl of privs_owner in * for f',
-    'default acl of privs_owner in app for r',
+    'default acl of privs_owner in access for r',
     // A trusted extension's members belong to the bootstrap superuser, whoever creates it.
     'extension member acl public.similarity(text,text)',
   ],
