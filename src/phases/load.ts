@@ -41,8 +41,10 @@ export interface LoadOptions {
 
 interface LoadWorker {
   readonly target: Session;
-  /** Opened on first use and joined to the run's snapshot. */
+  /** Opened on first use; each call starts a transaction joined to the run's snapshot, for one copy. */
   source(): Promise<Session>;
+  /** Ends the copy's snapshot transaction, and with it the lock on the table it read. */
+  endCopy(): Promise<void>;
   /** Closes the source session (lost, or left unusable by a failed copy); the next source() opens a new one. */
   dropSource(): Promise<void>;
 }
@@ -88,7 +90,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       sourceLost = isConnectionLoss(error);
       throw error;
     }
-    return copyTable(source, worker.target, {
+    const result = await copyTable(source, worker.target, {
       schema: table.schema,
       name: table.name,
       columns,
@@ -104,6 +106,8 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       sourceLost = lostSourceConnection(error);
       throw error;
     });
+    await worker.endCopy();
+    return result;
   };
   return pRetry(attempt, {
     retries: sourceRetries,
@@ -138,7 +142,9 @@ async function copyLargeObjects(range: LargeObjectRange, worker: LoadWorker, opt
   const { source, target } = options.largeObjects;
   try {
     const session = await worker.source();
-    return await target.writeLargeObjects(worker.target, range, source.readLargeObjects(session, range), onProgress);
+    const written = await target.writeLargeObjects(worker.target, range, source.readLargeObjects(session, range), onProgress);
+    await worker.endCopy();
+    return written;
   } catch (error) {
     await worker.dropSource();
     throw error;
@@ -159,7 +165,9 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     warnings.push(warning);
     emit({ type: 'warning', ...warning });
   };
+  let copiesNotStarted = steps.filter((s) => moves(s) && !journal.isDone(s.id)).length;
   const runStep = async (step: LoadStep, worker: LoadWorker) => {
+    if (moves(step)) copiesNotStarted -= 1;
     const redo = journal.startStep(step.id, step.phase);
     const stepStarted = Date.now();
     emit({ type: 'step:start', phase: step.phase, step: step.id });
@@ -180,6 +188,8 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       const result = await copyWithRetries(step.copy, worker, attempt);
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.rows, bytes: result.bytes });
+      // Past the last copy a worker only builds on the target: its source session would sit idle until the graph ends.
+      if (copiesNotStarted === 0) await worker.dropSource();
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.rows, bytes: result.bytes, ms: Date.now() - stepStarted });
       return;
     }
@@ -194,6 +204,7 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       copiedBytes += step.cost - reported;
       journal.finishStep(step.id, { rows: result.objects, bytes: result.bytes });
       if (journal.isDone(largeObjectMetadataStep)) journal.reopenStep(largeObjectMetadataStep);
+      if (copiesNotStarted === 0) await worker.dropSource();
       emit({ type: 'step:done', phase: step.phase, step: step.id, rows: result.objects, bytes: result.bytes, ms: Date.now() - stepStarted });
       return;
     }
@@ -222,20 +233,30 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
         const target = await options.openTarget();
         await pinCopySession(target);
         let source: Promise<Session> | undefined;
+        const dropSource = async () => {
+          const dropped = source;
+          source = undefined;
+          await dropped?.then(closeSession).catch(() => undefined);
+        };
         return {
           target,
-          dropSource: async () => {
-            const dropped = source;
-            source = undefined;
-            await dropped?.then(closeSession).catch(() => undefined);
+          dropSource,
+          // One snapshot transaction per copy: a transaction that read every table would keep a lock on each until it
+          // ended, and thousands of tables fill the source's lock table (pg_dump's "out of shared memory").
+          source: async () => {
+            if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
+            const session = await (source ??= options.openSource().then(async (opened) => {
+              await pinCopySession(opened);
+              return opened;
+            }));
+            await joinSnapshot(session, options.snapshot);
+            return session;
           },
-          source: () =>
-            (source ??= options.openSource().then(async (session) => {
-              if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
-              await pinCopySession(session);
-              await joinSnapshot(session, options.snapshot);
-              return session;
-            })),
+          // The rows are committed on the target already: a source that cannot end its read is closed, not retried.
+          endCopy: async () => {
+            const session = await source;
+            if (session) await runQuery(session, 'the end of a copy transaction', 'COMMIT').catch(dropSource);
+          },
         };
       },
       // A worker's source session holds the run's snapshot (vacuum on the source waits behind it): ended as soon as

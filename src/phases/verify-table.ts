@@ -6,6 +6,7 @@
 import type { Session } from '../endpoints/postgres/run-query.js';
 import { readChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
 import { countRows } from '../endpoints/postgres/queries/table-facts.js';
+import { maxPrefixDigits, readBucketRowHashes, readChildBucketDigests, type Buckets } from '../endpoints/postgres/verify/hash-buckets.js';
 import { readDigests, readRowHashes, readRowTexts, type Digest, type KeyChunks } from '../endpoints/postgres/verify/table-digests.js';
 import type { TableShape } from '../endpoints/postgres/verify/table-shape.js';
 
@@ -59,8 +60,12 @@ export interface TableCheckOptions {
 
 /** A chunk with more rows than this is split in 16 and the differing parts looked at again. */
 const rowsPerLeaf = 20_000;
-/** Without an integer key, row-level comparison reads every row's key and hash; above this only the verdict is given. */
-const maxRowsForKeyComparison = 2_000_000;
+/** Without an integer key, a differing hash bucket of at most this many rows is compared row by row. */
+const rowsPerHashBucket = 5_000;
+/** Rows (keys and hashes) fetched from each side at once: what bounds verify's memory on a table without an integer key. */
+const rowsPerFetch = 50_000;
+/** Without an integer key, past this many rows fetched the count of differing rows becomes a lower bound. */
+const maxRowsFetched = 2_000_000;
 /** Differences kept per table (beyond them only counted), so a table where everything differs still fits in memory. */
 const keptDifferences = 10_000;
 
@@ -179,10 +184,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
       const rows = Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0);
       await bisect(source, target, shape, clamp({ from, to: from + chunks.width }, part), options, found, rows);
     }
-  } else if (Math.max(verdict.sourceRows, verdict.targetRows) <= maxRowsForKeyComparison) {
-    const [x, y] = await Promise.all([readRowHashes(source, shape, undefined, options.samplePercent), readRowHashes(target, shape, undefined, options.samplePercent)]);
-    collect(found, rowDifferences(x, y, shape.key.length === 0));
-  } else exact = false;
+  } else exact = await narrowByHash(source, target, shape, options, found);
   const differingRows = Math.max(found.rows, Math.abs(verdict.sourceRows - verdict.targetRows), exact ? 0 : 1);
   const differences = await withSamples(source, target, shape, found.list, options.maxDiffs);
   return { ...verdict, content: 'different', differences, differingRows, differingRowsExact: exact, ms: Date.now() - started };
@@ -213,6 +215,50 @@ async function bisect(
     const next = { from, to: from + chunks.width < within.to ? from + chunks.width : within.to };
     await bisect(source, target, shape, next, options, found, Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0));
   }
+}
+
+/**
+ * Without an integer key: the table's rows are split into buckets by the leading bits of their hash, 16 more per
+ * level, on both servers, one scan per level; only buckets whose digests differ are split again, until a bucket is
+ * small enough to compare row by row. Rows are fetched a batch of buckets at a time, so memory stays bounded by a
+ * batch; past `maxRowsFetched` rows the count becomes a lower bound. Returns whether it is exact.
+ */
+async function narrowByHash(source: Session, target: Session, shape: TableShape, options: TableCheckOptions, found: Found): Promise<boolean> {
+  let fetched = 0;
+  let parents: Buckets | undefined;
+  for (;;) {
+    const digests = (session: Session) => readChildBucketDigests(session, shape, parents, options.samplePercent);
+    const [a, b] = await Promise.all([digests(source), digests(target)]);
+    const digits = (parents?.digits ?? 0) + 1;
+    const rowsOf = (bucket: string) => Math.max(a.get(bucket)?.rows ?? 0, b.get(bucket)?.rows ?? 0);
+    const differing = sameDigests(a, b);
+    const leaves = differing.filter((bucket) => digits === maxPrefixDigits || rowsOf(bucket) <= rowsPerHashBucket);
+    for (const batch of batchesOf(leaves, rowsOf, rowsPerFetch)) {
+      if (fetched >= maxRowsFetched) return false;
+      const read = (session: Session) => readBucketRowHashes(session, shape, { digits, prefixes: batch }, options.samplePercent);
+      const [x, y] = await Promise.all([read(source), read(target)]);
+      collect(found, rowDifferences(x, y, shape.key.length === 0));
+      fetched += batch.reduce((n, bucket) => n + rowsOf(bucket), 0);
+    }
+    const inner = differing.filter((bucket) => !leaves.includes(bucket));
+    if (inner.length === 0) return true;
+    parents = { digits, prefixes: inner };
+  }
+}
+
+/** Buckets grouped so that each group holds at most about `limit` rows (a bigger bucket alone). */
+function batchesOf(buckets: readonly string[], rowsOf: (bucket: string) => number, limit: number): string[][] {
+  const batches: string[][] = [];
+  let rows = limit;
+  for (const bucket of buckets) {
+    if (rows + rowsOf(bucket) > limit) {
+      batches.push([]);
+      rows = 0;
+    }
+    batches[batches.length - 1]!.push(bucket);
+    rows += rowsOf(bucket);
+  }
+  return batches;
 }
 
 /** The first `maxDiffs` differences, with both sides' rows as text. */

@@ -4,12 +4,14 @@
  * every sequence's state (last_value, is_called) compared with the source's.
  */
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import { withinTime } from '../endpoints/postgres/close-session.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { countRows, listTables } from '../endpoints/postgres/queries/table-facts.js';
 import { readServerEncoding } from '../endpoints/postgres/queries/server-facts.js';
 import type { Session } from '../endpoints/postgres/run-query.js';
+import { qualifiedName } from '../endpoints/postgres/sql.js';
 import { normalizeSession } from '../endpoints/postgres/verify/verify-session.js';
-import { readTableShape, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
+import { readTableShapes, type TableShape } from '../endpoints/postgres/verify/table-shape.js';
 import { diffSchemas, type OwnerMapping, type SchemaDifference } from '../model/schema-diff.js';
 import { emitter, type EventListener } from '../run/events.js';
 import { diffLargeObjects, type LargeObjectVerdict } from './verify-large-objects.js';
@@ -48,12 +50,33 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   const emit = emitter(settings.onEvent);
   const started = Date.now();
   emit({ type: 'phase:start', phase: 'verify', at: new Date(started).toISOString() });
+  // Before the table sessions open, so they never sit idle while the schemas are read and compared.
+  const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
+  // The source's definitions as the target deparses them: another major's formatting is no difference.
+  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   const pairs: Array<{ source: Session; target: Session }> = [];
   for (let i = 0; i < settings.jobs; i++) {
     const pair = { source: await source.session(), target: await target.session() };
     await Promise.all([normalizeSession(pair.source), normalizeSession(pair.target)]);
     pairs.push(pair);
   }
+  try {
+    return await verifyWithSessions(source, target, schema, settings, pairs, started);
+  } finally {
+    // Ended as soon as verify is done, not when the command ends: a small target allows few sessions.
+    await Promise.all(pairs.flatMap((p) => [p.source, p.target]).map((s) => withinTime(s, 5_000, 'closing the session', s.client.end()).catch(() => undefined)));
+  }
+}
+
+async function verifyWithSessions(
+  source: SourceEndpoint,
+  target: TargetEndpoint,
+  schema: readonly SchemaDifference[],
+  settings: VerifySettings,
+  pairs: ReadonlyArray<{ source: Session; target: Session }>,
+  started: number,
+): Promise<VerifyFacts> {
+  const emit = emitter(settings.onEvent);
   const included = settings.tables.length > 0 ? globMatcher(settings.tables) : () => true;
   const excluded = globMatcher(settings.exclude);
   const tables = (await listTables(pairs[0]!.source))
@@ -61,16 +84,14 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     .filter((t) => included(`${t.schema}.${t.name}`) && !excluded(`${t.schema}.${t.name}`))
     .sort((a, b) => b.dataBytes - a.dataBytes);
 
-  const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
-  // The source's definitions as the target deparses them: another major's formatting is no difference.
-  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
   const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
   const tasks: Array<{ table: string; shape: TableShape; part?: KeyPart }> = [];
   // Text in two encodings hashes as UTF-8 on both sides.
   const textAsUtf8 = (await readServerEncoding(pairs[0]!.source)) !== (await readServerEncoding(pairs[0]!.target));
+  const shapes = await readTableShapes(pairs[0]!.source, tables);
   for (const table of tables) {
-    const shape = { ...(await readTableShape(pairs[0]!.source, table.schema, table.name)), textAsUtf8 };
+    const shape = { ...shapes.get(qualifiedName(table.schema, table.name))!, textAsUtf8 };
     const parts = !settings.countsOnly && table.dataBytes > totalBytes / (settings.jobs * 2) ? await splitKeyRange(pairs[0]!.source, shape, settings.jobs) : null;
     for (const part of parts ?? [undefined]) tasks.push({ table: `${table.schema}.${table.name}`, shape, ...(part ? { part } : {}) });
   }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { withinTime } from '../endpoints/postgres/close-session.js';
 import { pinCopySession } from '../endpoints/postgres/copy-session.js';
 import { tuneLoadSession } from '../endpoints/postgres/load-settings.js';
 import { readChunkKey, type ChunkKey } from '../endpoints/postgres/queries/chunk-key.js';
@@ -136,6 +137,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // From here on, the schema as the target holds it: what it refused is neither loaded, indexed nor commented.
     const created = withoutRefused(model, preData.refused);
     warnings.push(...created.warnings);
+    // Sessions are held only while used: a small target allows few, and the load may run for hours.
+    await closeQuietly(target);
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     const openSource = () => endpoints.source.session();
@@ -153,7 +156,14 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
       const unlogged = new Set(tablesOf(created.model).filter((t) => t.persistence === 'unlogged').map(tableId));
-      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes, storedRanges), journal, target, unlogged)));
+      if (storedPlan) {
+        const recheck = await openTarget();
+        try {
+          warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes, storedRanges), journal, recheck, unlogged)));
+        } finally {
+          await closeQuietly(recheck);
+        }
+      }
       const needsSnapshot = !storedPlan || !storedRanges || [...storedPlan, ...storedRanges].some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await exportSnapshot(leader) : undefined;
       // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
@@ -169,19 +179,24 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         const largeObjects = { source: endpoints.source, target: endpoints.target };
         warnings.push(...(await runLoad(steps, { jobs: plan.jobs, binary, journal, snapshot, openSource, openTarget, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000, largeObjects })));
       } finally {
-        await leader.client.query('COMMIT').catch(() => undefined);
+        // Ends the snapshot and the session: nothing after the load reads the source through it.
+        await closeQuietly(leader);
       }
     });
 
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
-    const source = await openSource();
-    const largeObjects = () => endpoints.source.readLargeObjectMetadata(source);
-    warnings.push(
-      ...(await phase('schema:post', () =>
-        runSchemaPost(created.model, { journal, source, target, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused, largeObjects }),
-      )),
-    );
-    warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(target)));
+    const [source, postTarget] = [await openSource(), await openTarget()];
+    try {
+      const largeObjects = () => endpoints.source.readLargeObjectMetadata(source);
+      warnings.push(
+        ...(await phase('schema:post', () =>
+          runSchemaPost(created.model, { journal, source, target: postTarget, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused, largeObjects }),
+        )),
+      );
+      warnings.push(...collationVersionWarnings(await readColumnCollationVersions(source), await readColumnCollationVersions(postTarget)));
+    } finally {
+      await Promise.all([closeQuietly(source), closeQuietly(postTarget)]);
+    }
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Owners and grants are compared as the plan maps them: what migrate could not apply (a role the target refused)
@@ -206,6 +221,11 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
   } finally {
     journal.close();
   }
+}
+
+/** Ends a session the run no longer needs; one that does not answer within 5 s is dropped. */
+async function closeQuietly(session: Session): Promise<void> {
+  await withinTime(session, 5_000, 'closing the session', session.client.end()).catch(() => undefined);
 }
 
 /** Reads, inside the snapshot, the key range of each table big enough to split. */
