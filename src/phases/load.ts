@@ -52,6 +52,23 @@ interface LoadWorker {
 /** How often a copy is retried when its source connection is lost, before the run stops (resumable). */
 const sourceRetries = 3;
 
+/**
+ * How often a DDL step the server chose as a deadlock's victim runs again: two foreign keys between the same two
+ * tables (one → two, two → one), added at once, each lock both tables in opposite orders. The other one proceeds.
+ */
+const deadlockRetries = 3;
+
+async function runDdl(target: Session, step: { readonly id: string; readonly sql: string }): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await runQuery(target, step.id, step.sql);
+      return;
+    } catch (error) {
+      if (serverErrorFields(error).sqlState !== '40P01' || attempt > deadlockRetries) throw error;
+    }
+  }
+}
+
 /** Whether a failed step's object is there after all: an earlier attempt committed it but did not record it. */
 async function committedEarlier(target: Session, existsProbe: string): Promise<boolean> {
   const [row] = await runQuery<{ done: boolean }>(target, 'whether an earlier attempt finished this step', existsProbe);
@@ -209,7 +226,7 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       return;
     }
     try {
-      await runQuery(worker.target, step.id, step.sql);
+      await runDdl(worker.target, step);
     } catch (error) {
       if (!(redo && step.existsProbe && (await committedEarlier(worker.target, step.existsProbe)))) {
         throw new PgferryError('SCHEMA_FAILED', `target refused ${step.id}: ${(error as Error).message}`, {
