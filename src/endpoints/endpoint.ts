@@ -10,7 +10,7 @@ import type { ChunkKey, KeyRange } from '../model/key-range.js';
 import type { LargeObjectMetadata, LargeObjectPiece, LargeObjectSize, LargeObjectState, OidRange } from '../model/large-objects.js';
 import type { Rehearsal } from '../model/rehearsal.js';
 import type { QualifiedName, SchemaModel } from '../model/schema-model.js';
-import type { Digest, DigestOptions, KeyBounds, TableShape } from '../model/verify/table-shape.js';
+import type { Digest, DigestOptions, HashBuckets, KeyBounds, TableShape } from '../model/verify/table-shape.js';
 import type { TableRows } from './table-rows.js';
 
 export type { RejectSink, RowValues, TableRows } from './table-rows.js';
@@ -74,7 +74,7 @@ export interface SourceEndpoint extends EndpointBase {
   readSchema(): Promise<SchemaModel>;
   /** Takes the consistent view of the source every copy reader shares, held until released. */
   openSnapshot(): Promise<SourceSnapshot>;
-  /** A reader inside the snapshot `snapshotId` (from openSnapshot), for one worker's copies. */
+  /** A reader of the snapshot `snapshotId` (from openSnapshot), for one worker's copies, one after another. */
   openReader(snapshotId: string): Promise<SourceReader>;
   /** Every sequence's state now. */
   readSequenceValues(): Promise<SequenceValue[]>;
@@ -104,12 +104,18 @@ export interface ReadRowsOptions {
   readonly onLockWait?: (message: string) => void;
 }
 
-/** One worker's read session on the source, inside the run's snapshot. */
+/**
+ * One worker's read session on the source. Each read (readRows, readLargeObjects) starts a read transaction of its
+ * own in the run's snapshot, ended by endRead: a reader never holds what it read of earlier tables (a lock per table
+ * would fill the source's lock table when there are thousands).
+ */
 export interface SourceReader {
   /** The rows of `table` (or of one key range) as of the snapshot. One stream at a time per reader. */
   readRows(table: QualifiedName, range: KeyRange | undefined, options: ReadRowsOptions): Promise<TableRows>;
   /** The large objects of one OID range as of the snapshot, in batches of bounded size (a big one in pieces). */
   readLargeObjects(range: OidRange): AsyncIterable<LargeObjectPiece[]>;
+  /** Ends the finished read's transaction, and with it the locks it took; the next read starts a new one. */
+  endRead(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -249,11 +255,20 @@ export interface VerifyReader {
   /** The character set text is stored in (a difference decides how text is hashed). */
   encoding(): Promise<string>;
   tableShape(table: QualifiedName): Promise<TableShape>;
+  /** The shapes of many tables at once, keyed by "schema.name"; a table this end lacks has no columns. */
+  tableShapes(tables: readonly QualifiedName[]): Promise<Map<string, TableShape>>;
   chunkKey(table: QualifiedName): Promise<ChunkKey | null>;
   /** Digests per key chunk computed by this end itself (capabilities.serverDigests). */
   digests(shape: TableShape, options: DigestOptions): Promise<Map<string, Digest>>;
   /** key → "hash×count" per row, hashed by this end itself (capabilities.serverDigests). */
   rowHashes(shape: TableShape, within: KeyBounds | undefined, samplePercent: number | undefined): Promise<Map<string, string>>;
+  /**
+   * Digests of the hash buckets one digit deeper than `parents` (the 16 first buckets when undefined), keyed by
+   * bucket name, for a table without an integer key (capabilities.serverDigests).
+   */
+  bucketDigests(shape: TableShape, parents: HashBuckets | undefined, samplePercent: number | undefined): Promise<Map<string, Digest>>;
+  /** key → "hash×count" of each row in `buckets` (without a key, the row's hash is its key). */
+  bucketRowHashes(shape: TableShape, buckets: HashBuckets, samplePercent: number | undefined): Promise<Map<string, string>>;
   /**
    * The rows (key bounds only on an integer key), each value as text in PostgreSQL's output form under verify's
    * normalized settings: what the client-side canonical hash reads when an end cannot hash on its own.

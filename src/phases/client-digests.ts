@@ -5,7 +5,7 @@
  */
 import type { VerifyReader } from '../endpoints/endpoint.js';
 import { addHash, canonicalRowHash, canonicalValue, recordText } from '../model/verify/canonical-row-hash.js';
-import type { Digest, DigestOptions, KeyBounds, TableShape } from '../model/verify/table-shape.js';
+import type { Digest, DigestOptions, HashBuckets, KeyBounds, TableShape } from '../model/verify/table-shape.js';
 
 /** How many characters of each value a shown row carries. */
 const shownCharacters = 200;
@@ -37,6 +37,26 @@ function chunkOf(shape: TableShape, row: HashedRow, options: DigestOptions): str
   return chunk.toString();
 }
 
+/** The hash a row's bucket is chosen by: the key's, or without a key the row's own (equal rows share a bucket). */
+function bucketHash(shape: TableShape, row: HashedRow): bigint {
+  return BigInt.asIntN(64, shape.key.length === 0 ? row.hash : canonicalRowHash(['text'], [row.key]));
+}
+
+/** The bucket of `digits` leading 4-bit digits a hash falls in, named by the prefix read as a signed integer. */
+function bucketAt(hash: bigint, digits: number): string {
+  return digits === 0 ? '0' : (hash >> BigInt(64 - digits * 4)).toString();
+}
+
+/** The rows of `buckets` (every row when undefined), each with its bucket one digit deeper. */
+async function* rowsInBuckets(reader: VerifyReader, shape: TableShape, buckets: HashBuckets | undefined, samplePercent: number | undefined, depth: number): AsyncIterable<HashedRow & { bucket: string }> {
+  const wanted = buckets ? new Set(buckets.prefixes) : undefined;
+  for await (const row of hashedRows(reader, shape, undefined, samplePercent)) {
+    const hash = bucketHash(shape, row);
+    if (wanted && !wanted.has(bucketAt(hash, buckets!.digits))) continue;
+    yield { ...row, bucket: bucketAt(hash, depth) };
+  }
+}
+
 /** `reader` with digests, row hashes and row texts computed on this side from its rows. */
 export function hashOnClient(reader: VerifyReader): VerifyReader {
   return {
@@ -53,6 +73,22 @@ export function hashOnClient(reader: VerifyReader): VerifyReader {
     rowHashes: async (shape, within, samplePercent) => {
       const counts = new Map<string, { hash: bigint; n: number }>();
       for await (const row of hashedRows(reader, shape, within, samplePercent)) {
+        const seen = counts.get(row.key);
+        counts.set(row.key, { hash: row.hash, n: (seen?.n ?? 0) + 1 });
+      }
+      return new Map([...counts].map(([key, v]) => [key, `${v.hash}×${v.n}`]));
+    },
+    bucketDigests: async (shape, parents, samplePercent) => {
+      const sums = new Map<string, { rows: number; hash: bigint }>();
+      for await (const row of rowsInBuckets(reader, shape, parents, samplePercent, (parents?.digits ?? 0) + 1)) {
+        const sum = sums.get(row.bucket) ?? { rows: 0, hash: 0n };
+        sums.set(row.bucket, { rows: sum.rows + 1, hash: addHash(sum.hash, row.hash) });
+      }
+      return new Map([...sums].map(([bucket, sum]): [string, Digest] => [bucket, { rows: sum.rows, hash: sum.hash.toString() }]));
+    },
+    bucketRowHashes: async (shape, buckets, samplePercent) => {
+      const counts = new Map<string, { hash: bigint; n: number }>();
+      for await (const row of rowsInBuckets(reader, shape, buckets, samplePercent, buckets.digits)) {
         const seen = counts.get(row.key);
         counts.set(row.key, { hash: row.hash, n: (seen?.n ?? 0) + 1 });
       }

@@ -78,7 +78,13 @@ export function planLoadSteps(
   const steps: LoadStep[] = copySteps.map((copy) => ({ kind: 'copy', id: copy.id, phase: 'copy', needs: [], cost: copy.bytes, copy }));
   // Large objects depend on nothing and nothing on them (schema:post gives them owners, grants and comments).
   for (const range of largeObjectRanges) steps.push({ kind: 'large-objects', id: range.id, phase: 'large-objects', needs: [], cost: range.bytes, range });
-  const copiesOf = (table: QualifiedName) => copySteps.filter((c) => tableId(c.table) === tableId(table)).map((c) => c.id);
+  const copiesByTable = new Map<string, string[]>();
+  for (const copy of copySteps) {
+    const ids = copiesByTable.get(tableId(copy.table));
+    if (ids) ids.push(copy.id);
+    else copiesByTable.set(tableId(copy.table), [copy.id]);
+  }
+  const copiesOf = (table: QualifiedName) => copiesByTable.get(tableId(table)) ?? [];
   const allCopies = copySteps.map((c) => c.id);
 
   const refreshIds: string[] = [];
@@ -96,9 +102,14 @@ export function planLoadSteps(
   const indexesByTable = new Map<string, string[]>();
   /** Steps that make a unique key usable by a foreign key: key constraints, unique indexes, attaches. */
   const keysByTable = new Map<string, string[]>();
+  const append = (map: Map<string, string[]>, table: string, id: string) => {
+    const ids = map.get(table);
+    if (ids) ids.push(id);
+    else map.set(table, [id]);
+  };
   const addToTable = (table: string, id: string, makesKey = false) => {
-    indexesByTable.set(table, [...(indexesByTable.get(table) ?? []), id]);
-    if (makesKey) keysByTable.set(table, [...(keysByTable.get(table) ?? []), id]);
+    append(indexesByTable, table, id);
+    if (makesKey) append(keysByTable, table, id);
   };
   const keySteps: Array<{ id: string; sql: string; table: QualifiedName; existsProbe: TargetProbe }> = [];
   const attachIds: string[] = [];
@@ -159,9 +170,8 @@ export function planLoadSteps(
     }
   }
 
-  const analyzed = [...new Set(copySteps.map((c) => tableId(c.table)))];
-  for (const table of analyzed) {
-    const ref = copySteps.find((c) => tableId(c.table) === table)!.table;
+  const analyzed = new Map(copySteps.map((c) => [tableId(c.table), c.table]));
+  for (const [table, ref] of analyzed) {
     steps.push({ kind: 'sql', id: `analyze:${table}`, phase: 'analyze', needs: [...copiesOf(ref), ...(indexesByTable.get(table) ?? [])], cost: 0, sql: `ANALYZE ${qualifiedName(ref.schema, ref.name)}`, table: ref });
   }
   return steps;

@@ -33,14 +33,38 @@ export interface LoadOptions {
 
 interface LoadWorker {
   readonly target: TargetSession;
-  /** Opened on first use, inside the run's snapshot. */
+  /** Opened on first use, in the run's snapshot; each copy reads in a snapshot transaction of its own. */
   source(): Promise<SourceReader>;
+  /** Ends the copy's snapshot transaction, and with it the lock on the table it read. */
+  endCopy(): Promise<void>;
   /** Closes the source reader (lost, or left unusable by a failed copy); the next source() opens a new one. */
   dropSource(): Promise<void>;
 }
 
 /** How often a copy is retried when its source connection is lost, before the run stops (resumable). */
 const sourceRetries = 3;
+
+/**
+ * How often a DDL step the server chose as a deadlock's victim runs again: two foreign keys between the same two
+ * tables (one → two, two → one), added at once, each lock both tables in opposite orders. The other one proceeds.
+ */
+const deadlockRetries = 3;
+
+/** SQLSTATE 40P01: the server ended this statement to break a deadlock; the other party goes on. */
+function deadlockVictim(error: unknown): boolean {
+  return error instanceof PgferryError && error.server?.sqlState === '40P01';
+}
+
+async function runDdl(target: TargetSession, sql: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await target.execute(sql);
+      return;
+    } catch (error) {
+      if (!deadlockVictim(error) || attempt > deadlockRetries) throw error;
+    }
+  }
+}
 
 interface CopyAttemptOptions {
   readonly binary: boolean;
@@ -75,7 +99,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
       const reader = await worker.source();
       return reader.readRows(table, range, { binary, lockWaitMs, onLockWait: options.onLockWait });
     };
-    return worker.target
+    const result = await worker.target
       .loadTable(open, {
         table,
         ...(range ? { range } : {}),
@@ -92,6 +116,8 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
         sourceLost = options.lostConnection(error);
         throw error;
       });
+    await worker.endCopy();
+    return result;
   };
   return pRetry(attempt, {
     retries: sourceRetries,
@@ -124,7 +150,9 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
 async function copyLargeObjects(range: LargeObjectRange, worker: LoadWorker, onProgress: (bytes: number) => void): Promise<{ objects: number; bytes: number }> {
   try {
     const reader = await worker.source();
-    return await worker.target.writeLargeObjects(range, reader.readLargeObjects(range), onProgress);
+    const written = await worker.target.writeLargeObjects(range, reader.readLargeObjects(range), onProgress);
+    await worker.endCopy();
+    return written;
   } catch (error) {
     await worker.dropSource();
     throw error;
@@ -145,8 +173,10 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
     warnings.push(warning);
     emit({ type: 'warning', ...warning });
   };
-  const runStep = (step: LoadStep, worker: LoadWorker) =>
-    runJournaledStep(
+  let copiesNotStarted = steps.filter((s) => moves(s) && !journal.isDone(s.id)).length;
+  const runStep = (step: LoadStep, worker: LoadWorker) => {
+    if (moves(step)) copiesNotStarted -= 1;
+    return runJournaledStep(
       journal,
       step,
       async (redo) => {
@@ -167,6 +197,8 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
           const attempt = { binary, lostConnection, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait, ...(rejects ? { rejects } : {}) };
           const result = await copyWithRetries(step.copy, worker, attempt);
           copiedBytes += step.cost - reported;
+          // Past the last copy a worker only builds on the target: its source reader would sit idle until the graph ends.
+          if (copiesNotStarted === 0) await worker.dropSource();
           if (result.rejected > 0) {
             warn({
               code: 'ROWS_REJECTED',
@@ -185,12 +217,13 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
           };
           const result = await copyLargeObjects(step.range, worker, onProgress);
           copiedBytes += step.cost - reported;
+          if (copiesNotStarted === 0) await worker.dropSource();
           // The copy recreated the range's objects bare: their owners, grants and comments are applied again.
           if (journal.isDone(largeObjectMetadataStep)) journal.reopenStep(largeObjectMetadataStep);
           return { rows: result.objects, bytes: result.bytes };
         }
         try {
-          await worker.target.execute(step.sql);
+          await runDdl(worker.target, step.sql);
         } catch (error) {
           // A step an earlier attempt committed but did not record is there already.
           if (!(redo && step.existsProbe && (await worker.target.holds(step.existsProbe)))) {
@@ -204,6 +237,7 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       },
       emit,
     );
+  };
   const binary = options.source.capabilities.binaryCopy && options.target.capabilities.binaryCopy;
   const lostConnection = (error: unknown) => options.source.lostConnection(error);
 
@@ -216,16 +250,24 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
       openWorker: async () => {
         const target = await options.target.openLoadSession();
         let source: Promise<SourceReader> | undefined;
+        const dropSource = async () => {
+          const dropped = source;
+          source = undefined;
+          await dropped?.then((reader) => reader.close()).catch(() => undefined);
+        };
         return {
           target,
-          dropSource: async () => {
-            const dropped = source;
-            source = undefined;
-            await dropped?.then((reader) => reader.close()).catch(() => undefined);
-          },
+          dropSource,
+          // One snapshot transaction per copy: a transaction that read every table would keep a lock on each until it
+          // ended, and thousands of tables fill the source's lock table (pg_dump's "out of shared memory").
           source: () => {
             if (!options.snapshot) throw new Error('a copy step ran without a snapshot to join');
             return (source ??= options.source.openReader(options.snapshot));
+          },
+          // The rows are committed on the target already: a reader that cannot end its read is closed, not retried.
+          endCopy: async () => {
+            const reader = await source?.catch(() => undefined);
+            if (reader) await reader.endRead().catch(dropSource);
           },
         };
       },

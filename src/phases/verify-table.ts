@@ -5,7 +5,7 @@
  */
 import type { VerifyReader as Session } from '../endpoints/endpoint.js';
 import { splitKeys, type KeySlice } from '../model/key-range.js';
-import type { Digest, KeyChunks, TableShape } from '../model/verify/table-shape.js';
+import { maxPrefixDigits, type Digest, type HashBuckets, type KeyChunks, type TableShape } from '../model/verify/table-shape.js';
 
 export interface RowDifference {
   readonly kind: 'missing' | 'extra' | 'different';
@@ -57,8 +57,12 @@ export interface TableCheckOptions {
 
 /** A chunk with more rows than this is split in 16 and the differing parts looked at again. */
 const rowsPerLeaf = 20_000;
-/** Without an integer key, row-level comparison reads every row's key and hash; above this only the verdict is given. */
-const maxRowsForKeyComparison = 2_000_000;
+/** Without an integer key, a differing hash bucket of at most this many rows is compared row by row. */
+const rowsPerHashBucket = 5_000;
+/** Rows (keys and hashes) fetched from each side at once: what bounds verify's memory on a table without an integer key. */
+const rowsPerFetch = 50_000;
+/** Without an integer key, past this many rows fetched the count of differing rows becomes a lower bound. */
+const maxRowsFetched = 2_000_000;
 /** Differences kept per table (beyond them only counted), so a table where everything differs still fits in memory. */
 const keptDifferences = 10_000;
 
@@ -164,10 +168,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
       const rows = Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0);
       await bisect(source, target, shape, clamp({ from, to: from + chunks.width }, part), options, found, rows);
     }
-  } else if (Math.max(verdict.sourceRows, verdict.targetRows) <= maxRowsForKeyComparison) {
-    const [x, y] = await Promise.all([source.rowHashes(shape, undefined, options.samplePercent), target.rowHashes(shape, undefined, options.samplePercent)]);
-    collect(found, rowDifferences(x, y, shape.key.length === 0));
-  } else exact = false;
+  } else exact = await narrowByHash(source, target, shape, options, found);
   const differingRows = Math.max(found.rows, Math.abs(verdict.sourceRows - verdict.targetRows), exact ? 0 : 1);
   const differences = await withSamples(source, target, shape, found.list, options.maxDiffs);
   return { ...verdict, content: 'different', differences, differingRows, differingRowsExact: exact, ms: Date.now() - started };
@@ -198,6 +199,50 @@ async function bisect(
     const next = { from, to: from + chunks.width < within.to ? from + chunks.width : within.to };
     await bisect(source, target, shape, next, options, found, Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0));
   }
+}
+
+/**
+ * Without an integer key: the table's rows are split into buckets by the leading bits of their hash, 16 more per
+ * level, on both servers, one scan per level; only buckets whose digests differ are split again, until a bucket is
+ * small enough to compare row by row. Rows are fetched a batch of buckets at a time, so memory stays bounded by a
+ * batch; past `maxRowsFetched` rows the count becomes a lower bound. Returns whether it is exact.
+ */
+async function narrowByHash(source: Session, target: Session, shape: TableShape, options: TableCheckOptions, found: Found): Promise<boolean> {
+  let fetched = 0;
+  let parents: HashBuckets | undefined;
+  for (;;) {
+    const digests = (session: Session) => session.bucketDigests(shape, parents, options.samplePercent);
+    const [a, b] = await Promise.all([digests(source), digests(target)]);
+    const digits = (parents?.digits ?? 0) + 1;
+    const rowsOf = (bucket: string) => Math.max(a.get(bucket)?.rows ?? 0, b.get(bucket)?.rows ?? 0);
+    const differing = sameDigests(a, b);
+    const leaves = differing.filter((bucket) => digits === maxPrefixDigits || rowsOf(bucket) <= rowsPerHashBucket);
+    for (const batch of batchesOf(leaves, rowsOf, rowsPerFetch)) {
+      if (fetched >= maxRowsFetched) return false;
+      const read = (session: Session) => session.bucketRowHashes(shape, { digits, prefixes: batch }, options.samplePercent);
+      const [x, y] = await Promise.all([read(source), read(target)]);
+      collect(found, rowDifferences(x, y, shape.key.length === 0));
+      fetched += batch.reduce((n, bucket) => n + rowsOf(bucket), 0);
+    }
+    const inner = differing.filter((bucket) => !leaves.includes(bucket));
+    if (inner.length === 0) return true;
+    parents = { digits, prefixes: inner };
+  }
+}
+
+/** Buckets grouped so that each group holds at most about `limit` rows (a bigger bucket alone). */
+function batchesOf(buckets: readonly string[], rowsOf: (bucket: string) => number, limit: number): string[][] {
+  const batches: string[][] = [];
+  let rows = limit;
+  for (const bucket of buckets) {
+    if (rows + rowsOf(bucket) > limit) {
+      batches.push([]);
+      rows = 0;
+    }
+    batches[batches.length - 1]!.push(bucket);
+    rows += rowsOf(bucket);
+  }
+  return batches;
 }
 
 /** The first `maxDiffs` differences, with both sides' rows as text. */

@@ -55,6 +55,10 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     return onClient ? { source: hashOnClient(a), target: hashOnClient(b) } : { source: a, target: b };
   };
   const closePair = async (pair: { source: VerifyReader; target: VerifyReader }) => void (await Promise.all([pair.source.close(), pair.target.close()]));
+  // Before the table readers open, so they never sit idle while the schemas are read and compared.
+  const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
+  // The source's definitions as the target deparses them: another major's formatting is no difference.
+  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
   const first = await openPair();
   try {
     const included = settings.tables.length > 0 ? globMatcher(settings.tables) : () => true;
@@ -64,16 +68,14 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
       .filter((t) => included(`${t.schema}.${t.name}`) && !excluded(`${t.schema}.${t.name}`))
       .sort((a, b) => b.dataBytes - a.dataBytes);
 
-    const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
-    // The source's definitions as the target deparses them: another major's formatting is no difference.
-    const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
     // A table bigger than a job's share of the data is checked in key-range parts, so every job shares it.
     const totalBytes = tables.reduce((n, t) => n + t.dataBytes, 0);
     const tasks: Array<{ id: string; table: string; shape: TableShape; part?: KeyPart }> = [];
     // Text in two encodings hashes as UTF-8 on both sides.
     const textAsUtf8 = (await first.source.encoding()) !== (await first.target.encoding());
+    const shapes = await first.source.tableShapes(tables);
     for (const table of tables) {
-      const shape = { ...(await first.source.tableShape(table)), textAsUtf8 };
+      const shape = { ...shapes.get(`${table.schema}.${table.name}`)!, textAsUtf8 };
       const parts = !settings.countsOnly && table.dataBytes > totalBytes / (settings.jobs * 2) ? await splitKeyRange(first.source, shape, settings.jobs) : null;
       const id = `${table.schema}.${table.name}`;
       (parts ?? [undefined]).forEach((part, n) => tasks.push({ id: `verify:${id}#${n + 1}`, table: id, shape, ...(part ? { part } : {}) }));

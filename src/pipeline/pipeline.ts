@@ -126,6 +126,8 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // From here on, the schema as the target holds it: what it refused is neither loaded, indexed nor commented.
     const created = withoutRefused(model, preData.refused);
     warnings.push(...created.warnings);
+    // Sessions are held only while used: a small target allows few, and the load may run for hours.
+    await target.close();
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     await phase('load', async () => {
@@ -135,7 +137,14 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
       const unlogged = new Set(tablesOf(created.model).filter((t) => t.persistence === 'unlogged').map(tableId));
-      if (storedPlan) warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes, storedRanges), journal, target, unlogged)));
+      if (storedPlan) {
+        const recheck = await endpoints.target.openLoadSession();
+        try {
+          warnings.push(...(await recheckDoneSteps(planLoadSteps(created.model, storedPlan, tableBytes, storedRanges), journal, recheck, unlogged)));
+        } finally {
+          await recheck.close();
+        }
+      }
       const needsSnapshot = !storedPlan || !storedRanges || [...storedPlan, ...storedRanges].some((s) => !journal.isDone(s.id));
       const snapshot = needsSnapshot ? await endpoints.source.openSnapshot() : undefined;
       try {
@@ -151,6 +160,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         const loadOptions = { jobs: plan.jobs, journal, snapshot: snapshot?.id, source: endpoints.source, target: endpoints.target, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 };
         warnings.push(...(await runLoad(steps, { ...loadOptions, ...(rejects ? { rejects } : {}) })));
       } finally {
+        // Ends the snapshot and the session holding it: nothing after the load reads the source through it.
         await snapshot?.release();
       }
     });
@@ -158,11 +168,16 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const movesLargeObjects = endpoints.source.capabilities.largeObjects && endpoints.target.capabilities.largeObjects;
     const largeObjects = movesLargeObjects ? { largeObjects: () => endpoints.source.readLargeObjectMetadata() } : {};
-    warnings.push(
-      ...(await phase('schema:post', () =>
-        runSchemaPost(created.model, { journal, source: endpoints.source, target, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused, ...largeObjects }),
-      )),
-    );
+    const postTarget = await endpoints.target.openLoadSession();
+    try {
+      warnings.push(
+        ...(await phase('schema:post', () =>
+          runSchemaPost(created.model, { journal, source: endpoints.source, target: postTarget, resolveRole: roles.resolve, onEvent, serverObjects, refused: preData.refused, ...largeObjects }),
+        )),
+      );
+    } finally {
+      await postTarget.close();
+    }
     warnings.push(...collationVersionWarnings(await endpoints.source.columnCollationVersions(), await endpoints.target.columnCollationVersions()));
 
     // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).

@@ -7,7 +7,7 @@ import { readLargeObjectRange } from './large-object-copy.js';
 import { readChunkKey } from './queries/chunk-key.js';
 import { listLargeObjectSizes } from './queries/large-objects.js';
 import { readTableChangeCounters } from './queries/table-change-counters.js';
-import type { Session } from './run-query.js';
+import { runQuery, type Session } from './run-query.js';
 import { exportSnapshot, joinSnapshot } from './snapshot.js';
 import { markIfConnectionLoss, openTableRows } from './table-read.js';
 
@@ -27,18 +27,36 @@ export async function openSourceSnapshot(leader: Session, release: () => Promise
   };
 }
 
-/** `session` joins the snapshot; closing the reader drops the session at once (it may sit in COPY OUT). */
+/**
+ * `session` reads in the snapshot, one read transaction per read (ended by endRead: a transaction that read every
+ * table would keep a lock on each until it ended, and thousands of tables fill the lock table, pg_dump's "out of
+ * shared memory"); closing the reader drops the session at once (it may sit in COPY OUT).
+ */
 export async function openSourceReader(session: Session, snapshotId: string, release: () => Promise<void>): Promise<SourceReader> {
   try {
     await pinCopySession(session);
-    await joinSnapshot(session, snapshotId);
   } catch (error) {
     await release();
     throw markIfConnectionLoss(error);
   }
+  const beginRead = async () => {
+    try {
+      await joinSnapshot(session, snapshotId);
+    } catch (error) {
+      throw markIfConnectionLoss(error);
+    }
+  };
   return {
-    readRows: (table, range, options) => openTableRows(session, table, range, options),
-    readLargeObjects: (range) => readLargeObjectRange(session, range),
+    readRows: async (table, range, options) => {
+      await beginRead();
+      return openTableRows(session, table, range, options);
+    },
+    readLargeObjects: (range) =>
+      (async function* () {
+        await beginRead();
+        yield* readLargeObjectRange(session, range);
+      })(),
+    endRead: async () => void (await runQuery(session, 'the end of a read transaction', 'COMMIT')),
     close: async () => {
       closeSession(session);
       await release();

@@ -12,7 +12,8 @@ import { countRows, listTables } from './queries/table-facts.js';
 import type { Session } from './run-query.js';
 import { qualifiedName, quoteIdent } from './sql.js';
 import { keyCondition, readDigests, readRowHashes, readRowTexts } from './verify/table-digests.js';
-import { readTableShape } from './verify/table-shape.js';
+import { readBucketRowHashes, readChildBucketDigests } from './verify/hash-buckets.js';
+import { readTableShape, readTableShapes } from './verify/table-shape.js';
 import { normalizeSession } from './verify/verify-session.js';
 
 export async function openPostgresVerifyReader(session: Session, release: () => Promise<void>): Promise<VerifyReader> {
@@ -22,9 +23,15 @@ export async function openPostgresVerifyReader(session: Session, release: () => 
     countRows: (table: QualifiedName) => countRows(session, { ...table, kind: 'table' }),
     encoding: () => readServerEncoding(session),
     tableShape: (table) => readTableShape(session, table.schema, table.name),
+    tableShapes: async (tables) => {
+      const shapes = await readTableShapes(session, tables);
+      return new Map(tables.map((t) => [`${t.schema}.${t.name}`, shapes.get(qualifiedName(t.schema, t.name))!]));
+    },
     chunkKey: (table) => readChunkKey(session, table.schema, table.name),
     digests: (shape, options) => readDigests(session, shape, options),
     rowHashes: (shape, within, samplePercent) => readRowHashes(session, shape, within, samplePercent),
+    bucketDigests: (shape, parents, samplePercent) => readChildBucketDigests(session, shape, parents, samplePercent),
+    bucketRowHashes: (shape, buckets, samplePercent) => readBucketRowHashes(session, shape, buckets, samplePercent),
     rowValues: (shape, within) => rowValues(session, shape, within),
     rowTexts: (shape, keys) => readRowTexts(session, shape, keys),
     sequenceValues: () => readSequenceValues(session),

@@ -38,3 +38,16 @@ export interface DigestOptions {
   readonly within?: KeyBounds;
   readonly samplePercent?: number;
 }
+
+/**
+ * Hash buckets of one depth, for a table without an integer key: the rows whose hash (the key's, or without a key
+ * the row's own) starts with one of `prefixes`, each a prefix of `digits` 4-bit digits (1–16) named by its value
+ * read as a signed integer.
+ */
+export interface HashBuckets {
+  readonly digits: number;
+  readonly prefixes: readonly string[];
+}
+
+/** The deepest buckets: every digit of a 64-bit hash. */
+export const maxPrefixDigits = 16;

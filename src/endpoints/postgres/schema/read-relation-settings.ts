@@ -15,6 +15,11 @@ interface SettingRow {
   value: string;
 }
 
+/** SQL: the column `o` (a pg_attribute row) has setting s.setting off its default. */
+const settingDiffers = (o: string) => `CASE s.setting WHEN 'storage' THEN ${o}.attstorage <> t.typstorage
+                                       WHEN 'statistics' THEN coalesce(${o}.attstattarget, -1) <> -1
+                                       ELSE ${o}.attcompression::text <> '' END`;
+
 /**
  * A column's setting is also listed where only its parent's differs from the default: a partition or inheritance
  * child may take its parent's setting when created, so its own is stated too. attstattarget is NULL by default from
@@ -33,12 +38,10 @@ const columnSettings = `
       ('compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END)) AS s(setting, value)
    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
      AND ${isUserSchema('n.nspname')} AND ${isNotExtensionMember('pg_class', 'c.oid')}
-     AND EXISTS (SELECT 1 FROM pg_attribute o
-                  WHERE (o.attrelid = c.oid OR o.attrelid IN (SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid))
-                    AND o.attname = a.attname
-                    AND CASE s.setting WHEN 'storage' THEN o.attstorage <> t.typstorage
-                                       WHEN 'statistics' THEN coalesce(o.attstattarget, -1) <> -1
-                                       ELSE o.attcompression::text <> '' END)`;
+     AND (${settingDiffers('a')}
+          -- Parents looked up by index (an OR inside one EXISTS scanned pg_attribute once per column: minutes at 10,000 tables).
+          OR EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_attribute o ON o.attrelid = i.inhparent AND o.attname = a.attname
+                      WHERE i.inhrelid = c.oid AND ${settingDiffers('o')}))`;
 
 const replicaIdentities = `
   SELECT n.nspname, c.relname, 'table', NULL, 'replica identity',

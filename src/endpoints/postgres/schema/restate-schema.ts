@@ -7,6 +7,7 @@ import type { SchemaModel } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { statementsPerTransaction } from '../../../model/ddl/statements-per-transaction.js';
 import { trySavepoint } from '../savepoint.js';
+import { serverErrorFields } from '../server-error.js';
 import { planRestate, restatedModel, type RestateGroup } from './restate-plan.js';
 
 
@@ -46,9 +47,15 @@ export async function readTemporaryDeparses(session: Session): Promise<Map<strin
   return new Map(rows.map((r) => [r.at, r.text]));
 }
 
+/** Thrown when the server ran out of a resource (SQLSTATE class 53, e.g. its lock table): the slice is retried smaller. */
+class SliceTooBig extends Error {}
+
 /** Runs `sql` inside a savepoint; false (and nothing of it kept) when the server refuses it. */
 async function attempt(session: Session, sql: string): Promise<boolean> {
-  return (await trySavepoint(session, () => session.client.query(sql))) === undefined;
+  const refusal = await trySavepoint(session, () => session.client.query(sql));
+  // Out of lock slots says nothing about the fragment: a refused fragment would keep the source's text and show as a false difference.
+  if (refusal && /^53/.test(serverErrorFields(refusal).sqlState ?? '')) throw new SliceTooBig(refusal.message);
+  return refusal === undefined;
 }
 
 /** Creates a slice's temporary objects (all at once, else group by group, else statement by statement) and reads them. */
@@ -92,12 +99,20 @@ export async function restateSchema(session: Session, model: SchemaModel): Promi
   if (!(await canCreateTemporary(session))) return model;
   const groups = planRestate(model);
   const texts = new Map<string, string>();
+  // Each temporary object holds locks until the slice's transaction ends: a server with a small lock table gets smaller slices.
+  let perSlice = statementsPerTransaction;
   for (let start = 0; start < groups.length; ) {
     let end = start;
-    for (let statements = 0; end < groups.length && (end === start || statements + groups[end]!.statements.length <= statementsPerTransaction); end++) {
+    for (let statements = 0; end < groups.length && (end === start || statements + groups[end]!.statements.length <= perSlice); end++) {
       statements += groups[end]!.statements.length;
     }
-    await restateSlice(session, groups.slice(start, end), texts);
+    try {
+      await restateSlice(session, groups.slice(start, end), texts);
+    } catch (error) {
+      if (!(error instanceof SliceTooBig) || end - start === 1) throw error;
+      perSlice = Math.max(1, Math.floor(perSlice / 2));
+      continue;
+    }
     start = end;
   }
   return restatedModel(model, texts);

@@ -39,7 +39,7 @@ function chunkOf(shape: TableShape, chunks: KeyChunks): string {
 
 
 /** Rows kept when sampling: the same on both sides, since it depends only on the key (or the row). */
-function sampleCondition(shape: TableShape, samplePercent: number | undefined): string {
+export function sampleCondition(shape: TableShape, samplePercent: number | undefined): string {
   if (samplePercent === undefined || samplePercent >= 100) return 'true';
   return `abs(hashtextextended(${keyText(shape)}, 7) % 10000) < ${Math.round(samplePercent * 100)}`;
 }

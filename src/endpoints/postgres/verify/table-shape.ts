@@ -6,10 +6,16 @@ import type { TableShape } from '../../../model/verify/table-shape.js';
 export type { TableShape } from '../../../model/verify/table-shape.js';
 
 export async function readTableShape(session: Session, schema: string, name: string): Promise<TableShape> {
-  const [row] = await runQuery<{ columns: string[]; types: string[]; key: string[] | null }>(
+  return (await readTableShapes(session, [{ schema, name }])).get(qualifiedName(schema, name))!;
+}
+
+/** The shapes of many tables in one query, keyed by qualified name; a table that does not exist has no columns. */
+export async function readTableShapes(session: Session, tables: ReadonlyArray<{ readonly schema: string; readonly name: string }>): Promise<Map<string, TableShape>> {
+  const rows = await runQuery<{ at: number; columns: string[]; types: string[]; key: string[] | null }>(
     session,
-    `the columns of ${schema}.${name}`,
-    `SELECT ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    `the columns of ${tables.length} table(s)`,
+    `SELECT w.at::int AS at,
+            ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                    ORDER BY a.attnum) AS columns,
             ARRAY(SELECT coalesce(bt.typname, t.typname)::text FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
                     LEFT JOIN pg_type bt ON bt.oid = t.typbasetype AND t.typtype = 'd'
@@ -18,11 +24,19 @@ export async function readTableShape(session: Session, schema: string, name: str
                CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
               WHERE i.indrelid = c.oid AND i.indisprimary) AS key
-       FROM pg_class c WHERE c.oid = to_regclass($1)`,
-    [qualifiedName(schema, name)],
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(schema, name, at)
+       JOIN pg_namespace n ON n.nspname = w.schema
+       JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = w.name`,
+    [tables.map((t) => t.schema), tables.map((t) => t.name)],
   );
-  if (!row) return { schema, name, columns: [], columnTypes: [], key: [] };
-  return { schema, name, columns: row.columns, columnTypes: row.types, key: row.key ?? [] };
+  const found = new Map(rows.map((r) => [r.at, r]));
+  return new Map(
+    tables.map((t, i) => {
+      const row = found.get(i + 1);
+      const shape = row ? { schema: t.schema, name: t.name, columns: row.columns, columnTypes: row.types, key: row.key ?? [] } : { schema: t.schema, name: t.name, columns: [], columnTypes: [], key: [] };
+      return [qualifiedName(t.schema, t.name), shape];
+    }),
+  );
 }
 
 /** How many characters of each value a shown row carries: a 100 MB value must not cross the network to be shown. */
