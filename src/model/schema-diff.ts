@@ -4,6 +4,7 @@
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
 import { accessEntries, sortGrants } from './access-diff.js';
+import { comparableConstraintStructure, comparableIndexStructure } from './comparable-structure.js';
 import { objectLabel } from './object-label.js';
 import type { Grant, SchemaModel } from './schema-model.js';
 import { serverObjectEntries } from './server-object-entries.js';
@@ -64,8 +65,14 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, role));
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
   for (const object of model.objects) entries.set(objectLabel(object), withRoles(object, owners, role));
-  for (const index of model.indexes) entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, index);
-  for (const constraint of model.constraints) entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, constraint);
+  for (const index of model.indexes) {
+    const keyConstraint = index.keyConstraint && comparableConstraintStructure(index.keyConstraint);
+    entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, { ...index, structure: comparableIndexStructure(index.structure), keyConstraint });
+  }
+  for (const constraint of model.constraints) {
+    const structure = comparableConstraintStructure(constraint.structure);
+    entries.set(`constraint ${constraint.name} on ${constraint.table.schema}.${constraint.table.name}`, { ...constraint, structure });
+  }
   for (const trigger of model.triggers) entries.set(`trigger ${trigger.name} on ${trigger.table.schema}.${trigger.table.name}`, trigger);
   for (const policy of model.policies) {
     // A role without counterpart keeps its name: migrate leaves such a policy out, so it must not look like TO PUBLIC.

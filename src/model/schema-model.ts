@@ -1,9 +1,13 @@
 /**
  * The neutral schema model: what a database holds, read by an endpoint (PostgreSQL from its catalogs; SQLite
  * and JSON later) and read by DDL rendering, the schema diff and verification. Names are unquoted; SQL
- * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified.
+ * fragments (types, defaults, definitions) are already in the target's dialect and fully qualified. Indexes and
+ * constraints carry their structure beside their definition text: DDL is rendered from the text, decisions are
+ * taken from the structure.
  */
 import type { AccessModel } from './access-model.js';
+import type { ConstraintStructure } from './constraint-structure.js';
+import type { IndexStructure } from './index-structure.js';
 import type { ServerObjects } from './server-objects.js';
 
 /** A schema-qualified name. */
@@ -65,7 +69,7 @@ export type TypeDef = OwnedObject & { readonly kind: 'type' } & (
         readonly collation: string | null;
         readonly defaultValue: string | null;
         readonly notNull: boolean;
-        readonly checks: readonly { readonly name: string; readonly definition: string }[];
+        readonly checks: readonly CheckDef[];
       }
     | { readonly variant: 'composite'; readonly attributes: readonly { readonly name: string; readonly type: string; readonly collation: string | null }[] }
     | { readonly variant: 'range'; readonly options: readonly string[] }
@@ -110,6 +114,8 @@ export interface ColumnDef {
 export interface CheckDef {
   readonly name: string;
   readonly definition: string;
+  /** False for a domain check the source holds NOT VALID (its definition then ends so); a table's checks here are validated. */
+  readonly validated: boolean;
 }
 
 export interface TableDef extends OwnedObject {
@@ -192,6 +198,10 @@ export interface IndexDef {
   /** For a constraint, the CREATE INDEX of the index backing it (pg_get_indexdef). */
   readonly indexDefinition: string;
   readonly constraint: 'primary key' | 'unique' | 'exclusion' | null;
+  /** What the index is: method, keys, INCLUDE, predicate, options… */
+  readonly structure: IndexStructure;
+  /** For a constraint, what the constraint is (its kind equals `constraint`); null for a plain index. */
+  readonly keyConstraint: ConstraintStructure | null;
   /** On a partition: the partitioned table's index this one attaches to. */
   readonly attachTo: QualifiedName | null;
   /** The table is partitioned: the index is created ON ONLY it and its partitions' indexes attach to it. */
@@ -211,6 +221,8 @@ export interface ConstraintDef {
   readonly references: QualifiedName | null;
   /** For a foreign key, whether every clone the server made of it (on partitions, or for a referenced partitioned table's partitions) is validated. */
   readonly clonesValidated?: boolean;
+  /** What the constraint is: columns, referenced columns and actions, deferrability, check expression… */
+  readonly structure: ConstraintStructure;
 }
 
 export interface TriggerDef {

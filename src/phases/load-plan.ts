@@ -7,6 +7,7 @@
 import type { TargetProbe } from '../endpoints/endpoint.js';
 import { qualifiedName } from '../model/ddl/quote.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
+import type { IndexStructure } from '../model/index-structure.js';
 import type { LargeObjectRange } from '../model/large-objects.js';
 import { tablesOf, viewsOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { tableId, type CopyStep } from './copy-plan.js';
@@ -59,14 +60,12 @@ function indexAttached(schema: string, name: string): TargetProbe {
  * Rough build cost per byte of table relative to a btree, measured on the bench: a trigram index is the slowest
  * by far (about 40×), other GIN and GiST builds several times a btree. Only the order of builds depends on it.
  */
-const buildCostFactors: ReadonlyArray<readonly [RegExp, number]> = [
-  [/gin_trgm_ops|gist_trgm_ops/, 40],
-  [/USING (gin|gist|spgist) /, 4],
-  [/USING brin /, 0.2],
-];
+const trigramOpclasses = new Set(['gin_trgm_ops', 'gist_trgm_ops']);
+const methodCostFactors: Readonly<Record<string, number>> = { gin: 4, gist: 4, spgist: 4, brin: 0.2 };
 
-function indexCost(definition: string, tableBytes: number): number {
-  return tableBytes * (buildCostFactors.find(([pattern]) => pattern.test(definition))?.[1] ?? 1);
+function indexCost(index: IndexStructure, tableBytes: number): number {
+  const trigram = index.keys.some((k) => k.opclass !== null && trigramOpclasses.has(k.opclass.slice(k.opclass.lastIndexOf('.') + 1)));
+  return tableBytes * (trigram ? 40 : (methodCostFactors[index.method] ?? 1));
 }
 
 export function planLoadSteps(
@@ -117,10 +116,10 @@ export function planLoadSteps(
     const id = indexIds.get(`${index.table.schema}.${index.name}`)!;
     const table = tableId(index.table);
     const needs = refreshed.has(table) ? [`refresh:${table}`] : unpopulated.has(table) || index.onPartitionedTable ? [] : copiesOf(index.table);
-    const cost = index.onPartitionedTable ? 0 : indexCost(index.definition, tableBytes.get(table) ?? 0);
+    const cost = index.onPartitionedTable ? 0 : indexCost(index.structure, tableBytes.get(table) ?? 0);
     const { build, constraint } = renderIndex(index);
     steps.push({ kind: 'sql', id, phase: 'index', needs, cost, sql: build, table: index.table, existsProbe: relationExists(index.table.schema, index.name) });
-    addToTable(table, id, index.constraint !== null || /^CREATE UNIQUE/.test(build));
+    addToTable(table, id, index.constraint !== null || index.structure.unique);
     if (constraint) keySteps.push({ id: `key:${index.table.schema}.${index.name}`, sql: constraint, table: index.table, existsProbe: constraintExists(index.table, index.name) });
     const attach = renderIndexAttach(index);
     if (attach && index.attachTo) {

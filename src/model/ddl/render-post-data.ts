@@ -1,5 +1,6 @@
 /** Pure: statements for what comes after the data — indexes, key constraints, foreign keys, triggers, policies, comments. */
 import { qualifiedName, quoteIdent, quoteLiteral } from './quote.js';
+import type { ConstraintStructure } from '../constraint-structure.js';
 import type { CommentDef, ConstraintDef, IndexDef, PolicyDef, TableDef, TriggerDef } from '../schema-model.js';
 
 function tableName(item: { readonly table: { readonly schema: string; readonly name: string } }): string {
@@ -12,11 +13,14 @@ function tableName(item: { readonly table: { readonly schema: string; readonly n
  * then adding the constraint USING that index keeps a table's builds parallel. Exclusion constraints, deferrable
  * ones and those of partitioned tables cannot be added that way and are built by ALTER TABLE.
  */
+/** The constraint kinds ALTER TABLE … ADD CONSTRAINT … USING INDEX takes, with the keyword it takes them by. */
+const usingIndexKeywords: Partial<Record<ConstraintStructure['kind'], string>> = { 'primary key': 'PRIMARY KEY', unique: 'UNIQUE' };
+
 export function renderIndex(index: IndexDef): { readonly build: string; readonly constraint: string | null } {
   if (index.constraint === null) return { build: index.definition, constraint: null };
   const table = tableName(index);
-  const keyword = /^(PRIMARY KEY|UNIQUE)(?: NULLS NOT DISTINCT)? \(/.exec(index.definition)?.[1];
-  if (keyword && !index.onPartitionedTable && !/DEFERRABLE/.test(index.definition) && !index.attachTo) {
+  const keyword = index.keyConstraint && usingIndexKeywords[index.keyConstraint.kind];
+  if (keyword && !index.onPartitionedTable && !index.keyConstraint?.deferrable && !index.attachTo) {
     return { build: index.indexDefinition, constraint: `ALTER TABLE ONLY ${table} ADD CONSTRAINT ${quoteIdent(index.name)} ${keyword} USING INDEX ${quoteIdent(index.name)}` };
   }
   return { build: `ALTER TABLE ONLY ${table} ADD CONSTRAINT ${quoteIdent(index.name)} ${index.definition}`, constraint: null };

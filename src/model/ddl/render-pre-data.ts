@@ -37,7 +37,7 @@ function renderType(type: TypeDef): string {
       return `CREATE TYPE ${name} AS RANGE (${type.options.join(', ')})`;
     case 'domain': {
       // CREATE DOMAIN takes no NOT VALID check: such a check is added after, still NOT VALID, as pg_dump does.
-      const notValid = (c: { definition: string }) => / NOT VALID$/.test(c.definition);
+      const notValid = (c: { validated: boolean }) => !c.validated;
       const create = [
         `CREATE DOMAIN ${name} AS ${type.baseType}`,
         type.collation ? `COLLATE ${type.collation}` : '',

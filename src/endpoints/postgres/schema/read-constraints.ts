@@ -1,7 +1,9 @@
 /** Constraints added after the data: foreign keys, and CHECKs the source holds as NOT VALID. */
+import type { ConstraintStructure } from '../../../model/constraint-structure.js';
 import type { ConstraintDef } from '../../../model/schema-model.js';
 import { runQuery, type Session } from '../run-query.js';
 import { isNotExtensionMember, isUserSchema } from '../sql.js';
+import { constraintStructureJson } from './structure-sql.js';
 
 interface ConstraintRow {
   schema: string;
@@ -14,6 +16,7 @@ interface ConstraintRow {
   references_schema: string | null;
   references_table: string | null;
   clones_validated: boolean;
+  structure: ConstraintStructure;
 }
 
 /**
@@ -29,7 +32,8 @@ export async function readConstraints(session: Session): Promise<ConstraintDef[]
             NOT EXISTS (WITH RECURSIVE clones AS (SELECT c.oid, c.convalidated FROM pg_constraint c WHERE c.conparentid = k.oid
                                                   UNION ALL
                                                   SELECT c.oid, c.convalidated FROM pg_constraint c JOIN clones ON c.conparentid = clones.oid)
-                        SELECT 1 FROM clones WHERE NOT clones.convalidated) AS clones_validated
+                        SELECT 1 FROM clones WHERE NOT clones.convalidated) AS clones_validated,
+            ${constraintStructureJson('k')} AS structure
        FROM pg_constraint k
        JOIN pg_class t ON t.oid = k.conrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -49,5 +53,6 @@ export async function readConstraints(session: Session): Promise<ConstraintDef[]
     onPartitionedTable: r.partitioned,
     references: r.references_table ? { schema: r.references_schema!, name: r.references_table } : null,
     ...(r.contype === 'f' ? { clonesValidated: r.clones_validated } : {}),
+    structure: r.structure,
   }));
 }

@@ -34,7 +34,7 @@ export async function readStandalonePartitions(
             a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default_value,
             CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN ${collationName('a.attcollation')} END AS collation,
             a.attgenerated AS generated,
-            (SELECT json_agg(json_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname)
+            (SELECT json_agg(json_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid), 'validated', k.convalidated) ORDER BY k.conname)
                FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'c' AND NOT k.conislocal AND k.convalidated) AS inherited_checks
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace

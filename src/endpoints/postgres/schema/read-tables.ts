@@ -52,7 +52,7 @@ export async function readTables(session: Session, sequences: readonly SequenceR
               (SELECT json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname) ORDER BY i.inhseqno)
                  FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
                 WHERE i.inhrelid = c.oid) END AS inherits,
-            (SELECT json_agg(json_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid)) ORDER BY k.conname)
+            (SELECT json_agg(json_build_object('name', k.conname, 'definition', pg_get_constraintdef(k.oid), 'validated', k.convalidated) ORDER BY k.conname)
                FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'c' AND k.conislocal AND k.convalidated) AS checks,
             (SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_attribute a
               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS column_order

@@ -16,7 +16,7 @@ interface TypeRow {
   collation: string | null;
   default_value: string | null;
   not_null: boolean;
-  checks: { name: string; definition: string }[] | null;
+  checks: { name: string; definition: string; validated: boolean }[] | null;
   attributes: { name: string; type: string; collation: string | null }[] | null;
   range_options: string[] | null;
 }
@@ -33,7 +33,7 @@ export async function readTypes(session: Session): Promise<TypeDef[]> {
             CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> (SELECT bt.typcollation FROM pg_type bt WHERE bt.oid = t.typbasetype)
                  THEN ${collationName('t.typcollation')} END AS collation,
             t.typdefault AS default_value, t.typnotnull AS not_null,
-            (SELECT json_agg(json_build_object('name', c.conname, 'definition', pg_get_constraintdef(c.oid)) ORDER BY c.conname)
+            (SELECT json_agg(json_build_object('name', c.conname, 'definition', pg_get_constraintdef(c.oid), 'validated', c.convalidated) ORDER BY c.conname)
                FROM pg_constraint c WHERE c.contypid = t.oid AND c.contype = 'c') AS checks,
             (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
                                                'collation', CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation

@@ -60,7 +60,7 @@ export function planRestate(model: SchemaModel): RestateGroup[] {
       groups.push({ statements: [`CREATE TEMPORARY VIEW ${temp} AS\n${object.query}`], reads: [{ at: `view|${temp}|`, key: `view ${tableKey(object)}` }] });
     } else if (object.kind === 'type' && object.variant === 'domain' && (object.defaultValue !== null || object.checks.length > 0)) {
       const temp = next('d');
-      const checks = object.checks.filter((c) => !/ NOT VALID$/.test(c.definition)).map((c) => ({ ...c, temp: next('c') }));
+      const checks = object.checks.filter((c) => c.validated).map((c) => ({ ...c, temp: next('c') }));
       const sql = [
         `CREATE DOMAIN pg_temp.${temp} AS ${object.baseType}`,
         object.defaultValue !== null ? `DEFAULT ${object.defaultValue}` : '',
