@@ -13,6 +13,7 @@ import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings
 import { planServerObjectRehearsal } from './server-objects.js';
 import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import { objectRefused } from '../model/refused-object.js';
+import { shownStatement } from '../model/ddl/shown-statement.js';
 import { withoutRefused } from '../model/without-refused.js';
 
 /** Pure: the schema units preflight tries, in migrate's order: pre-data (with languages and foreign data), publications, event triggers. */
@@ -52,7 +53,7 @@ const fixes: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 function statementName(statement: string): string {
-  const flat = statement.replace(/\s+/g, ' ').trim();
+  const flat = shownStatement(statement).replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
