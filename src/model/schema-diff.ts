@@ -88,8 +88,8 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`${s.setting} of ${relation}`, s.value);
   }
   for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
-  // Objects outside the model (large objects, rules, collations…) are compared by name, so one the target lacks
-  // is a difference, never a silent "equal".
+  // Objects outside the model (foreign tables that are partitions or inheritance children, subscriptions) are
+  // compared by name, so one the target lacks is a difference, never a silent "equal".
   for (const item of model.notCovered) entries.set(`not migrated by this version: ${item}`, item);
   for (const [label, value] of accessEntries(model, owners, sourceSide)) entries.set(label, value);
   return entries;

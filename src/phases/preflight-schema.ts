@@ -1,7 +1,8 @@
 /**
  * Predicts schema:pre and the DDL of the load exactly: the statements migrate would run on an empty target are
- * tried there in a transaction that is always rolled back, and each one the target refuses becomes a blocker
- * naming the statement, the server's reason and the fix.
+ * tried there in a transaction that is always rolled back. A refused object of a kind a target may refuse (and
+ * what needs it) is a warning, as migrate goes on without it; any other refusal becomes a blocker naming the
+ * statement, the server's reason and the fix.
  */
 import { renderConstraint, renderIndex, renderIndexAttach, renderTrigger } from '../model/ddl/render-post-data.js';
 import type { Finding } from '../model/findings.js';
