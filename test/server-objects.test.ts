@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -144,5 +144,40 @@ describe('server-level objects on a managed-style target (no superuser), 16 → 
     assert.deepEqual(Object.keys(expected).sort(), ['publication pub_empty', 'publication pub_filtered', 'publication pub_orders']);
     // Read as a superuser: pg_user_mapping is closed to others.
     assert.deepEqual(withoutOwner(await snapshot(targetServer.url(target.name))), expected);
+  });
+});
+
+describe('options that hold a secret on foreign servers and user mappings, 16 → 17', () => {
+  const values = ['srv-token-value', 'srv-apikey-value', 'srv-secretkey-value', 'map-password-value', 'map-pwd-value', 'map-apikey-value', 'map-passwd-value'];
+  // Option names in any case ("Token", "PassWord"); sslkey names a file and is carried.
+  const sql = `CREATE FOREIGN DATA WRAPPER secrets_fdw;
+    CREATE SERVER vault FOREIGN DATA WRAPPER secrets_fdw
+      OPTIONS (host 'vault.example', "Token" 'srv-token-value', API_KEY 'srv-apikey-value', secret_key 'srv-secretkey-value', sslkey '/etc/ssl/client.key');
+    CREATE USER MAPPING FOR PUBLIC SERVER vault
+      OPTIONS (user 'reader', "PassWord" 'map-password-value', pwd 'map-pwd-value', "ApiKey" 'map-apikey-value', db_passwd 'map-passwd-value')`;
+  const options = (url: string) =>
+    withClient(url, async (c) => {
+      const server = await c.query<{ options: string[] }>(`SELECT srvoptions AS options FROM pg_foreign_server WHERE srvname = 'vault'`);
+      const mapping = await c.query<{ options: string[] }>(`SELECT umoptions AS options FROM pg_user_mapping m JOIN pg_foreign_server s ON s.oid = m.umserver WHERE s.srvname = 'vault'`);
+      return { server: server.rows[0]?.options, mapping: mapping.rows[0]?.options };
+    });
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir).flatMap((entry) => (statSync(join(dir, entry)).isDirectory() ? filesUnder(join(dir, entry)) : [join(dir, entry)]));
+
+  it('leaves them out, names the object and each option in a warning, and shows no value in any output or the journal', async () => {
+    const source = await freshDatabase(await testServer(16), sql);
+    const target = await freshDatabase(await testServer(17));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-server-secrets-'));
+    const run = await cli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir);
+    const output = run.stdout + run.stderr;
+    assert.equal(run.code, 0, output);
+    assert.match(run.stdout, /FOREIGN_SERVER_SECRET_DROPPED\] foreign server vault was created without its Token, api_key, secret_key options/, output);
+    assert.match(run.stdout, /USER_MAPPING_PASSWORD_DROPPED\] user mapping for PUBLIC server vault was created without its PassWord, pwd, ApiKey, db_passwd options/, output);
+    assert.deepEqual(await options(target.url), { server: ['host=vault.example', 'sslkey=/etc/ssl/client.key'], mapping: ['user=reader'] });
+
+    const verify = await cli('verify', '--from', source.url, '--to', target.url, '--json');
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    const shown = [output, verify.stdout, verify.stderr, ...filesUnder(runDir).map((f) => readFileSync(f, 'latin1'))].join('\n');
+    for (const value of values) assert.ok(!shown.includes(value), `${value} is shown or journaled`);
   });
 });

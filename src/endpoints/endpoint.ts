@@ -254,7 +254,6 @@ export interface VerifyReader {
   countRows(table: QualifiedName): Promise<number>;
   /** The character set text is stored in (a difference decides how text is hashed). */
   encoding(): Promise<string>;
-  tableShape(table: QualifiedName): Promise<TableShape>;
   /** The shapes of many tables at once, keyed by "schema.name"; a table this end lacks has no columns. */
   tableShapes(tables: readonly QualifiedName[]): Promise<Map<string, TableShape>>;
   chunkKey(table: QualifiedName): Promise<ChunkKey | null>;

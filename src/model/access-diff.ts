@@ -1,9 +1,15 @@
 /**
  * Pure: the access model and role attributes as named entries for the schema diff, after the run's owner mapping.
  * Roles the plan maps (owners.map) are existing target roles: their attributes, memberships and settings are the
- * target's own and are not compared. With owners.drop nothing role-related is compared.
+ * target's own and are not compared. With owners.drop nothing role-related is compared. A setting's value may be a
+ * secret (an application's JWT secret or API key): it is compared, never shown.
  */
 import type { Grant, SchemaModel } from './schema-model.js';
+
+/** A value the diff compares but never shows: a difference reads "value differs (not shown)", both sides `****`. */
+export class HiddenValue {
+  constructor(readonly value: string) {}
+}
 
 export interface AccessMapping {
   readonly map: Readonly<Record<string, string>>;
@@ -31,8 +37,9 @@ export function accessEntries(model: SchemaModel, owners: AccessMapping, sourceS
   const access = model.access;
 
   for (const setting of access.settings) {
-    if (setting.role === null) entries.set(`database setting ${setting.name}`, setting.value);
-    else if (compared(setting.role)) entries.set(`setting ${setting.name} of role ${name(setting.role)} in ${setting.scope}`, setting.value);
+    const value = new HiddenValue(setting.value);
+    if (setting.role === null) entries.set(`database setting ${setting.name}`, value);
+    else if (compared(setting.role)) entries.set(`setting ${setting.name} of role ${name(setting.role)} in ${setting.scope}`, value);
   }
   for (const m of access.extensionMemberPrivileges) {
     entries.set(`changed privileges of extension ${m.extension} member ${m.target}`, { granted: grantsAfter(m.granted, name), revoked: grantsAfter(m.revoked, name) });

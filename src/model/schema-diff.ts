@@ -3,7 +3,7 @@
  * as "columns.email.defaultValue"), the source's value and the target's. Owners and grantees of the source are
  * first mapped the way migrate maps them, so a planned owner change is not reported.
  */
-import { accessEntries, sortGrants } from './access-diff.js';
+import { accessEntries, HiddenValue, sortGrants } from './access-diff.js';
 import { comparableConstraintStructure, comparableIndexStructure } from './comparable-structure.js';
 import { objectLabel } from './object-label.js';
 import type { Grant, SchemaModel } from './schema-model.js';
@@ -88,8 +88,8 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
     entries.set(`${s.setting} of ${relation}`, s.value);
   }
   for (const [label, value] of serverObjectEntries(model.serverObjects, role)) entries.set(label, withRoles(value, owners, role));
-  // Objects outside the model (large objects, rules, collations…) are compared by name, so one the target lacks
-  // is a difference, never a silent "equal".
+  // Objects outside the model (foreign tables that are partitions or inheritance children, subscriptions) are
+  // compared by name, so one the target lacks is a difference, never a silent "equal".
   for (const item of model.notCovered) entries.set(`not migrated by this version: ${item}`, item);
   for (const [label, value] of accessEntries(model, owners, sourceSide)) entries.set(label, value);
   return entries;
@@ -101,6 +101,11 @@ function show(value: unknown): string {
 
 /** Adds the differences between two values at `path`; arrays of named things are matched by name. */
 function compare(object: string, path: string, source: unknown, target: unknown, out: SchemaDifference[]): void {
+  if (source instanceof HiddenValue || target instanceof HiddenValue) {
+    const value = (v: unknown) => (v instanceof HiddenValue ? v.value : v);
+    if (value(source) !== value(target)) out.push({ object, property: `${path || 'value'} differs (not shown)`, source: '****', target: '****' });
+    return;
+  }
   const named = (v: unknown): v is Array<{ name: string }> =>
     Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string');
   if (named(source) || named(target)) {

@@ -6,9 +6,9 @@ export function serverObjectEntries(objects: ServerObjects, role: (name: string)
   return [
     ...objects.languages.map((l): [string, object] => [`language ${l.name}`, l]),
     ...objects.foreignDataWrappers.map((w): [string, object] => [`foreign-data wrapper ${w.name}`, w]),
-    ...objects.foreignServers.map((s): [string, object] => [`foreign server ${s.name}`, s]),
-    // Whether the source's password was left out is migrate's business, not a property of the mapping.
-    ...objects.userMappings.map(({ passwordDropped: _passwordDropped, ...m }): [string, object] => {
+    // Which secret options were left out is migrate's business, not a property of the server or mapping.
+    ...objects.foreignServers.map(({ droppedOptions: _dropped, ...s }): [string, object] => [`foreign server ${s.name}`, s]),
+    ...objects.userMappings.map(({ droppedOptions: _dropped, ...m }): [string, object] => {
       const user = m.user === null ? 'PUBLIC' : (role(m.user) ?? m.user);
       return [`user mapping for ${user} server ${m.server}`, { ...m, user }];
     }),

@@ -30,17 +30,20 @@ export interface ForeignServerDef extends ServerLevelObject {
   readonly wrapper: string;
   readonly type: string | null;
   readonly version: string | null;
+  /** Without the options that hold a secret (secret-options.ts), which are never carried. */
   readonly options: readonly string[];
+  /** The names of the source's secret options that were left out. Not compared by verify. */
+  readonly droppedOptions: readonly string[];
 }
 
 export interface UserMappingDef {
   readonly server: string;
   /** null: the mapping FOR PUBLIC. */
   readonly user: string | null;
-  /** Without the password option, which is never carried. */
+  /** Without the options that hold a secret (password and the like: secret-options.ts), which are never carried. */
   readonly options: readonly string[];
-  /** The source's mapping had a password option that was left out. Not compared by verify. */
-  readonly passwordDropped: boolean;
+  /** The names of the source's secret options that were left out. Not compared by verify. */
+  readonly droppedOptions: readonly string[];
 }
 
 export interface ForeignColumnDef {

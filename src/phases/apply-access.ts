@@ -8,6 +8,7 @@ import type { TargetSession } from '../endpoints/endpoint.js';
 import { planAccess } from '../model/ddl/render-access.js';
 import type { RoleResolver } from '../model/ddl/render-privileges.js';
 import type { Finding } from '../model/findings.js';
+import { privilegeNotApplied } from '../model/refused-object.js';
 import type { SchemaModel } from '../model/schema-model.js';
 
 export async function applyAccess(model: SchemaModel, target: TargetSession, resolveRole: RoleResolver): Promise<Finding[]> {
@@ -20,7 +21,7 @@ export async function applyAccess(model: SchemaModel, target: TargetSession, res
   }));
   for (const statement of plan.statements) {
     const refusal = await target.executeRefusable(statement);
-    if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
+    if (refusal) warnings.push(privilegeNotApplied(statement, refusal));
   }
   return warnings;
 }

@@ -8,7 +8,7 @@ import type { TargetSession, TargetTransaction } from '../endpoints/endpoint.js'
 import { statementsPerTransaction } from '../model/ddl/statements-per-transaction.js';
 import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import type { Finding } from '../model/findings.js';
-import { objectRefused } from '../model/refused-object.js';
+import { objectRefused, privilegeNotApplied } from '../model/refused-object.js';
 import type { Journal } from '../run/journal.js';
 import { runJournaledTransaction, schemaFailed } from './journaled-transaction.js';
 
@@ -86,7 +86,7 @@ async function applyBatch(target: TargetSession, tx: TargetTransaction, batchId:
     }
     for (const statement of unit.settle) {
       const settleRefusal = await tx.attempt([statement]);
-      if (settleRefusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${settleRefusal.message}` });
+      if (settleRefusal) warnings.push(privilegeNotApplied(statement, settleRefusal.message));
     }
   }
   return { warnings, refused };

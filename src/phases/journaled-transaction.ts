@@ -6,6 +6,7 @@
 import type { TargetSession, TargetTransaction } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { statementsPerTransaction } from '../model/ddl/statements-per-transaction.js';
+import { shownReason, shownStatement } from '../model/ddl/shown-statement.js';
 import type { Journal } from '../run/journal.js';
 import { runJournaledStep } from './journaled-step.js';
 
@@ -82,8 +83,8 @@ export async function applyJournaledBatches(journal: Journal, target: TargetSess
 /** A schema statement the target refused in a journaled batch: the run stops, resumable from that batch. */
 export function schemaFailed(target: { readonly label: string }, batchId: string, statement: string, error: unknown): PgferryError {
   const server = error instanceof PgferryError ? error.server : undefined;
-  return new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${(error as Error).message}`, {
-    hint: `${server?.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batchId}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${statement}`,
+  return new PgferryError('SCHEMA_FAILED', `${target.label} refused a schema statement: ${shownReason(statement, (error as Error).message)}`, {
+    hint: `${server?.hint ? `The server says: ${server.hint}\n` : ''}Nothing of this batch (${batchId}) was committed; fix the cause on the target and run the same command again: it continues from this batch. The statement was:\n${shownStatement(statement)}`,
     cause: error,
     ...(server ? { server } : {}),
   });

@@ -1,7 +1,8 @@
 /**
  * Predicts schema:pre and the DDL of the load exactly: the statements migrate would run on an empty target are
- * tried there in a transaction that is always rolled back, and each one the target refuses becomes a blocker
- * naming the statement, the server's reason and the fix.
+ * tried there in a transaction that is always rolled back. A refused object of a kind a target may refuse (and
+ * what needs it) is a warning, as migrate goes on without it; any other refusal becomes a blocker naming the
+ * statement, the server's reason and the fix.
  */
 import { renderConstraint, renderIndex, renderIndexAttach, renderTrigger } from '../model/ddl/render-post-data.js';
 import type { Finding } from '../model/findings.js';
@@ -13,6 +14,7 @@ import { planRulesAndRelationSettings } from './plan-rules-and-relation-settings
 import { planServerObjectRehearsal } from './server-objects.js';
 import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import { objectRefused } from '../model/refused-object.js';
+import { shownStatement } from '../model/ddl/shown-statement.js';
 import { withoutRefused } from '../model/without-refused.js';
 
 /** Pure: the schema units preflight tries, in migrate's order: pre-data (with languages and foreign data), publications, event triggers. */
@@ -52,7 +54,7 @@ const fixes: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 function statementName(statement: string): string {
-  const flat = statement.replace(/\s+/g, ' ').trim();
+  const flat = shownStatement(statement).replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 

@@ -9,6 +9,7 @@ import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } fro
 import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
 import type { LargeObjectMetadata } from '../model/large-objects.js';
+import { privilegeNotApplied } from '../model/refused-object.js';
 import { tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
@@ -97,7 +98,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   await step('privileges', async () => {
     for (const statement of planPrivileges(model, options.resolveRole)) {
       const refusal = await target.executeRefusable(statement);
-      if (refusal) warnings.push({ code: 'PRIVILEGE_NOT_APPLIED', message: `target refused "${statement}": ${refusal}` });
+      if (refusal) warnings.push(privilegeNotApplied(statement, refusal));
     }
   });
   const largeObjects = options.largeObjects;

@@ -18,6 +18,7 @@ import {
   type RefusableObject,
 } from '../model/ddl/render-server-objects.js';
 import type { RoleResolver } from '../model/ddl/render-privileges.js';
+import { quoteIdent } from '../model/ddl/quote.js';
 import type { Finding } from '../model/findings.js';
 import { objectRefused } from '../model/refused-object.js';
 import type { ServerObjects } from '../model/server-objects.js';
@@ -31,23 +32,36 @@ export interface ServerObjectsPlan {
   readonly eventTriggers: readonly RefusableObject[];
 }
 
-/** Pure. Warnings: user mappings that lose their password, or whose role has no counterpart on the target. */
+/** The options' names as a warning lists them: "password option", "token, api_key options". */
+function optionList(names: readonly string[]): string {
+  return `${names.join(', ')} option${names.length === 1 ? '' : 's'}`;
+}
+
+/** A user mapping or foreign server that lost its secret options: named with the options, never their values. */
+function secretsDropped(code: string, object: string, names: readonly string[], alter: string): Finding {
+  return {
+    code,
+    message: `${object} was created without its ${optionList(names)} (pgferry never copies secrets)`,
+    hint: `Set ${names.length === 1 ? 'it' : 'them'} on the target: ${alter} OPTIONS (${names.map((n) => `ADD ${quoteIdent(n)} '…'`).join(', ')}).`,
+  };
+}
+
+/** Pure. Warnings: servers and user mappings that lose their secret options, mappings whose role has no counterpart on the target. */
 export function planServerObjects(objects: ServerObjects, resolve: RoleResolver): { plan: ServerObjectsPlan; warnings: Finding[] } {
   const warnings: Finding[] = [];
   const wrappers = objects.foreignDataWrappers.map((w) => renderForeignDataWrapper(w, resolve));
   const wrapperIds = new Set(wrappers.map((w) => w.id));
+  for (const server of objects.foreignServers.filter((s) => s.droppedOptions.length > 0)) {
+    warnings.push(secretsDropped('FOREIGN_SERVER_SECRET_DROPPED', `foreign server ${server.name}`, server.droppedOptions, `ALTER SERVER ${quoteIdent(server.name)}`));
+  }
   const mappings = objects.userMappings.flatMap((m) => {
     const rendered = renderUserMapping(m, resolve);
     if (!rendered) {
       warnings.push(objectRefused(userMappingId(m), `role ${m.user} has no counterpart on the target`));
       return [];
     }
-    if (m.passwordDropped) {
-      warnings.push({
-        code: 'USER_MAPPING_PASSWORD_DROPPED',
-        message: `${userMappingId(m)} was created without its password option (pgferry never copies it)`,
-        hint: `Set it on the target: ALTER USER MAPPING FOR ${m.user ?? 'PUBLIC'} SERVER ${m.server} OPTIONS (ADD password '…').`,
-      });
+    if (m.droppedOptions.length > 0) {
+      warnings.push(secretsDropped('USER_MAPPING_PASSWORD_DROPPED', userMappingId(m), m.droppedOptions, `ALTER USER MAPPING FOR ${m.user === null ? 'PUBLIC' : quoteIdent(m.user)} SERVER ${quoteIdent(m.server)}`));
     }
     return [rendered];
   });

@@ -79,7 +79,8 @@ function collect(found: Found, differences: readonly RowDifference[]): void {
   }
 }
 
-function sameDigests(a: ReadonlyMap<string, Digest>, b: ReadonlyMap<string, Digest>): string[] {
+/** The chunks whose digests differ between the two ends (rows or hash), or that only one end has. */
+function differingChunks(a: ReadonlyMap<string, Digest>, b: ReadonlyMap<string, Digest>): string[] {
   const differing: string[] = [];
   for (const chunk of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(chunk);
@@ -151,7 +152,7 @@ export async function verifyTable(source: Session, target: Session, shape: Table
   const within = part ? { from: part.from, to: part.to } : undefined;
   const digestOptions = { chunks, within, samplePercent: options.samplePercent };
   const [a, b] = await Promise.all([source.digests(shape, digestOptions), target.digests(shape, digestOptions)]);
-  const differing = sameDigests(a, b);
+  const differing = differingChunks(a, b);
   const verdict = { table, sourceRows: total(a), targetRows: total(b) };
   if (differing.length === 0) return { ...verdict, content: 'equal', differences: [], differingRows: 0, differingRowsExact: true, ms: Date.now() - started };
 
@@ -194,7 +195,7 @@ async function bisect(
     source.digests(shape, { chunks, within, samplePercent: options.samplePercent }),
     target.digests(shape, { chunks, within, samplePercent: options.samplePercent }),
   ]);
-  for (const chunk of sameDigests(a, b).map(BigInt)) {
+  for (const chunk of differingChunks(a, b).map(BigInt)) {
     const from = chunks.min + chunk * chunks.width;
     const next = { from, to: from + chunks.width < within.to ? from + chunks.width : within.to };
     await bisect(source, target, shape, next, options, found, Math.max(a.get(String(chunk))?.rows ?? 0, b.get(String(chunk))?.rows ?? 0));
@@ -215,7 +216,7 @@ async function narrowByHash(source: Session, target: Session, shape: TableShape,
     const [a, b] = await Promise.all([digests(source), digests(target)]);
     const digits = (parents?.digits ?? 0) + 1;
     const rowsOf = (bucket: string) => Math.max(a.get(bucket)?.rows ?? 0, b.get(bucket)?.rows ?? 0);
-    const differing = sameDigests(a, b);
+    const differing = differingChunks(a, b);
     const leaves = differing.filter((bucket) => digits === maxPrefixDigits || rowsOf(bucket) <= rowsPerHashBucket);
     for (const batch of batchesOf(leaves, rowsOf, rowsPerFetch)) {
       if (fetched >= maxRowsFetched) return false;

@@ -13,7 +13,7 @@ import type { Session } from './run-query.js';
 import { qualifiedName, quoteIdent } from './sql.js';
 import { keyCondition, readDigests, readRowHashes, readRowTexts } from './verify/table-digests.js';
 import { readBucketRowHashes, readChildBucketDigests } from './verify/hash-buckets.js';
-import { readTableShape, readTableShapes } from './verify/table-shape.js';
+import { readTableShapes } from './verify/table-shape.js';
 import { normalizeSession } from './verify/verify-session.js';
 
 export async function openPostgresVerifyReader(session: Session, release: () => Promise<void>): Promise<VerifyReader> {
@@ -22,7 +22,6 @@ export async function openPostgresVerifyReader(session: Session, release: () => 
     listTables: () => listTables(session),
     countRows: (table: QualifiedName) => countRows(session, { ...table, kind: 'table' }),
     encoding: () => readServerEncoding(session),
-    tableShape: (table) => readTableShape(session, table.schema, table.name),
     tableShapes: async (tables) => {
       const shapes = await readTableShapes(session, tables);
       return new Map(tables.map((t) => [`${t.schema}.${t.name}`, shapes.get(qualifiedName(t.schema, t.name))!]));

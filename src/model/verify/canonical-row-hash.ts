@@ -7,8 +7,9 @@
  * - integers (int2, int4, int8, oid): decimal without sign or leading zeros to spare ("+007" → "7");
  * - floats (float4, float8): the shortest text that reads back as the same double; NaN, Infinity, -Infinity and -0
  *   are kept apart from every other value;
- * - bool: "t" or "f" (true/yes/on/1 and false/no/off/0 accepted);
- * - bytea: lower-case hex after "\x";
+ * - bool: "t" or "f" for the spellings PostgreSQL reads as true (t, true, y, yes, on, 1) or false (f, false, n, no,
+ *   off, 0), in any case; any other text is kept as it is, so it never passes for a false;
+ * - bytea: hex ("\x…") in lower case; any other text (the escape format, where case matters) is kept as it is;
  * - numeric keeps its text: 1.0 and 1.00 have different scales, and an application can tell them apart;
  * - everything else (text, dates, timestamps, json, arrays, composites…) is compared as its exact text.
  *
@@ -37,9 +38,10 @@ export function canonicalValue(type: string, text: string): string {
       return Object.is(value, -0) ? '-0' : String(value);
     }
     case 'bool':
-      return /^(t|true|y|yes|on|1)$/i.test(text.trim()) ? 't' : 'f';
+      if (/^(t|true|y|yes|on|1)$/i.test(text.trim())) return 't';
+      return /^(f|false|n|no|off|0)$/i.test(text.trim()) ? 'f' : text;
     case 'bytea':
-      return text.toLowerCase();
+      return text.startsWith('\\x') ? `\\x${text.slice(2).toLowerCase()}` : text;
     default:
       return text;
   }

@@ -63,13 +63,3 @@ export async function countRows(session: Session, table: Pick<TableFacts, 'schem
   );
   return Number(row!.count);
 }
-
-/** Whether a table holds no row of its own (partitions not looked at). */
-export async function isTableEmpty(session: Session, schema: string, name: string): Promise<boolean> {
-  const [row] = await runQuery<{ empty: boolean }>(
-    session,
-    `whether ${schema}.${name} is empty`,
-    `SELECT NOT EXISTS (SELECT 1 FROM ONLY ${qualifiedName(schema, name)}) AS empty`,
-  );
-  return row!.empty;
-}

@@ -1,5 +1,6 @@
 /** Foreign-data wrappers (not brought by an extension), foreign servers, user mappings and foreign tables. */
 import type { ForeignDataWrapperDef, ForeignServerDef, ForeignTableDef, UserMappingDef } from '../../../model/server-objects.js';
+import { withoutSecretOptions } from '../../../model/secret-options.js';
 import { runQuery, type Session } from '../run-query.js';
 import { functionName } from './function-name.js';
 import { collationName, grantsJson, isNotExtensionMember, isUserSchema } from '../sql.js';
@@ -18,8 +19,9 @@ export async function readForeignDataWrappers(session: Session): Promise<Foreign
   );
 }
 
+/** Options that hold a secret (a token, an API key…) are never carried, only named. */
 export async function readForeignServers(session: Session): Promise<ForeignServerDef[]> {
-  return runQuery<ForeignServerDef>(
+  const servers = await runQuery<Omit<ForeignServerDef, 'droppedOptions'>>(
     session,
     'foreign servers',
     `SELECT s.srvname AS name, pg_get_userbyid(s.srvowner) AS owner, ${grantsJson('s.srvacl', 's.srvowner')} AS grants,
@@ -29,11 +31,15 @@ export async function readForeignServers(session: Session): Promise<ForeignServe
       WHERE ${isNotExtensionMember('pg_foreign_server', 's.oid')}
       ORDER BY 1`,
   );
+  return servers.map((server) => {
+    const { kept, dropped } = withoutSecretOptions(server.options);
+    return { ...server, options: kept, droppedOptions: dropped };
+  });
 }
 
 /**
- * pg_user_mappings shows the options only to a superuser, the server's owner or the mapped user; the password
- * option is never carried (a secret pgferry does not move), only noted.
+ * pg_user_mappings shows the options only to a superuser, the server's owner or the mapped user; the password and
+ * any other option that holds a secret (secret-options.ts) is never carried, only named.
  */
 export async function readUserMappings(session: Session): Promise<UserMappingDef[]> {
   const rows = await runQuery<{ server: string; user: string | null; options: string[] }>(
@@ -44,12 +50,10 @@ export async function readUserMappings(session: Session): Promise<UserMappingDef
       WHERE ${isNotExtensionMember('pg_foreign_server', 'm.srvid')}
       ORDER BY 1, 2 NULLS FIRST`,
   );
-  return rows.map((r) => ({
-    server: r.server,
-    user: r.user,
-    options: r.options.filter((o) => !o.startsWith('password=')),
-    passwordDropped: r.options.some((o) => o.startsWith('password=')),
-  }));
+  return rows.map((r) => {
+    const { kept, dropped } = withoutSecretOptions(r.options);
+    return { server: r.server, user: r.user, options: kept, droppedOptions: dropped };
+  });
 }
 
 /** Foreign tables that are neither partitions nor inheritance children (those stay named as not migrated). */
