@@ -142,6 +142,42 @@ describe('copy failures end the run, close their sessions and say what happened 
     assert.match(lines[0].reason, /has no equivalent in encoding "LATIN1"/);
   });
 
+  it('with a reject file, a target lost while loading row by row is named as the target, not retried as a lost source', { timeout: 60_000 }, async () => {
+    const [sourceServer, targetServer] = [await testServer(14), await testServer(17)];
+    const source = await freshDatabase(sourceServer, `${wide(12000)} UPDATE big SET pad = 'price in €' WHERE id = 100;`);
+    const targetName = `copy_failures_reject_lost_${process.pid}`;
+    await withClient(targetServer.url(), (c) => c.query(`CREATE DATABASE ${targetName} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`));
+    const targetUrl = targetServer.url(targetName);
+    await withClient(targetUrl, (c) => c.query('CREATE TABLE big (id int PRIMARY KEY, pad text)'));
+    const paths = runPathsFor(mkdtempSync(join(tmpdir(), 'pgferry-rejects-')), source.url, targetUrl);
+    // The first refused row ends the target's load session before it goes to the file: the next batch meets a lost target.
+    let terminated = 0;
+    const rejects = async (stepId: string): Promise<RejectSink> => {
+      const sink = await openRejectFile(paths, stepId);
+      return {
+        location: sink.location,
+        close: () => sink.close(),
+        write: async (row, reason) => {
+          if (terminated === 0) {
+            const { rows } = await withClient(targetServer.url(), (c) =>
+              c.query('SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [targetName]),
+            );
+            terminated = rows.length;
+          }
+          await sink.write(row, reason);
+        },
+      };
+    };
+    const outcome = await load(source.url, targetUrl, [copyStep('public', 'big')], { rejects });
+    assert.ok(terminated > 0, 'the target session was ended');
+    assert.ok(outcome.error instanceof PgferryError, String(outcome.error));
+    assert.equal(outcome.error.code, 'CONNECTION_LOST', outcome.error.message);
+    assert.match(outcome.error.message, /^target [^:]+:\d+\/\S+: connection lost while copying public\.big/);
+    assert.equal(outcome.sourceOpens, 2, 'the fast load and the row-by-row pass, not retried: the source was never lost');
+    assert.equal(outcome.events.filter((e) => e.type === 'warning' && e.code === 'COPY_RETRIED').length, 0);
+    assert.deepEqual(await sourceCopies(sourceServer.url(), source.name), [], 'no source backend left in COPY');
+  });
+
   it('case 13: an SQL error on the source is reported with its message and SQLSTATE, not retried as a lost connection', { timeout: 60_000 }, async () => {
     const [sourceServer, targetServer] = [await testServer(14), await testServer(17)];
     const source = await freshDatabase(sourceServer, 'CREATE TABLE present (id int)');

@@ -201,7 +201,10 @@ export interface TargetSession {
    * null when it applied. Anything but the server's refusal (a lost connection) throws.
    */
   executeRefusable(statement: string): Promise<string | null>;
-  /** Runs statements in one round trip as one implicit transaction: all apply, or a refusal throws and none does. */
+  /**
+   * Runs statements in one round trip as one implicit transaction: all apply, or a refusal throws and none does. A
+   * GRANT or REVOKE the target only warns about (it changed nothing) throws too, after the others applied.
+   */
   executeAll(statements: readonly string[]): Promise<void>;
   /** The name of the database this session is connected to. */
   databaseName(): Promise<string>;
@@ -242,7 +245,10 @@ export interface TargetSession {
 export interface TargetTransaction {
   /** Runs a statement; a refusal rolls back the whole transaction. */
   execute(statement: string): Promise<void>;
-  /** Runs statements under a savepoint: resolves to the server's refusal (rolled back; the transaction goes on), or undefined. */
+  /**
+   * Runs statements under a savepoint: resolves to the server's refusal (rolled back; the transaction goes on), or
+   * undefined. A GRANT or REVOKE the target only warns about (it changed nothing) is a refusal too.
+   */
   attempt(statements: readonly string[]): Promise<Error | undefined>;
   /** Function bodies may name objects created later in the same plan; like pg_dump, they are not checked now. */
   deferFunctionBodyChecks(): Promise<void>;

@@ -1,7 +1,8 @@
 /**
  * Pure: the schema model as migrate created it on the target, without the pre-data objects the target refused
- * (also in turn) and without what hangs on them: indexes, constraints, policies and comments go silently with
- * their object; triggers are named, as a trigger can also be refused for its function alone.
+ * (also in turn) and without what hangs on them: indexes, constraints, policies, rules, extended statistics,
+ * relation and column settings, column grants and comments go silently with their object; triggers are named, as
+ * a trigger can also be refused for its function alone.
  */
 import { quoteIdent } from './ddl/quote.js';
 import type { Finding } from './findings.js';
@@ -32,6 +33,10 @@ export function withoutRefused(model: SchemaModel, refused: ReadonlySet<string>)
   const goneRoutines = gone.flatMap((o) => (o.kind === 'routine' ? spellings(o).map((s): [string, string] => [`EXECUTE FUNCTION ${s}(`, objectLabel(o)]) : []));
   const onGone = (item: { table: QualifiedName }) => goneRelations.has(relationId(item.table));
   const triggerNeeds = (t: TriggerDef) => goneRelations.get(relationId(t.table)) ?? goneRoutines.find(([call]) => t.definition.includes(call))?.[1];
+  const goneIndexes = new Set(model.indexes.filter(onGone).map((i) => relationId({ schema: i.table.schema, name: i.name })));
+  // An index's setting names the index itself.
+  const settingGone = (s: SchemaModel['relationSettings'][number]) => (s.relationKind === 'index' ? goneIndexes.has(relationId(s.table)) : onGone(s));
+  const goneStatistics = model.statistics.filter(onGone);
   const warnings: Finding[] = [];
   const triggers = model.triggers.filter((t) => {
     const needs = triggerNeeds(t);
@@ -45,6 +50,7 @@ export function withoutRefused(model: SchemaModel, refused: ReadonlySet<string>)
     ...gone.flatMap((o) => spellings(o).flatMap((s) => ['TABLE', 'VIEW', 'MATERIALIZED VIEW', 'SEQUENCE', 'TYPE', 'DOMAIN'].map((k) => `${k} ${s}`))),
     ...model.indexes.filter(onGone).flatMap((i) => spellings({ schema: i.table.schema, name: i.name }).map((s) => `INDEX ${s}`)),
     ...goneTriggers.flatMap((t) => printed(t.name).flatMap((n) => spellings(t.table).map((s) => `TRIGGER ${n} on ${s}`))),
+    ...goneStatistics.flatMap((st) => spellings(st).map((s) => `STATISTICS ${s}`)),
   ]);
   const prefixes = [
     ...relations.flatMap((r) => spellings(r).map((s) => `COLUMN ${s}.`)),
@@ -61,6 +67,10 @@ export function withoutRefused(model: SchemaModel, refused: ReadonlySet<string>)
       triggers,
       policies: model.policies.filter((p) => !onGone(p)),
       comments: model.comments.filter((c) => !commentGone(c.target)),
+      rules: model.rules.filter((r) => !onGone(r)),
+      statistics: model.statistics.filter((st) => !goneStatistics.includes(st)),
+      relationSettings: model.relationSettings.filter((st) => !settingGone(st)),
+      access: { ...model.access, columnGrants: model.access.columnGrants.filter((g) => !onGone(g)) },
     },
     warnings,
   };

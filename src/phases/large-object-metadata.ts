@@ -14,14 +14,14 @@ const statementsPerBatch = 500;
 /** The schema:post step that applies them; a large-object range copied again reopens it (the copy recreates the objects bare). */
 export const largeObjectMetadataStep = 'large-object-metadata';
 
-function refusal(statement: LargeObjectStatement, error: Error): Finding {
+function refusal(statement: LargeObjectStatement, reason: string): Finding {
   const hint =
     statement.kind === 'owner'
       ? 'Connect as a member of the new owner role (or a superuser), or map the owner with owners.map; verify reports the owner until then.'
       : 'Apply it as the object\'s owner or a superuser; verify reports the difference until then.';
   return {
     code: statement.kind === 'comment' ? 'OBJECT_REFUSED' : 'PRIVILEGE_NOT_APPLIED',
-    message: `large object ${statement.oid}: target refused "${statement.sql}": ${error.message}`,
+    message: `large object ${statement.oid}: target refused "${statement.sql}": ${reason}`,
     hint,
   };
 }
@@ -32,14 +32,16 @@ export async function applyLargeObjectMetadata(target: TargetSession, objects: r
   const warnings: Finding[] = [];
   for (let at = 0; at < statements.length; at += statementsPerBatch) {
     const batch = statements.slice(at, at + statementsPerBatch);
-    // All or none: a refusal replays the batch one statement at a time.
+    // All or none: a refusal (also a GRANT the target only warns about) replays the batch one statement at a time,
+    // each checked the same way.
     const applied = await target.executeAll(batch.map((s) => s.sql)).then(
       () => true,
       () => false,
     );
     if (applied) continue;
     for (const statement of batch) {
-      await target.execute(statement.sql).catch((error: Error) => void warnings.push(refusal(statement, error)));
+      const refused = await target.executeRefusable(statement.sql);
+      if (refused) warnings.push(refusal(statement, refused));
     }
   }
   return warnings;

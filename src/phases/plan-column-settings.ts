@@ -6,14 +6,18 @@
  */
 import { isColumnSetting, renderRelationSetting, renderStatistics } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
-import type { SchemaModel } from '../model/schema-model.js';
+import type { QualifiedName, SchemaModel } from '../model/schema-model.js';
 
-export function planColumnSettings(model: SchemaModel, toastCompressions: readonly string[]): { statements: string[]; warnings: Finding[] } {
+/** Each statement with the relation it belongs to: a setting cannot outlive its table. */
+export function planColumnSettings(
+  model: SchemaModel,
+  toastCompressions: readonly string[],
+): { statements: Array<{ sql: string; table: QualifiedName }>; warnings: Finding[] } {
   const settings = model.relationSettings.filter(isColumnSetting);
   const unavailable = settings.filter((s) => s.setting === 'compression' && s.value !== 'default' && !toastCompressions.includes(s.value));
   const statements = [
-    ...settings.filter((s) => !unavailable.includes(s)).map(renderRelationSetting),
-    ...model.statistics.flatMap(renderStatistics),
+    ...settings.filter((s) => !unavailable.includes(s)).map((s) => ({ sql: renderRelationSetting(s), table: s.table })),
+    ...model.statistics.flatMap((s) => renderStatistics(s).map((sql) => ({ sql, table: s.table }))),
   ];
   const warnings = unavailable.map((s) => ({
     code: 'COMPRESSION_NOT_AVAILABLE',

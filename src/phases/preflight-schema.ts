@@ -32,17 +32,20 @@ function rehearsalUnits(
 
 /** Pure: pre-data, then the indexes, keys, attaches, constraints and triggers built after the data (on empty tables here). */
 export function planSchemaRehearsal(model: SchemaModel, available: readonly AvailableExtension[], toastCompressions: readonly string[]): string[] {
-  const indexes = model.indexes.map(renderIndex);
   const units = rehearsalUnits(model, available, toastCompressions);
+  return [...units.preData.flatMap((u) => u.create), ...postDataStatements(model), ...units.last.flatMap((u) => u.create)];
+}
+
+/** Pure: the statements of what is built after the data, in migrate's order. */
+function postDataStatements(model: SchemaModel): string[] {
+  const indexes = model.indexes.map(renderIndex);
   return [
-    ...units.preData.flatMap((u) => u.create),
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     ...model.constraints.map((c) => renderConstraint(c).add),
     ...model.triggers.flatMap(renderTrigger),
     ...planRulesAndRelationSettings(model),
-    ...units.last.flatMap((u) => u.create),
   ];
 }
 
@@ -99,8 +102,12 @@ function objectRefusals(rehearsal: Rehearsal, model: SchemaModel | undefined): {
     warnings.push(objectRefused(unit.id, missing ? `it needs ${missing}, which the target refuses` : `the target refuses it: ${refused!.message}`, true));
   }
   const after = withoutRefused(model, refusedIds);
-  const goneTriggers = model.triggers.filter((t) => !after.model.triggers.includes(t));
-  goneTriggers.flatMap(renderTrigger).forEach((s) => forgiven.add(s));
+  // What goes with a refused object (a trigger calling a refused function; an index, key, rule or setting of a
+  // refused table) is not built after the data either.
+  const kept = new Set(postDataStatements(after.model));
+  postDataStatements(model)
+    .filter((s) => !kept.has(s))
+    .forEach((s) => forgiven.add(s));
   warnings.push(...after.warnings.map((w) => ({ ...w, message: w.message.replace(' was not created: ', ' would not be created: ') })));
   return { refused: rehearsal.refused.filter((r) => !forgiven.has(r.statement)), warnings };
 }

@@ -10,7 +10,7 @@ import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js'
 import type { Finding } from '../model/findings.js';
 import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { privilegeNotApplied } from '../model/refused-object.js';
-import { tablesOf, type SchemaModel } from '../model/schema-model.js';
+import { sequencesOf, tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { runJournaledStep } from './journaled-step.js';
@@ -90,7 +90,16 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
   // DDL groups in journaled transactions: one an earlier attempt committed but did not record is recognised.
   await applyJournaledBatches(journal, target, 'schema:post', 'triggers-and-policies', planned.triggersAndPolicies);
   await applyJournaledBatches(journal, target, 'schema:post', 'rules-and-settings', planned.rulesAndSettings ?? planRulesAndRelationSettings(model));
-  await step('sequences', async () => target.setSequenceValues(await options.source.readSequenceValues()));
+  // Only the sequences the target holds: an identity column's goes with a table the target refused.
+  const sequences = new Set([
+    ...sequencesOf(model).map((q) => `${q.schema}.${q.name}`),
+    ...tablesOf(model)
+      .flatMap((t) => [...t.columns, ...(t.standalone?.columns ?? [])])
+      .flatMap((c) => (c.identity ? [`${c.identity.sequence.schema}.${c.identity.sequence.name}`] : [])),
+  ]);
+  await step('sequences', async () =>
+    target.setSequenceValues((await options.source.readSequenceValues()).filter((v) => sequences.has(`${v.schema}.${v.name}`))),
+  );
   await applyJournaledBatches(journal, target, 'schema:post', 'comments', planned.comments);
   const refusable = (idPrefix: string, units: ServerObjectsPlan['publications'] = []) =>
     applySchemaUnits(journal, target, { phase: 'schema:post', idPrefix, units, refusedBefore: options.refused ?? new Set() });

@@ -12,7 +12,7 @@ import { orderByDependencies } from '../model/dependency-order.js';
 import type { Finding } from '../model/findings.js';
 import type { AvailableExtension } from '../model/inventory.js';
 import { objectLabel } from '../model/object-label.js';
-import { sequencesOf, type ExtensionDef, type SchemaModel } from '../model/schema-model.js';
+import { sequencesOf, type ExtensionDef, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import type { Journal } from '../run/journal.js';
 import { applySchemaUnits, type AppliedUnits } from './apply-schema-units.js';
 import { planColumnSettings } from './plan-column-settings.js';
@@ -99,6 +99,15 @@ export function planPreData(
     ...model.serverObjects.languages.map((l): [string, string] => [`language:${l.name}`, languageId(l.name)]),
   ]);
   const needsOf = refusableNeeds(model.dependencies, refusableIds);
+  // What belongs to a relation (a sequence's owner column, a column's setting) needs that relation's unit.
+  const relationUnits = new Map<string, string>([
+    ...model.objects.filter((o) => o.kind === 'table' || o.kind === 'view').map((o): [string, string] => [`${o.schema}.${o.name}`, objectLabel(o)]),
+    ...foreignTables.map((t): [string, string] => [`${t.schema}.${t.name}`, t.unit.id]),
+  ]);
+  const needsRelation = (table: QualifiedName) => {
+    const id = relationUnits.get(`${table.schema}.${table.name}`);
+    return id ? [id] : [];
+  };
   const ordered = orderByDependencies([...model.objects, ...foreignTables], new Map(Object.entries(model.dependencies))).map((o) =>
     o.kind === 'foreign table'
       ? { ...o.unit, needs: [...new Set([...o.unit.needs, ...needsOf(o.key)])] }
@@ -113,9 +122,9 @@ export function planPreData(
     ...ordered,
     ...sequencesOf(model).flatMap((s) => {
       const ownedBy = renderSequenceOwnedBy(s);
-      return ownedBy ? [plainUnit(`owner column of sequence ${s.schema}.${s.name}`, ownedBy)] : [];
+      return ownedBy ? [plainUnit(`owner column of sequence ${s.schema}.${s.name}`, ownedBy, needsRelation(s.ownedBy!.table))] : [];
     }),
-    ...columnSettings.statements.map((statement, i) => plainUnit(`column settings #${i + 1}`, statement)),
+    ...columnSettings.statements.map((statement, i) => plainUnit(`column settings #${i + 1}`, statement.sql, needsRelation(statement.table))),
   ];
   return { units, warnings: [...extensions.flatMap((e) => (e.warning ? [e.warning] : [])), ...columnSettings.warnings] };
 }

@@ -126,13 +126,18 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // From here on, the schema as the target holds it: what it refused is neither loaded, indexed nor commented.
     const created = withoutRefused(model, preData.refused);
     warnings.push(...created.warnings);
+    // A table refused (also in turn) is not there to load: it was named OBJECT_REFUSED, and verify reports it missing.
+    const createdTables = new Set(tablesOf(created.model).map(tableId));
+    const refusedTables = new Set(tablesOf(model).map(tableId).filter((id) => !createdTables.has(id)));
+    const toCreated = (steps: readonly CopyStep[]) => steps.filter((s) => !refusedTables.has(tableId(s.table)));
     // Sessions are held only while used: a small target allows few, and the load may run for hours.
     await target.close();
 
     // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     await phase('load', async () => {
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
-      const storedPlan = journal.value<CopyStep[]>('copy_plan');
+      const storedCopies = journal.value<CopyStep[]>('copy_plan');
+      const storedPlan = storedCopies && toCreated(storedCopies);
       const storedRanges = journal.value<LargeObjectRange[]>('large_object_plan');
       // What the journal calls done must be on the target before the run builds on it (a crashed target loses
       // its unlogged tables' rows): reopened copies need a snapshot again.
@@ -150,7 +155,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       try {
         // A new snapshot on resume: tables already copied must not have changed since (or are copied again).
         if (snapshot) warnings.push(...reconcileSourceChanges(journal, storedPlan, await snapshot.changeCounters(), plan.sourceChanged));
-        const copySteps = storedPlan ?? (await planCopy(preflight, snapshot!, plan.chunkSizeMb, plan.jobs));
+        const copySteps = storedPlan ?? toCreated(await planCopy(preflight, snapshot!, plan.chunkSizeMb, plan.jobs));
         journal.setValue('copy_plan', copySteps);
         // Large objects in OID ranges, planned in the snapshot like the tables' chunks.
         const largeObjectRanges = storedRanges ?? (await planLargeObjects(endpoints, snapshot!, plan.chunkSizeMb, plan.jobs));

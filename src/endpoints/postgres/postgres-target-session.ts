@@ -9,7 +9,7 @@ import { setSequenceValues } from './queries/sequence-values.js';
 import { listAvailableExtensions } from './queries/target-facts.js';
 import { currentTransactionId, transactionStatus } from './queries/transaction-status.js';
 import { runQuery, type Session } from './run-query.js';
-import { runRefusable } from './run-refusable.js';
+import { refusedSilently, runRefusable } from './run-refusable.js';
 import { trySavepoint } from './savepoint.js';
 import { serverErrorFields } from './server-error.js';
 import { loadTable } from './table-load.js';
@@ -33,9 +33,13 @@ async function execute(session: Session, statement: string): Promise<void> {
 export function postgresTargetSession(session: Session, close: () => Promise<void>): TargetSession {
   const tx: TargetTransaction = {
     execute: (statement) => execute(session, statement),
+    // A GRANT the server only warns about is refused like any other: rolled back to the savepoint, and named.
     attempt: (statements) =>
       trySavepoint(session, async () => {
-        for (const statement of statements) await session.client.query(statement);
+        const silent = await refusedSilently(session, async () => {
+          for (const statement of statements) await session.client.query(statement);
+        });
+        if (silent) throw silent;
       }),
     deferFunctionBodyChecks: async () => void (await runQuery(session, 'check_function_bodies', 'SET LOCAL check_function_bodies = off')),
   };
@@ -45,7 +49,10 @@ export function postgresTargetSession(session: Session, close: () => Promise<voi
     execute: (statement) => execute(session, statement),
     executeRefusable: (statement) => runRefusable(session, statement),
     // Several statements in one simple query run as one implicit transaction: all or none.
-    executeAll: (statements) => execute(session, statements.join(';\n')),
+    executeAll: async (statements) => {
+      const silent = await refusedSilently(session, () => execute(session, statements.join(';\n')));
+      if (silent) throw new PgferryError('QUERY_FAILED', silent.message, { hint: 'The target warned that a GRANT or REVOKE changed nothing.', cause: silent, server: serverErrorFields(silent) });
+    },
     databaseName: async () => {
       const [row] = await runQuery<{ database: string }>(session, 'the target database name', 'SELECT current_database() AS database');
       return row!.database;

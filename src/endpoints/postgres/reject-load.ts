@@ -65,20 +65,27 @@ export async function loadRowByRow(target: Session, open: () => Promise<TableRow
         rejected += 1;
       }
     };
-    let batch: RowValues[] = [];
-    try {
-      for await (const row of rows.rows()) {
-        read += 1;
-        batch.push(row);
-        if (batch.length >= batchRows) {
-          await flush(batch);
-          batch = [];
-          request.onProgress?.(bytes);
-        }
+    // Only reading the next row is the source's failure; a failed flush (the target, a savepoint, the reject sink)
+    // goes through the target's error path, and is never retried as a lost source connection.
+    const source = rows.rows()[Symbol.asyncIterator]();
+    const reading = rows;
+    const next = async () => {
+      try {
+        return await source.next();
+      } catch (error) {
+        sourceFailed = true;
+        throw reading.failure(error);
       }
-    } catch (error) {
-      sourceFailed = true;
-      throw rows.failure(error);
+    };
+    let batch: RowValues[] = [];
+    for (let row = await next(); !row.done; row = await next()) {
+      read += 1;
+      batch.push(row.value);
+      if (batch.length >= batchRows) {
+        await flush(batch);
+        batch = [];
+        request.onProgress?.(bytes);
+      }
     }
     await flush(batch);
     await runQuery(target, `the commit of ${table}`, 'COMMIT');
