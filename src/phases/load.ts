@@ -222,6 +222,8 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
           if (journal.isDone(largeObjectMetadataStep)) journal.reopenStep(largeObjectMetadataStep);
           return { rows: result.objects, bytes: result.bytes };
         }
+        // A worker whose copies ended before the last copy started still holds an idle source reader: closed here.
+        if (copiesNotStarted === 0) await worker.dropSource();
         try {
           await runDdl(worker.target, step.sql);
         } catch (error) {
@@ -271,8 +273,8 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
           },
         };
       },
-      // A worker's source reader holds the run's snapshot (vacuum on the source waits behind it): closed as soon as
-      // the graph is done, not when the command ends.
+      // A worker's source reader is a session on the source: closed as soon as the graph is done, not when the
+      // command ends.
       closeWorker: async (worker) => {
         await worker.dropSource();
         await worker.target.close();
