@@ -5,10 +5,7 @@
  */
 import type { VerifyReader } from '../endpoints/endpoint.js';
 import { addHash, canonicalRowHash, canonicalValue, recordText } from '../model/verify/canonical-row-hash.js';
-import type { Digest, DigestOptions, HashBuckets, KeyBounds, TableShape } from '../model/verify/table-shape.js';
-
-/** How many characters of each value a shown row carries. */
-const shownCharacters = 200;
+import { shownCharacters, type Digest, type DigestOptions, type HashBuckets, type KeyBounds, type TableShape } from '../model/verify/table-shape.js';
 
 interface HashedRow {
   readonly key: string;

@@ -9,6 +9,14 @@ export function closeSession(session: Session): void {
   session.client.connection.stream.destroy();
 }
 
+/** A live server answers ROLLBACK at once; a silent one is closed rather than waited for. */
+const rollbackWaitMs = 10_000;
+
+/** Rolls back the session's transaction, closing the session when the server does not answer in time; never throws. */
+export async function rollbackOrClose(session: Session): Promise<void> {
+  await withinTime(session, rollbackWaitMs, 'ROLLBACK', session.client.query('ROLLBACK')).catch(() => undefined);
+}
+
 /** Resolves with `work`, or closes the session and rejects when `ms` pass first. */
 export async function withinTime<T>(session: Session, ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -6,7 +6,7 @@
  */
 import type { LargeObjectPiece, OidRange } from '../../model/large-objects.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
-import { withinTime } from './close-session.js';
+import { rollbackOrClose } from './close-session.js';
 import { listLargeObjectSizes, readLargeObjectPiece, readWholeLargeObjects } from './queries/large-objects.js';
 import { runQuery, type Session } from './run-query.js';
 import { serverErrorFields } from './server-error.js';
@@ -15,7 +15,6 @@ import { serverErrorFields } from './server-error.js';
 const pieceBytes = 1024 * 1024;
 /** Objects read and written per round trip at most (many empty or tiny objects). */
 const objectsPerBatch = 1000;
-const rollbackWaitMs = 10_000;
 
 /** The range's objects as `source` sees them, in batches: many small objects whole, or one piece of a big one. */
 export async function* readLargeObjectRange(source: Session, range: OidRange): AsyncGenerator<LargeObjectPiece[]> {
@@ -94,7 +93,7 @@ export async function writeLargeObjectRange(
     await write(`the commit of ${label}`, 'COMMIT');
     return { objects, bytes };
   } catch (error) {
-    await withinTime(target, rollbackWaitMs, 'ROLLBACK', target.client.query('ROLLBACK')).catch(() => undefined);
+    await rollbackOrClose(target);
     throw error;
   }
 }

@@ -1,15 +1,11 @@
 /** The transaction a table load runs in: opened, locked and emptied first; rolled back on failure; its errors named. */
 import { PgferryError } from '../../errors/pgferry-error.js';
 import type { LoadTableRequest } from '../endpoint.js';
-import { withinTime } from './close-session.js';
 import { runQuery, type Session } from './run-query.js';
 import { isConnectionLoss, serverErrorFields } from './server-error.js';
 import { qualifiedName } from './sql.js';
 import { rangeCondition } from './table-read.js';
 import { lockTable } from './table-lock.js';
-
-/** A live server answers ROLLBACK at once; a silent one is closed rather than waited for. */
-const rollbackWaitMs = 10_000;
 
 /** BEGIN, lock, and empty what this load replaces. */
 export async function prepareLoad(target: Session, request: LoadTableRequest): Promise<string> {
@@ -20,11 +16,6 @@ export async function prepareLoad(target: Session, request: LoadTableRequest): P
   else if (request.redo) await runQuery(target, `a clean range of ${table}`, `DELETE FROM ONLY ${table} WHERE ${rangeCondition(request.range)}`);
   return table;
 }
-
-export async function rollbackLoad(target: Session): Promise<void> {
-  await withinTime(target, rollbackWaitMs, 'ROLLBACK', target.client.query('ROLLBACK')).catch(() => undefined);
-}
-
 
 /** A load's failure on the target, in words naming the table and the server's SQLSTATE. */
 export function loadError(error: unknown, target: Session, what: string): PgferryError {

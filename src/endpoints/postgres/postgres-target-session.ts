@@ -1,7 +1,7 @@
 /** A PostgreSQL target session as the phases see it: loads, statements, probes, journaled transactions, provisioning. */
 import { PgferryError } from '../../errors/pgferry-error.js';
 import type { TargetSession, TargetTransaction } from '../endpoint.js';
-import { withinTime } from './close-session.js';
+import { rollbackOrClose } from './close-session.js';
 import { dropServerObjectsAfterSchemas, dropServerObjectsBeforeSchemas } from './drop-server-objects.js';
 import { writeLargeObjectRange } from './large-object-copy.js';
 import { isNotExtensionMember, isUserSchema, quoteIdent } from './sql.js';
@@ -68,7 +68,7 @@ export function postgresTargetSession(session: Session, close: () => Promise<voi
         if (beforeCommit) beforeCommit(await currentTransactionId(session));
         await runQuery(session, 'the commit', 'COMMIT');
       } catch (error) {
-        await withinTime(session, 10_000, 'ROLLBACK', session.client.query('ROLLBACK')).catch(() => undefined);
+        await rollbackOrClose(session);
         throw error;
       }
     },

@@ -11,7 +11,8 @@ import { encodeCopyTextRow } from './copy-text.js';
 import { runQuery, type Session } from './run-query.js';
 import { serverErrorFields } from './server-error.js';
 import { quoteIdent } from './sql.js';
-import { loadError, prepareLoad, rollbackLoad } from './load-transaction.js';
+import { rollbackOrClose } from './close-session.js';
+import { loadError, prepareLoad } from './load-transaction.js';
 
 const batchRows = 5_000;
 
@@ -92,7 +93,7 @@ export async function loadRowByRow(target: Session, open: () => Promise<TableRow
     return { rows: loaded, rowsRead: read, rejected, bytes };
   } catch (error) {
     rows?.cancel();
-    await rollbackLoad(target);
+    await rollbackOrClose(target);
     if (sourceFailed) throw error;
     throw loadError(error, target, what);
   } finally {

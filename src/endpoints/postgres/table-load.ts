@@ -11,7 +11,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { LoadTableRequest, LoadTableResult } from '../endpoint.js';
 import type { TableRows } from '../table-rows.js';
 import { encodeCopyTextRow } from './copy-text.js';
-import { loadError, prepareLoad, rollbackLoad } from './load-transaction.js';
+import { rollbackOrClose } from './close-session.js';
+import { loadError, prepareLoad } from './load-transaction.js';
 import { progressCounter } from './progress-counter.js';
 import { loadRowByRow } from './reject-load.js';
 import { runQuery, type Session } from './run-query.js';
@@ -66,7 +67,7 @@ async function pipeLoad(target: Session, open: (binary: boolean) => Promise<Tabl
     return { rows: writer.rowCount, rowsRead: opened.rowsRead(), rejected: 0, bytes: counter.bytes() };
   } catch (error) {
     rows?.cancel();
-    await rollbackLoad(target);
+    await rollbackOrClose(target);
     if (error instanceof SourceSideFailure) throw error.original;
     if (failedFirst === 'source' && rows) throw rows.failure(error);
     const failure = loadError(error, target, what);

@@ -1,5 +1,8 @@
 /** What verification knows of a table and asks of each end: its columns and key, key chunks, digests. */
 
+/** How many characters of each value a differing row shows, whichever end cut it: a 100 MB value must not cross the network to be shown. */
+export const shownCharacters = 200;
+
 export interface TableShape {
   readonly schema: string;
   readonly name: string;

@@ -1,7 +1,7 @@
 /** What verification needs to know of a table: its columns in order and its key. */
 import { runQuery, type Session } from '../run-query.js';
 import { qualifiedName, quoteIdent } from '../sql.js';
-import type { TableShape } from '../../../model/verify/table-shape.js';
+import { shownCharacters, type TableShape } from '../../../model/verify/table-shape.js';
 
 export type { TableShape } from '../../../model/verify/table-shape.js';
 
@@ -38,9 +38,6 @@ export async function readTableShapes(session: Session, tables: ReadonlyArray<{ 
     }),
   );
 }
-
-/** How many characters of each value a shown row carries: a 100 MB value must not cross the network to be shown. */
-const shownCharacters = 200;
 
 /** SQL: the row's text under normalizeSession, columns in the source's order, each value cut short on the server. */
 export function rowText(shape: TableShape): string {
