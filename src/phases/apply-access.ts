@@ -19,7 +19,13 @@ export async function applyAccess(model: SchemaModel, target: TargetSession, res
     message: `left out ${item}: a role it names has no counterpart on the target`,
     hint: 'Create the role on the target or map it with owners.map (verify reports it until then).',
   }));
-  for (const statement of plan.statements) {
+  return [...warnings, ...(await applyPrivilegeStatements(target, plan.statements))];
+}
+
+/** Runs owner, grant and setting statements one by one; each the target refuses is a PRIVILEGE_NOT_APPLIED warning. */
+export async function applyPrivilegeStatements(target: TargetSession, statements: readonly string[]): Promise<Finding[]> {
+  const warnings: Finding[] = [];
+  for (const statement of statements) {
     const refusal = await target.executeRefusable(statement);
     if (refusal) warnings.push(privilegeNotApplied(statement, refusal));
   }

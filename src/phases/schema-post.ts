@@ -9,12 +9,11 @@ import { renderObjectPrivileges, renderSchemaPrivileges, type RoleResolver } fro
 import { renderStatisticsOwner } from '../model/ddl/render-relation-settings.js';
 import type { Finding } from '../model/findings.js';
 import type { LargeObjectMetadata } from '../model/large-objects.js';
-import { privilegeNotApplied } from '../model/refused-object.js';
 import { sequencesOf, tablesOf, type SchemaModel } from '../model/schema-model.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { runJournaledStep } from './journaled-step.js';
-import { applyAccess } from './apply-access.js';
+import { applyAccess, applyPrivilegeStatements } from './apply-access.js';
 import { applyJournaledBatches } from './journaled-transaction.js';
 import { applySchemaUnits } from './apply-schema-units.js';
 import { applyLargeObjectMetadata, largeObjectMetadataStep } from './large-object-metadata.js';
@@ -105,10 +104,7 @@ export async function runSchemaPost(model: SchemaModel, options: SchemaPostOptio
     applySchemaUnits(journal, target, { phase: 'schema:post', idPrefix, units, refusedBefore: options.refused ?? new Set() });
   warnings.push(...(await refusable('publications', options.serverObjects?.publications)).warnings);
   await step('privileges', async () => {
-    for (const statement of planPrivileges(model, options.resolveRole)) {
-      const refusal = await target.executeRefusable(statement);
-      if (refusal) warnings.push(privilegeNotApplied(statement, refusal));
-    }
+    warnings.push(...(await applyPrivilegeStatements(target, planPrivileges(model, options.resolveRole))));
   });
   const largeObjects = options.largeObjects;
   if (largeObjects) {
