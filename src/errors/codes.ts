@@ -24,6 +24,11 @@ export const errorCodes = {
   STEP_IN_DOUBT: 'an interrupted run left a transaction open on the target, so whether its step committed is not known yet',
   RUN_IN_PROGRESS: 'another run is migrating into the same target or using the same run journal',
   JOURNAL_FAILED: 'the run journal in the run directory cannot be opened or written',
+  BACKUP_FAILED: 'writing or checking the backup failed; nothing on the target or the source was changed',
+  BACKUP_DISK_FULL: 'the disk of the backup directory has less free space than the backup needs',
+  BACKUP_HOOK_FAILED: 'a backup hook of the plan exited non-zero or timed out',
+  BACKUP_CORRUPT: 'the files of a backup do not match its manifest (changed, truncated or missing)',
+  RESTORE_FAILED: 'restoring a backup into the target failed',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',
 } as const;

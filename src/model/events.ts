@@ -1,4 +1,5 @@
 /** Typed events the library emits; the CLI renders them (a line on a TTY, NDJSON with --json). */
+import type { BackupManifest } from './backup-manifest.js';
 
 export type PgferryEvent =
   | { readonly type: 'phase:start'; readonly phase: string; readonly at: string }
@@ -8,6 +9,8 @@ export type PgferryEvent =
   | { readonly type: 'step:done'; readonly phase: string; readonly step: string; readonly ms: number; readonly rows?: number; readonly bytes?: number }
   | { readonly type: 'copy:progress'; readonly table: string; readonly bytes: number; readonly totalBytes: number; readonly ms: number }
   | { readonly type: 'warning'; readonly code: string; readonly message: string }
+  /** A backup written and checked: where it is and its manifest. */
+  | { readonly type: 'backup:done'; readonly dir: string; readonly manifest: BackupManifest }
   | {
       readonly type: 'count:progress';
       readonly endpoint: string;

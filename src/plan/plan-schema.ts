@@ -47,6 +47,31 @@ export const planSchema = z.strictObject({
       drop: z.boolean().default(false),
     })
     .default({ map: {}, drop: false }),
+  backup: z
+    .strictObject({
+      /** migrate: take a backup of the source before anything is written (after preflight). */
+      enabled: z.boolean().default(true),
+      /**
+       * auto: a pg_dump custom-format archive when a pg_dump of the source's major or newer is found, else pgferry's
+       * portable archive; pg_dump: require pg_dump; portable: always the portable archive.
+       */
+      format: z.enum(['auto', 'pg_dump', 'portable']).default('auto'),
+      /** A directory holding pg_dump, pg_dumpall and pg_restore, searched before PATH and /usr/lib/postgresql/<major>/bin. */
+      pgBinDir: z.string().min(1).optional(),
+      /**
+       * Restore the backup into a scratch database on the target server and verify it against the source.
+       * auto: when the source's data is at most testRestoreMaxMb.
+       */
+      testRestore: z.enum(['auto', 'always', 'never']).default('auto'),
+      testRestoreMaxMb: z.coerce.number().int().min(0).default(1024),
+      /** Free space kept on the backup's disk beyond the estimated backup size, in MB. */
+      reserveMb: z.coerce.number().int().min(0).default(256),
+      /** Extra steps run after the backup (e.g. a provider's volume snapshot), each a shell command with a timeout. */
+      hooks: z
+        .array(z.strictObject({ name: z.string().min(1), run: z.string().min(1), timeoutSeconds: z.coerce.number().int().min(1).default(600) }))
+        .default([]),
+    })
+    .prefault({}),
   preflight: z
     .strictObject({
       /** Use planner statistics (pg_class.reltuples) instead of exact count(*) per table. */
@@ -77,5 +102,13 @@ export const planExamples: Readonly<Record<string, string>> = {
   'owners.map': 'owners: { map: { app_owner: app_user } }',
   'owners.drop': 'owners: { drop: true }',
   preflight: 'preflight: { estimateCounts: false }',
+  backup: 'backup: { enabled: true, format: auto, testRestore: auto }',
+  'backup.enabled': 'backup: { enabled: false }',
+  'backup.format': 'backup: { format: portable }   # one of auto, pg_dump, portable',
+  'backup.pgBinDir': 'backup: { pgBinDir: /usr/lib/postgresql/17/bin }',
+  'backup.testRestore': 'backup: { testRestore: always }   # one of auto, always, never',
+  'backup.testRestoreMaxMb': 'backup: { testRestoreMaxMb: 1024 }',
+  'backup.reserveMb': 'backup: { reserveMb: 256 }',
+  'backup.hooks': 'backup: { hooks: [ { name: volume-snapshot, run: "fly volumes snapshots create vol_123", timeoutSeconds: 600 } ] }',
   'preflight.estimateCounts': 'preflight: { estimateCounts: true }',
 };

@@ -10,6 +10,8 @@ export interface RunPaths {
   readonly lock: string;
   /** Rows the target refused, one NDJSON file per copy step, when the plan says `rejects: file`. */
   readonly rejects: string;
+  /** The backup migrate takes of the source before it writes anything (backup/manifest.json lists its files). */
+  readonly backup: string;
 }
 
 /** The reject file of one copy step ("copy:public.orders#3" → rejects/public.orders#3.ndjson). */
@@ -20,7 +22,7 @@ export function rejectFilePath(paths: RunPaths, stepId: string): string {
 export function runPathsFor(runDir: string, sourceIdentity: string, targetIdentity: string): RunPaths {
   const pair = createHash('sha256').update(`${sourceIdentity}\n${targetIdentity}`).digest('hex').slice(0, 12);
   const dir = join(runDir, `migrate-${pair}`);
-  return { dir, journal: join(dir, 'journal.sqlite'), lock: join(dir, 'run.lock'), rejects: join(dir, 'rejects') };
+  return { dir, journal: join(dir, 'journal.sqlite'), lock: join(dir, 'run.lock'), rejects: join(dir, 'rejects'), backup: join(dir, 'backup') };
 }
 
 /** Where a finished run's journal is kept when a new run of the same pair starts. */

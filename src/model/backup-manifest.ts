@@ -1,0 +1,68 @@
+/**
+ * What a backup holds and how it was checked: written beside the backup as manifest.json (and manifest.txt for
+ * people), read back by restore before anything is written, and shown in the run report.
+ */
+
+/** pg_dump: a pg_dump custom-format archive (+ roles); portable: pgferry's own archive, restorable by psql alone. */
+export type BackupKind = 'pg_dump' | 'portable';
+
+export interface BackupFile {
+  /** Relative to the backup directory, with forward slashes. */
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** archive: pg_dump's file; roles: pg_dumpall --roles-only; schema / data / script: the portable archive's parts; hook: a hook's output. */
+  readonly role: 'archive' | 'roles' | 'schema' | 'data' | 'script' | 'hook';
+  /** For a data file: "schema.table" and the rows it holds. */
+  readonly table?: string;
+  readonly rows?: number;
+}
+
+/** A plan-level extra backup step (e.g. a provider's volume snapshot): a shell command and what it did. */
+export interface BackupHookRecord {
+  readonly name: string;
+  /** The command as the plan gives it, with secrets masked. */
+  readonly command: string;
+  readonly startedAt: string;
+  readonly ms: number;
+  /** null when it was killed at its timeout. */
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  /** The end of what it printed (stdout and stderr), also kept whole in a hook file. */
+  readonly outputTail: string;
+}
+
+export interface BackupCheck {
+  /** pg_restore --list: how many entries the archive holds (pg_dump kind). */
+  readonly listedEntries?: number;
+  /** The archive restored into a scratch database on the target server and compared with the source. */
+  readonly testRestore:
+    | { readonly status: 'equal' | 'different'; readonly ms: number; readonly database: string; readonly differences: number; readonly compared: string }
+    | { readonly status: 'skipped'; readonly reason: string };
+}
+
+export interface BackupManifest {
+  readonly formatVersion: 1;
+  readonly kind: BackupKind;
+  readonly createdAt: string;
+  readonly source: {
+    /** The source URL without its password. */
+    readonly display: string;
+    readonly serverVersion: string;
+    readonly major: number;
+    readonly database: string;
+  };
+  /** The pg_dump that wrote a pg_dump backup: its path and version. */
+  readonly tool?: { readonly path: string; readonly version: string };
+  /** Every file of the backup but the manifest itself. */
+  readonly files: readonly BackupFile[];
+  /** Rows per table in the backup's snapshot ("schema.table"). */
+  readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
+  readonly hooks: readonly BackupHookRecord[];
+  readonly check: BackupCheck;
+  /** What the backup leaves out, said once (e.g. roles when the source user may not read passwords). */
+  readonly notes: readonly string[];
+}
+
+export const manifestFileName = 'manifest.json';
+export const manifestTextFileName = 'manifest.txt';
