@@ -54,7 +54,10 @@ function partitionDepth(model: SchemaModel): (constraint: ConstraintDef) => numb
   return (c) => depth(`${c.table.schema}.${c.table.name}`);
 }
 
-/** After the rows: materialized views filled, indexes, keys and constraints built (validated as they are added). */
+/**
+ * After the rows: indexes, keys and constraints built (validated as they are added), then materialized views filled
+ * (last, as pg_dump does: their queries are planned with the tables' indexes there).
+ */
 function planDataDependents(model: SchemaModel): string[] {
   const ordered = orderByDependencies(model.objects, new Map(Object.entries(model.dependencies)));
   const refreshes = ordered
@@ -64,12 +67,12 @@ function planDataDependents(model: SchemaModel): string[] {
   const depth = partitionDepth(model);
   const constraints = [...model.constraints].sort((a, b) => depth(a) - depth(b));
   return [
-    ...refreshes,
     ...indexes.map((i) => i.build),
     ...model.indexes.flatMap((i) => renderIndexAttach(i) ?? []),
     ...indexes.flatMap((i) => i.constraint ?? []),
     // Added whole (validated while added): NOT VALID and a later VALIDATE only pay off with parallel workers.
     ...constraints.map((c) => renderConstraint(c, true).add),
+    ...refreshes,
   ];
 }
 
