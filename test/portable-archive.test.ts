@@ -45,6 +45,9 @@ async function ownersAndGrants(url: string): Promise<string[]> {
          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'app'
        UNION ALL
        SELECT format('schema %I owner %s acl %s', nspname, nspowner::regrole, nspacl) FROM pg_namespace WHERE nspname IN ('app', 'public')
+       UNION ALL
+       SELECT format('settings of %s in this database: %s', coalesce(nullif(setrole, 0)::regrole::text, 'the database'), setconfig)
+         FROM pg_db_role_setting WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
        ORDER BY 1`,
     );
     return rows.map((r) => r.line);
@@ -99,6 +102,8 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     sourceUrl = server17.url(name);
     await loadChinook(server17.url(), sourceUrl, name);
     await withClient(sourceUrl, (c) => c.query(fixtureSql('migrate-fixture.sql')));
+    // Settings of the database and of a role in it: restored to whichever database the restore runs in.
+    await withClient(sourceUrl, (c) => c.query(`ALTER DATABASE ${name} SET work_mem = '8MB'; ALTER ROLE mig_app IN DATABASE ${name} SET search_path = app, "$user"`));
     archiveDir = mkdtempSync(join(tmpdir(), 'pgferry-archive-'));
     archive = await writeArchive(endpoint(sourceUrl, 'source'), archiveDir, name);
     expected = await snapshotOf(sourceUrl);
@@ -123,6 +128,7 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     const restored = await restorePortableArchive(archiveDir, endpoint(target.url, 'target'), { privileges: true, jobs: 2 });
     assert.deepEqual(restored.skipped, []);
     assert.ok(Object.keys(expected.rows).length >= 20 && expected.objects.length > 100 && expected.privileges.some((p) => p.includes('mig_owner')));
+    assert.equal(expected.privileges.filter((p) => p.startsWith('settings of ')).length, 2);
     assert.deepEqual(await snapshotOf(target.url), expected);
   });
 
@@ -144,6 +150,10 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     assert.equal(forRoles.length, 2);
     assert.deepEqual(actual.objects, expected.objects.filter((line) => !forRoles.includes(line)));
     assert.ok(!actual.privileges.some((p) => p.includes('mig_owner')), 'no object owned by a role the archive names');
+    assert.deepEqual(
+      actual.privileges.filter((p) => p.startsWith('settings of ')),
+      expected.privileges.filter((p) => p.startsWith('settings of the database')),
+    );
   });
 
   const damages: ReadonlyArray<{ what: string; damage: (dir: string, file: string) => void; says: RegExp }> = [

@@ -76,11 +76,11 @@ function planDataDependents(model: SchemaModel): string[] {
   ];
 }
 
-/** Roles' and database settings: those naming the database are given to the one the restore runs in. */
+/** Grants, memberships and roles' settings; a role's setting in the database is given in the one the restore runs in. */
 function planAccessNamingRoles(model: SchemaModel): string[] {
-  const settings = model.access.settings;
-  const elsewhere = { ...model, access: { ...model.access, settings: settings.filter((s) => !namesDatabase(s)) } };
-  return [...planAccess(elsewhere, everyRole, '').statements, ...settings.filter(namesDatabase).map((s) => renderCurrentDatabaseSetting(s, s.role))];
+  const roleSettings = model.access.settings.filter((s) => s.role !== null);
+  const elsewhere = { ...model, access: { ...model.access, settings: roleSettings.filter((s) => !namesDatabase(s)) } };
+  return [...planAccess(elsewhere, everyRole, '').statements, ...roleSettings.filter(namesDatabase).map((s) => renderCurrentDatabaseSetting(s, s.role))];
 }
 
 export interface ArchiveSchemaPlan {
@@ -110,6 +110,8 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
     ...planRulesAndRelationSettings(model),
     ...policies.plain.comments,
     ...unitStatements(withoutRoles.publications),
+    // The database's own settings name no role: given to whichever database the restore runs in.
+    ...model.access.settings.filter((s) => s.role === null).map((s) => renderCurrentDatabaseSetting(s, null)),
   ];
   const serverUnits = (plan: ServerObjectsPlan) => [...plan.languages, ...plan.foreignData, ...plan.foreignTables, ...plan.publications];
   const privileges = [

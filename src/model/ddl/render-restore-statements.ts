@@ -36,7 +36,7 @@ export function renderCreateRoleIfMissing(role: RoleDef): string {
   return `DO ${dollarQuote(body)}`;
 }
 
-/** Whether a setting is given in the database itself (ALTER DATABASE, ALTER ROLE … IN DATABASE), so names it. */
+/** Whether a setting is given in one database (ALTER DATABASE, ALTER ROLE … IN DATABASE), whose name a restore chooses. */
 export function namesDatabase(setting: SettingDef): boolean {
   return setting.role === null || setting.scope === 'this database';
 }
