@@ -2,6 +2,9 @@
 export { preflight, type PreflightOptions, type PreflightResult } from './api/preflight.js';
 export { migrate, type MigrateOptions, type MigrateResult } from './api/migrate.js';
 export { verify, type VerifyOptions, type VerifyResult } from './api/verify.js';
+export { backup, type BackupOptions, type BackupResult } from './api/backup.js';
+export { restore, type RestoreOptions, type RestoreResult } from './api/restore.js';
+export type * from './model/backup-manifest.js';
 export type * from './model/schema-model.js';
 export { PgferryError } from './errors/pgferry-error.js';
 export { errorCodes, type ErrorCode } from './errors/codes.js';

@@ -1,110 +1,71 @@
-/**
- * A backup directory's manifest on disk, for both kinds of backup: written once the backup is complete, read back
- * and checked file by file (size and sha256) before a restore writes anything.
- */
-import { createHash } from 'node:crypto';
+/** A backup's files on disk: each one's size and sha256, the manifest written and read back, and the check of one against the other. */
 import { createReadStream } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize } from 'node:path';
-import { z } from 'zod';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { PgferryError } from '../errors/pgferry-error.js';
-import { manifestFileName, type BackupFile, type BackupManifest } from '../model/backup-manifest.js';
+import { manifestFileName, manifestTextFileName, type BackupFile, type BackupManifest } from '../model/backup-manifest.js';
+import { renderManifestText } from '../report/manifest-text.js';
 
-/** The sha256 of a file's bytes, hex. */
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
-/**
- * Writes `manifest.json` into `dir`, through a temporary file renamed into place, so a manifest on disk is always
- * whole: a backup interrupted before this has none and is never taken for a complete one.
- */
-export async function writeManifest(dir: string, manifest: BackupManifest): Promise<void> {
-  const path = join(dir, manifestFileName);
-  await writeFile(`${path}.partial`, `${JSON.stringify(manifest, null, 2)}\n`);
-  await rename(`${path}.partial`, path);
+/** Size and sha256 of one file of the backup directory `dir`. */
+export async function describeFile(dir: string, path: string, role: BackupFile['role'], extra: Pick<BackupFile, 'table' | 'rows'> = {}): Promise<BackupFile> {
+  const full = join(dir, path);
+  const [{ size }, sha256] = await Promise.all([stat(full), sha256OfFile(full)]);
+  return { path, bytes: size, sha256, role, ...extra };
 }
 
-const fileSchema = z.object({
-  path: z.string().min(1),
-  bytes: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  role: z.enum(['archive', 'roles', 'schema', 'data', 'script', 'hook']),
-  table: z.string().optional(),
-  rows: z.number().int().min(0).optional(),
-});
+/** Writes manifest.json and manifest.txt, each through a temporary file, so a crash never leaves half a manifest. */
+export async function writeManifest(dir: string, manifest: BackupManifest): Promise<void> {
+  const write = async (name: string, text: string) => {
+    await writeFile(join(dir, `${name}.partial`), text);
+    await rename(join(dir, `${name}.partial`), join(dir, name));
+  };
+  await write(manifestTextFileName, renderManifestText(manifest));
+  await write(manifestFileName, `${JSON.stringify(manifest, null, 2)}\n`);
+}
 
-// Only what a restore relies on is checked strictly; the rest (hooks, check) is what the backup reported.
-const manifestSchema = z.object({
-  formatVersion: z.literal(1),
-  kind: z.enum(['pg_dump', 'portable']),
-  createdAt: z.string(),
-  source: z.object({ display: z.string(), serverVersion: z.string(), major: z.number(), database: z.string() }),
-  tool: z.object({ path: z.string(), version: z.string() }).optional(),
-  files: z.array(fileSchema),
-  tables: z.array(z.object({ table: z.string(), rows: z.number().int().min(0) })),
-  hooks: z.array(z.unknown()),
-  check: z.unknown(),
-  notes: z.array(z.string()),
-});
-
-/** Reads and validates `dir`/manifest.json; a missing or malformed manifest is BACKUP_CORRUPT. */
 export async function readManifest(dir: string): Promise<BackupManifest> {
   const path = join(dir, manifestFileName);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new PgferryError('BACKUP_CORRUPT', `the backup directory ${dir} has no readable ${manifestFileName} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-      hint: `Give the directory a pgferry backup was written to; a backup interrupted before its end has no ${manifestFileName} and cannot be restored.`,
+    throw new PgferryError('BACKUP_CORRUPT', `${dir} is not a pgferry backup: ${manifestFileName} cannot be read (${(error as Error).message})`, {
+      hint: 'Give the directory a pgferry backup wrote (it holds manifest.json), e.g. <run dir>/migrate-…/backup.',
       cause: error,
     });
   }
-  let parsed: z.infer<typeof manifestSchema>;
   try {
-    parsed = manifestSchema.parse(JSON.parse(text));
+    const manifest = JSON.parse(text) as BackupManifest;
+    if (manifest.formatVersion !== 1 || !Array.isArray(manifest.files) || !Array.isArray(manifest.tables)) throw new Error('unknown manifest format');
+    return manifest;
   } catch (error) {
-    const reason = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') : (error as Error).message;
-    throw new PgferryError('BACKUP_CORRUPT', `${path} is not a valid pgferry backup manifest: ${reason}`, {
-      hint: 'The manifest was edited or damaged; restore from another copy of the backup.',
+    throw new PgferryError('BACKUP_CORRUPT', `${path} is not a manifest this pgferry can read: ${(error as Error).message}`, {
+      hint: 'The manifest was changed or cut short; take the backup again, or restore with the tools that wrote it.',
       cause: error,
     });
   }
-  return parsed as BackupManifest;
 }
 
-/** Why one listed file does not match the manifest, or null when it does. */
-async function fileProblem(dir: string, file: BackupFile): Promise<string | null> {
-  const relative = normalize(file.path);
-  if (isAbsolute(relative) || relative.startsWith('..')) return `${file.path}: the manifest names a path outside the backup directory`;
-  const path = join(dir, relative);
-  let bytes: number;
-  try {
-    const facts = await stat(path);
-    if (!facts.isFile()) return `${file.path}: not a regular file`;
-    bytes = facts.size;
-  } catch {
-    return `${file.path}: missing`;
-  }
-  if (bytes < file.bytes) return `${file.path}: truncated (${bytes} of ${file.bytes} bytes)`;
-  if (bytes > file.bytes) return `${file.path}: ${bytes} bytes where the manifest says ${file.bytes}`;
-  return (await sha256OfFile(path)) === file.sha256 ? null : `${file.path}: changed (its sha256 differs from the manifest's)`;
-}
-
-/**
- * Checks every file the manifest lists: present, of its size, with its sha256. Throws BACKUP_CORRUPT naming every
- * file that does not match; reads only.
- */
+/** Every file the manifest lists must be there with its size and sha256; BACKUP_CORRUPT names each one that is not. */
 export async function checkBackupFiles(dir: string, manifest: BackupManifest): Promise<void> {
   const problems: string[] = [];
   for (const file of manifest.files) {
-    const problem = await fileProblem(dir, file);
-    if (problem) problems.push(problem);
+    const full = join(dir, file.path);
+    const found = await stat(full).catch(() => undefined);
+    if (!found) problems.push(`${file.path} is missing`);
+    else if (found.size !== file.bytes) problems.push(`${file.path} has ${found.size} bytes, the manifest says ${file.bytes} (truncated or changed)`);
+    else if ((await sha256OfFile(full)) !== file.sha256) problems.push(`${file.path} does not match its sha256 (changed since the backup was written)`);
   }
-  if (problems.length === 0) return;
-  throw new PgferryError('BACKUP_CORRUPT', `the backup in ${dir} does not match its manifest: ${problems.join('; ')}`, {
-    hint: 'Nothing was restored. Restore from an intact copy of this backup (or take a new one); a backup whose files changed cannot be trusted.',
-  });
+  if (problems.length > 0) {
+    throw new PgferryError('BACKUP_CORRUPT', `the backup in ${dir} does not match its manifest; nothing was restored:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint: 'Restore from another copy of this backup, or take a new one; a backup whose files changed cannot be trusted.',
+    });
+  }
 }
