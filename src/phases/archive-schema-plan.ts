@@ -10,7 +10,7 @@ import type { SchemaSection } from '../endpoints/portable-archive.js';
 import { planAccess } from '../model/ddl/render-access.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
 import type { RoleResolver } from '../model/ddl/render-privileges.js';
-import { namesDatabase, renderCreateRoleIfMissing, renderCurrentDatabaseSetting, renderSetval } from '../model/ddl/render-restore-statements.js';
+import { namesDatabase, renderCreateExtensionAtVersion, renderCreateRoleIfMissing, renderCurrentDatabaseSetting, renderSetval } from '../model/ddl/render-restore-statements.js';
 import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import { qualifiedName } from '../model/ddl/quote.js';
 import { orderByDependencies } from '../model/dependency-order.js';
@@ -76,11 +76,29 @@ function planDataDependents(model: SchemaModel): string[] {
   ];
 }
 
-/** Grants, memberships and roles' settings; a role's setting in the database is given in the one the restore runs in. */
-function planAccessNamingRoles(model: SchemaModel): string[] {
-  const roleSettings = model.access.settings.filter((s) => s.role !== null);
-  const elsewhere = { ...model, access: { ...model.access, settings: roleSettings.filter((s) => !namesDatabase(s)) } };
-  return [...planAccess(elsewhere, everyRole, '').statements, ...roleSettings.filter(namesDatabase).map((s) => renderCurrentDatabaseSetting(s, s.role))];
+/**
+ * Column grants, default privileges, memberships and settings as `resolve` maps roles; a setting given in the
+ * database goes to the one the restore runs in.
+ */
+function planAccessFor(model: SchemaModel, resolve: RoleResolver): string[] {
+  const settings = model.access.settings.flatMap((s) => {
+    const role = s.role === null ? null : resolve(s.role);
+    return s.role !== null && role === null ? [] : [{ setting: s, role }];
+  });
+  const elsewhere = { ...model, access: { ...model.access, settings: model.access.settings.filter((s) => !namesDatabase(s)) } };
+  return [
+    ...planAccess(elsewhere, resolve, '').statements,
+    ...settings.filter((s) => namesDatabase(s.setting)).map((s) => renderCurrentDatabaseSetting(s.setting, s.role)),
+  ];
+}
+
+/** The source's extension at its version where the restoring server offers it (the planner knows no server's offer). */
+function atSourceVersion(model: SchemaModel): (unit: SchemaUnit) => SchemaUnit {
+  const extensions = new Map(model.extensions.map((e) => [`extension ${e.name}`, e]));
+  return (unit) => {
+    const extension = extensions.get(unit.id);
+    return extension ? { ...unit, create: [renderCreateExtensionAtVersion(extension)] } : unit;
+  };
 }
 
 export interface ArchiveSchemaPlan {
@@ -101,7 +119,7 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
   const compressions = [...new Set(model.relationSettings.filter((s) => s.setting === 'compression').map((s) => s.value))];
   const preData = planPreData(model, [], withoutRoles, compressions);
   if (model.extensions.length > 0) {
-    notes.push(`extensions are created at the restoring server's default version (the source had ${model.extensions.map((e) => `${e.name} ${e.version}`).join(', ')})`);
+    notes.push(`extensions are created at the source's version where the restoring server offers it, else at its default version (the source has ${model.extensions.map((e) => `${e.name} ${e.version}`).join(', ')})`);
   }
   const policies = { plain: planTriggersAndPolicies(model, noRole), named: planTriggersAndPolicies(model, everyRole) };
   const postData = [
@@ -110,16 +128,17 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
     ...planRulesAndRelationSettings(model),
     ...policies.plain.comments,
     ...unitStatements(withoutRoles.publications),
-    // The database's own settings name no role: given to whichever database the restore runs in.
-    ...model.access.settings.filter((s) => s.role === null).map((s) => renderCurrentDatabaseSetting(s, null)),
+    // What names no role but PUBLIC (a default privilege revoked from PUBLIC, a grant to PUBLIC, the database's settings).
+    ...planPrivileges(model, noRole),
+    ...planAccessFor(model, noRole),
   ];
   const serverUnits = (plan: ServerObjectsPlan) => [...plan.languages, ...plan.foreignData, ...plan.foreignTables, ...plan.publications];
   const privileges = [
-    ...planPrivileges(model, everyRole),
+    ...added(planPrivileges(model, everyRole), planPrivileges(model, noRole)),
     ...serverObjectsNamingRoles(serverUnits(withRoles), serverUnits(withoutRoles)),
     ...added(policies.named.statements, policies.plain.statements),
     ...added(policies.named.comments, policies.plain.comments),
-    ...planAccessNamingRoles(model),
+    ...added(planAccessFor(model, everyRole), planAccessFor(model, noRole)),
   ];
   // Only the sequences the schema creates (an identity column's with its table).
   const created = new Set([
@@ -130,7 +149,7 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
   ]);
   const sections: SchemaSection[] = [
     { name: 'roles', namesRoles: true, statements: model.roles.map(renderCreateRoleIfMissing) },
-    { name: 'pre-data', namesRoles: false, statements: unitStatements(preData.units) },
+    { name: 'pre-data', namesRoles: false, statements: unitStatements(preData.units.map(atSourceVersion(model))) },
     { name: 'post-data', namesRoles: false, statements: postData },
     { name: 'sequences', namesRoles: false, statements: sequences.filter((v) => created.has(`${v.schema}.${v.name}`)).map(renderSetval) },
     { name: 'privileges', namesRoles: true, statements: privileges },

@@ -3,10 +3,10 @@
  * roles created only where missing, settings of whichever database the script runs in, sequence values.
  */
 import type { SettingDef } from '../access-model.js';
-import type { RoleDef } from '../schema-model.js';
+import type { ExtensionDef, RoleDef } from '../schema-model.js';
 import { settingValue, renderSuperuserAttributes } from './render-access.js';
 import { renderCreateRole } from './render-privileges.js';
-import { qualifiedName, quoteLiteral } from './quote.js';
+import { qualifiedName, quoteIdent, quoteLiteral } from './quote.js';
 
 /** `body` as a dollar-quoted string whose tag does not occur in it. */
 export function dollarQuote(body: string): string {
@@ -30,6 +30,26 @@ export function renderCreateRoleIfMissing(role: RoleDef): string {
     `    ${renderCreateRole(role)};`,
     ...attributes,
     '  END IF;',
+    'END',
+    '',
+  ].join('\n');
+  return `DO ${dollarQuote(body)}`;
+}
+
+/**
+ * Creates the extension at the source's version where the server offers it (so the restored database equals the
+ * source), else at the server's default version with a warning; one already there is used as it is.
+ */
+export function renderCreateExtensionAtVersion(extension: ExtensionDef): string {
+  const create = `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension.name)} WITH SCHEMA ${quoteIdent(extension.schema)}`;
+  const warning = quoteLiteral(`extension ${extension.name} ${extension.version} is not offered by this server: created at its default version`);
+  const body = [
+    '',
+    'BEGIN',
+    `  ${create} VERSION ${quoteLiteral(extension.version)};`,
+    'EXCEPTION WHEN invalid_parameter_value THEN',
+    `  RAISE WARNING ${warning};`,
+    `  ${create};`,
     'END',
     '',
   ].join('\n');
