@@ -143,3 +143,29 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     assert.equal(manifestOf(join(work, 'failing-hook')).hooks[0].exitCode, 3);
   });
 });
+
+describe('migrate takes the backup first', () => {
+  test('15 → 17: the run directory holds a pg_dump backup, test-restored equal, named in the output', async () => {
+    const [source15, server17] = await Promise.all([testServer(15), testServer(17)]);
+    const source = await freshDatabase(source15, sourceSql);
+    const target = await freshDatabase(server17);
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-migrate-backup-'));
+    const run = await cli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    const [pairDir] = readdirSync(runDir).filter((d) => d.startsWith('migrate-'));
+    const backupDir = join(runDir, pairDir!, 'backup');
+    const manifest = manifestOf(backupDir);
+    assert.equal(manifest.kind, 'pg_dump');
+    assert.equal(manifest.check.testRestore.status, 'equal');
+    assert.match(run.stdout, new RegExp(`Backup: ${backupDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(pg_dump 15\\.\\d+ custom archive, .*test restore equal\\)`));
+    assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
+
+    // The next run of the same pair keeps this backup under a dated name and takes its own.
+    const again = await cli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--if-target-not-empty', 'drop');
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    const kept = readdirSync(join(runDir, pairDir!)).filter((d) => /^backup-\d/.test(d));
+    assert.equal(kept.length, 1);
+    assert.equal(manifestOf(join(runDir, pairDir!, kept[0]!)).createdAt, manifest.createdAt);
+    assert.notEqual(manifestOf(backupDir).createdAt, manifest.createdAt);
+  });
+});

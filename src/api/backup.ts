@@ -23,7 +23,7 @@ export type BackupResult =
 
 /**
  * Backs up the source; with a target URL, the backup is also restored into a scratch database on that server
- * and verified (status "different" when the restored copy differs from the source).
+ * and verified (status "different" when the restored copy differs from the source or does not restore).
  *
  * @example
  * const result = await backup({ overrides: { source: 'postgres://app@old/app', target: 'postgres://app@new/postgres' } });
@@ -49,7 +49,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       sourceUrl: plan.source,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
-    const status = manifest.check.testRestore.status === 'different' ? ('different' as const) : ('backed-up' as const);
+    const failedCheck = ['different', 'failed'].includes(manifest.check.testRestore.status);
+    const status = failedCheck ? ('different' as const) : ('backed-up' as const);
     return Object.freeze({ status, ms: Date.now() - started, dir, manifest });
   } catch (error) {
     return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });

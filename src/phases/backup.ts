@@ -7,7 +7,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import type { ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { BackupCheck, BackupFile, BackupKind, BackupManifest } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
@@ -107,7 +107,7 @@ export async function runBackup(
     });
   }
 
-  const testRestore = await testRestoreBackup(source, target, { dir, kind, toolVersion: native?.tool.version }, settings, estimatedBytes);
+  const testRestore = await testRestoreBackup(source, target, { dir, toolVersion: native?.tool.version }, settings, estimatedBytes);
   const manifest: BackupManifest = { ...manifestWithoutCheck, check: { ...(listedEntries !== undefined ? { listedEntries } : {}), testRestore } };
   await writeManifest(dir, manifest);
   emit({ type: 'backup:done', dir, manifest });
@@ -163,7 +163,7 @@ async function runHooks(dir: string, hooks: Plan['backup']['hooks'], env: Readon
 async function testRestoreBackup(
   source: SourceEndpoint,
   target: TargetEndpoint | undefined,
-  backupTaken: { readonly dir: string; readonly kind: BackupKind; readonly toolVersion: string | undefined },
+  backupTaken: { readonly dir: string; readonly toolVersion: string | undefined },
   settings: BackupSettings,
   estimatedBytes: number,
 ): Promise<BackupCheck['testRestore']> {
@@ -182,29 +182,33 @@ async function testRestoreBackup(
     throw error;
   }
   try {
-    const { dir, toolVersion } = backupTaken;
-    if (toolVersion !== undefined) {
-      await scratch.endpoint.restoreNativeArchive({ file: join(dir, nativeArchiveFile), toolVersion }, { binDir: backup.pgBinDir, privileges: false, jobs: settings.jobs });
-    } else {
-      await restorePortableArchive(dir, scratch.endpoint, { privileges: false, jobs: settings.jobs });
-    }
-    const verified = await runVerify(source, scratch.endpoint, {
-      jobs: settings.jobs,
-      tables: [],
-      exclude: [],
-      countsOnly: false,
-      maxDiffs: 3,
-      owners: { map: {}, drop: true },
-      onEvent: undefined,
-    });
-    return {
-      status: verified.differences === 0 ? 'equal' : 'different',
-      ms: Date.now() - started,
-      database: scratch.name,
-      differences: verified.differences,
-      compared: 'rows (counts and checksums), schema and sequences; owners and grants left out',
-    };
+    return await restoreAndVerify(source, scratch, backupTaken, settings, started);
+  } catch (error) {
+    // A backup that does not restore is a finding about the backup, not a failure of the run that took it.
+    const reason = error instanceof PgferryError ? `${error.code}: ${error.message}` : (error as Error).message;
+    return { status: 'failed', ms: Date.now() - started, database: scratch.name, reason };
   } finally {
     await scratch.drop();
   }
+}
+
+async function restoreAndVerify(
+  source: SourceEndpoint,
+  scratch: ScratchDatabase,
+  backupTaken: { readonly dir: string; readonly toolVersion: string | undefined },
+  settings: BackupSettings,
+  started: number,
+): Promise<BackupCheck['testRestore']> {
+  const { dir, toolVersion } = backupTaken;
+  const options = { privileges: false, jobs: settings.jobs };
+  if (toolVersion !== undefined) await scratch.endpoint.restoreNativeArchive({ file: join(dir, nativeArchiveFile), toolVersion }, { ...options, binDir: settings.backup.pgBinDir });
+  else await restorePortableArchive(dir, scratch.endpoint, options);
+  const verified = await runVerify(source, scratch.endpoint, { jobs: settings.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 3, owners: { map: {}, drop: true } });
+  return {
+    status: verified.differences === 0 ? 'equal' : 'different',
+    ms: Date.now() - started,
+    database: scratch.name,
+    differences: verified.differences,
+    compared: 'rows (counts and checksums), schema and sequences; owners and grants left out',
+  };
 }

@@ -27,7 +27,9 @@ export function renderManifestText(manifest: BackupManifest): string {
   lines.push(
     restore.status === 'skipped'
       ? `  test restore: skipped (${restore.reason})`
-      : `  test restore into ${restore.database}: ${restore.status} (${restore.differences} differences; compared ${restore.compared}) in ${restore.ms} ms`,
+      : restore.status === 'failed'
+        ? `  test restore into ${restore.database}: FAILED after ${restore.ms} ms: ${restore.reason}`
+        : `  test restore into ${restore.database}: ${restore.status} (${restore.differences} differences; compared ${restore.compared}) in ${restore.ms} ms`,
   );
   if (manifest.notes.length > 0) lines.push('', 'notes:', ...manifest.notes.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
