@@ -48,6 +48,11 @@ describe('every object kind, in one database', () => {
       const run = await cli('migrate', '--from', source.url, '--to', target.url, '--run-dir', mkdtempSync(join(tmpdir(), 'pgferry-kinds-')), '--jobs', '2');
       assert.equal(run.code, 0, run.stderr + run.stdout);
       assert.match(run.stdout, /verified equal/);
+      // The backup taken first is test-restored into a scratch database. pg_dump (14 and 15 here) writes a language
+      // whose handler lives in pg_catalog as a bare CREATE LANGUAGE, which a server takes for an extension: the
+      // check names that. pgferry's portable archive (16) restores equal, every kind included.
+      if (from <= 15) assert.match(run.stdout, /BACKUP_TEST_RESTORE_FAILED.*pg_restore 15\.\d+ .*extension "plpgsql_copy" is not available/);
+      else assert.match(run.stdout, /Backup: .*portable archive, .*test restore equal\)/);
       const expected = await snapshots(source.url);
       for (const oracle of oracles) assert.ok(Object.keys(expected[oracle.area]!).length > 0, `${oracle.area}: the fixture made objects`);
       assert.deepEqual(await snapshots(target.url), expected);

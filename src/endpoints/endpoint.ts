@@ -113,11 +113,13 @@ export interface NativeRestoreOptions {
   readonly jobs: number;
 }
 
-/** A database of the target's server made for a check and dropped after it. */
+/** A database of the target's server made for a check and dropped after it, with the roles made for it. */
 export interface ScratchDatabase {
   readonly name: string;
   readonly endpoint: TargetEndpoint;
-  /** Drops the database, ending any session still in it. */
+  /** Every role asked for exists on the server now (those missing were made, without login); false when the user may not make roles. */
+  readonly rolesReady: boolean;
+  /** Drops the database, ending any session still in it, then the roles made for it. */
   drop(): Promise<void>;
 }
 
@@ -181,8 +183,11 @@ export interface TargetEndpoint extends EndpointBase {
   restateSchema(model: SchemaModel): Promise<SchemaModel>;
   /** A session tuned for loading rows, building indexes and applying schema (durable commits, no lock timeout). */
   openLoadSession(): Promise<TargetSession>;
-  /** A new empty database on the target's server (PERMISSION_DENIED when the user may not create databases). */
-  createScratchDatabase(prefix: string): Promise<ScratchDatabase>;
+  /**
+   * A new empty database on the target's server (PERMISSION_DENIED when the user may not create databases), and
+   * `roles` the server lacks made as roles without login, so owners, grants and policies restore as they are.
+   */
+  createScratchDatabase(prefix: string, roles: readonly string[]): Promise<ScratchDatabase>;
   /** Restores a native archive (pg_restore) into this database, which should be empty. */
   restoreNativeArchive(archive: NativeArchive, options: NativeRestoreOptions): Promise<void>;
 }

@@ -8,7 +8,7 @@ import type { QualifiedName } from '../model/schema-model.js';
 import type { TableRows } from './table-rows.js';
 
 /** The schema's statements in the order a restore applies them; the tables' rows go in after `pre-data`. */
-export const schemaSectionNames = ['roles', 'pre-data', 'post-data', 'sequences', 'privileges', 'event-triggers', 'event-trigger-privileges'] as const;
+export const schemaSectionNames = ['roles', 'pre-data', 'post-data', 'sequences', 'privileges', 'role-memberships-and-settings', 'event-triggers', 'event-trigger-privileges'] as const;
 export type SchemaSectionName = (typeof schemaSectionNames)[number];
 
 /** The sections applied before the tables' rows are loaded. */
@@ -18,6 +18,11 @@ export interface SchemaSection {
   readonly name: SchemaSectionName;
   /** Creates roles or names them (owners, grants, policies for roles…): a restore without privileges leaves it out. */
   readonly namesRoles: boolean;
+  /**
+   * Changes roles themselves, which belong to the whole server (roles made, memberships, ALTER ROLE … SET): a
+   * restore that must not touch the server's roles (a test restore) leaves it out.
+   */
+  readonly changesServerRoles: boolean;
   readonly statements: readonly string[];
 }
 

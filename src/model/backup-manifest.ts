@@ -24,7 +24,15 @@ export interface BackupCheck {
   readonly listedEntries?: number;
   /** The archive restored into a scratch database on the target server and compared with the source. */
   readonly testRestore:
-    | { readonly status: 'equal' | 'different'; readonly ms: number; readonly database: string; readonly differences: number; readonly compared: string }
+    | {
+        readonly status: 'equal' | 'different';
+        readonly ms: number;
+        readonly database: string;
+        readonly differences: number;
+        readonly compared: string;
+        /** What differed, a line each, the first few. */
+        readonly differing: readonly string[];
+      }
     | { readonly status: 'skipped'; readonly reason: string }
     /** The restore itself failed (the reason is the restore tool's or the target's own words). */
     | { readonly status: 'failed'; readonly ms: number; readonly database: string; readonly reason: string };

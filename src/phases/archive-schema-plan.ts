@@ -14,6 +14,7 @@ import { namesDatabase, renderCreateExtensionAtVersion, renderCreateRoleIfMissin
 import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import { qualifiedName } from '../model/ddl/quote.js';
 import { orderByDependencies } from '../model/dependency-order.js';
+import type { SettingDef } from '../model/access-model.js';
 import { sequencesOf, tablesOf, type ConstraintDef, type SchemaModel, type ViewDef } from '../model/schema-model.js';
 import { planPreData } from './schema-pre.js';
 import { planPrivileges, planTriggersAndPolicies } from './schema-post.js';
@@ -133,12 +134,20 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
     ...planAccessFor(model, noRole),
   ];
   const serverUnits = (plan: ServerObjectsPlan) => [...plan.languages, ...plan.foreignData, ...plan.foreignTables, ...plan.publications];
+  // Memberships and a role's settings for every database change the server's roles, not this database: a section of their own.
+  const acrossServer = (setting: SettingDef) => setting.role !== null && setting.scope === 'every database';
+  const inDatabase: SchemaModel = { ...model, access: { ...model.access, memberships: [], settings: model.access.settings.filter((s) => !acrossServer(s)) } };
+  const serverRoles: SchemaModel = {
+    ...model,
+    objects: [],
+    access: { defaultPrivileges: [], columnGrants: [], extensionMemberPrivileges: [], memberships: model.access.memberships, settings: model.access.settings.filter(acrossServer) },
+  };
   const privileges = [
     ...added(planPrivileges(model, everyRole), planPrivileges(model, noRole)),
     ...serverObjectsNamingRoles(serverUnits(withRoles), serverUnits(withoutRoles)),
     ...added(policies.named.statements, policies.plain.statements),
     ...added(policies.named.comments, policies.plain.comments),
-    ...added(planAccessFor(model, everyRole), planAccessFor(model, noRole)),
+    ...added(planAccessFor(inDatabase, everyRole), planAccessFor(inDatabase, noRole)),
   ];
   // Only the sequences the schema creates (an identity column's with its table).
   const created = new Set([
@@ -148,14 +157,15 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
       .flatMap((c) => (c.identity ? [`${c.identity.sequence.schema}.${c.identity.sequence.name}`] : [])),
   ]);
   const sections: SchemaSection[] = [
-    { name: 'roles', namesRoles: true, statements: model.roles.map(renderCreateRoleIfMissing) },
-    { name: 'pre-data', namesRoles: false, statements: unitStatements(preData.units.map(atSourceVersion(model))) },
-    { name: 'post-data', namesRoles: false, statements: postData },
-    { name: 'sequences', namesRoles: false, statements: sequences.filter((v) => created.has(`${v.schema}.${v.name}`)).map(renderSetval) },
-    { name: 'privileges', namesRoles: true, statements: privileges },
+    { name: 'roles', namesRoles: true, changesServerRoles: true, statements: model.roles.map(renderCreateRoleIfMissing) },
+    { name: 'pre-data', namesRoles: false, changesServerRoles: false, statements: unitStatements(preData.units.map(atSourceVersion(model))) },
+    { name: 'post-data', namesRoles: false, changesServerRoles: false, statements: postData },
+    { name: 'sequences', namesRoles: false, changesServerRoles: false, statements: sequences.filter((v) => created.has(`${v.schema}.${v.name}`)).map(renderSetval) },
+    { name: 'privileges', namesRoles: true, changesServerRoles: false, statements: privileges },
+    { name: 'role-memberships-and-settings', namesRoles: true, changesServerRoles: true, statements: planAccess(serverRoles, everyRole, '').statements },
     // Last, so they never fire on the restore's own statements.
-    { name: 'event-triggers', namesRoles: false, statements: unitStatements(withoutRoles.eventTriggers) },
-    { name: 'event-trigger-privileges', namesRoles: true, statements: serverObjectsNamingRoles(withRoles.eventTriggers, withoutRoles.eventTriggers) },
+    { name: 'event-triggers', namesRoles: false, changesServerRoles: false, statements: unitStatements(withoutRoles.eventTriggers) },
+    { name: 'event-trigger-privileges', namesRoles: true, changesServerRoles: false, statements: serverObjectsNamingRoles(withRoles.eventTriggers, withoutRoles.eventTriggers) },
   ];
   if (model.notCovered.length > 0) notes.push(`not carried (pgferry's schema model does not cover them): ${model.notCovered.join(', ')}`);
   return { sections: sections.filter((s) => s.statements.length > 0), notes };

@@ -20,7 +20,7 @@ import { readLocalFacts } from '../run/local-disk.js';
 import { runShellHook } from '../run/shell-hook.js';
 import { writePortableArchive } from './portable-archive.js';
 import { restorePortableArchive } from './restore-portable.js';
-import { runVerify } from './verify.js';
+import { runVerify, type VerifyFacts } from './verify.js';
 
 export interface BackupSettings {
   readonly dir: string;
@@ -176,7 +176,7 @@ async function testRestoreBackup(
   const started = Date.now();
   let scratch;
   try {
-    scratch = await target.createScratchDatabase('pgferry_test_restore');
+    scratch = await target.createScratchDatabase('pgferry_test_restore', (await source.readSchema()).roles.map((r) => r.name));
   } catch (error) {
     if (error instanceof PgferryError && error.code === 'PERMISSION_DENIED') return { status: 'skipped', reason: error.message };
     throw error;
@@ -200,15 +200,32 @@ async function restoreAndVerify(
   started: number,
 ): Promise<BackupCheck['testRestore']> {
   const { dir, toolVersion } = backupTaken;
-  const options = { privileges: false, jobs: settings.jobs };
+  // With every role there, owners, grants and policies restore as backed up; the roles' own attributes are the
+  // server's, so what is compared leaves owners and grants out either way.
+  const options = { privileges: scratch.rolesReady, jobs: settings.jobs };
   if (toolVersion !== undefined) await scratch.endpoint.restoreNativeArchive({ file: join(dir, nativeArchiveFile), toolVersion }, { ...options, binDir: settings.backup.pgBinDir });
-  else await restorePortableArchive(dir, scratch.endpoint, options);
+  // Roles belong to the whole server: a check never changes the ones it did not make.
+  else await restorePortableArchive(dir, scratch.endpoint, { ...options, serverRoles: false });
   const verified = await runVerify(source, scratch.endpoint, { jobs: settings.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 3, owners: { map: {}, drop: true } });
   return {
     status: verified.differences === 0 ? 'equal' : 'different',
     ms: Date.now() - started,
     database: scratch.name,
     differences: verified.differences,
-    compared: 'rows (counts and checksums), schema and sequences; owners and grants left out',
+    differing: differenceLines(verified, 10),
+    compared: `rows (counts and checksums), schema and sequences; owners and grants ${scratch.rolesReady ? 'restored, not compared' : 'left out (the user may not make the roles they name)'}`,
   };
+}
+
+/** What a verification found, a short line each, the first `limit`. */
+function differenceLines(facts: VerifyFacts, limit: number): string[] {
+  const lines = [
+    ...facts.tables.filter((t) => t.sourceRows !== t.targetRows || t.content === 'different').map((t) => `table ${t.table}: ${t.sourceRows} rows on the source, ${t.targetRows} restored${t.content === 'different' ? ', content differs' : ''}`),
+    ...facts.schema.map((d) => `${d.object}: ${d.property} differs`),
+    ...facts.sequences.map((q) => `sequence ${q.sequence}: ${q.problem}`),
+    ...(facts.largeObjects && facts.largeObjects.differences.length > 0
+      ? [`large objects: ${facts.largeObjects.sourceObjects} on the source, ${facts.largeObjects.targetObjects} restored, ${facts.largeObjects.differences.length} differ`]
+      : []),
+  ];
+  return lines.length > limit ? [...lines.slice(0, limit), `… and ${lines.length - limit} more`] : lines;
 }

@@ -18,6 +18,11 @@ import { runGraph } from '../run/scheduler.js';
 export interface RestorePortableOptions {
   /** Also create the roles the schema names and apply owners, grants and what names roles (policies, memberships…). */
   readonly privileges: boolean;
+  /**
+   * With privileges: also make the roles the server lacks and change roles (memberships, ALTER ROLE … SET), which
+   * belong to the whole server (default true). false keeps owners and grants but needs the roles to exist.
+   */
+  readonly serverRoles?: boolean;
   /** Tables loaded at once, each on a load session of its own (default 2). */
   readonly jobs?: number;
   /** How long a load waits for another session's lock on its table (default 60 s). */
@@ -158,7 +163,8 @@ export async function restorePortableArchive(dir: string, target: TargetEndpoint
   const plan = await archive.readPlan();
   checkPlanAgainstManifest(plan, manifest);
 
-  const applied = plan.sections.filter((s) => options.privileges || !s.namesRoles);
+  const serverRoles = options.privileges && (options.serverRoles ?? true);
+  const applied = plan.sections.filter((s) => (s.changesServerRoles ? serverRoles : options.privileges || !s.namesRoles));
   const skipped = plan.sections.filter((s) => !applied.includes(s)).map((s) => s.name);
   const session = await target.openLoadSession();
   try {

@@ -253,7 +253,7 @@ function backupWarnings(backup: { dir: string; manifest: BackupManifest }): Find
     return [{ code: 'BACKUP_TEST_RESTORE_FAILED', message: `the backup in ${backup.dir} did not restore into a scratch database: ${check.reason}`, hint: 'Take a backup you can restore before relying on this run (pgferry backup, or your own pg_dump), and fix what the restore names.' }];
   }
   if (check.status === 'different') {
-    return [{ code: 'BACKUP_TEST_RESTORE_DIFFERS', message: `the backup in ${backup.dir}, restored into a scratch database, differs from the source in ${check.differences} place(s)`, hint: 'Run pgferry backup --to <server> to see the differences; a source written to during the backup differs too.' }];
+    return [{ code: 'BACKUP_TEST_RESTORE_DIFFERS', message: `the backup in ${backup.dir}, restored into a scratch database, differs from the source in ${check.differences} place(s): ${check.differing.join('; ')}`, hint: 'Run pgferry backup --to <server> to see the differences; a source written to during the backup differs too.' }];
   }
   return [];
 }

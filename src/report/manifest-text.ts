@@ -31,6 +31,7 @@ export function renderManifestText(manifest: BackupManifest): string {
         ? `  test restore into ${restore.database}: FAILED after ${restore.ms} ms: ${restore.reason}`
         : `  test restore into ${restore.database}: ${restore.status} (${restore.differences} differences; compared ${restore.compared}) in ${restore.ms} ms`,
   );
+  if (restore.status === 'different') lines.push(...restore.differing.map((d) => `    ✗ ${d}`));
   if (manifest.notes.length > 0) lines.push('', 'notes:', ...manifest.notes.map((n) => `  - ${n}`));
   return `${lines.join('\n')}\n`;
 }

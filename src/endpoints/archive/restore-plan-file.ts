@@ -8,7 +8,7 @@ import { restorePlanPath } from './archive-layout.js';
 
 const restorePlanSchema = z.object({
   formatVersion: z.literal(1),
-  sections: z.array(z.object({ name: z.enum(schemaSectionNames), namesRoles: z.boolean(), statements: z.array(z.string()) })),
+  sections: z.array(z.object({ name: z.enum(schemaSectionNames), namesRoles: z.boolean(), changesServerRoles: z.boolean(), statements: z.array(z.string()) })),
   tables: z.array(
     z.object({
       schema: z.string(),

@@ -29,6 +29,7 @@ const sessionSettings: ReadonlyArray<readonly [string, string]> = [
 
 function includeSection(section: SchemaSection): string[] {
   const include = [`\\echo '${section.name}'`, `\\ir ${sectionPath(section.name)}`];
+  if (section.changesServerRoles) return ['\\if :server_roles', ...include, '\\endif'];
   return section.namesRoles ? ['\\if :privileges', ...include, '\\endif'] : include;
 }
 
@@ -44,11 +45,19 @@ export function renderRestoreScript(sections: readonly SchemaSection[], tables: 
     `-- A pgferry portable archive of ${origin.replace(/\n/g, ' ')}.`,
     '-- Restore into an empty database, from this directory (the data files are read relative to it):',
     `--   psql -X -v ON_ERROR_STOP=1 -d <url> -f ${restoreScriptPath}`,
-    '-- Add -v privileges=off to leave out roles, owners, grants and what names roles; add -1 to restore in one transaction.',
+    '-- Add -v privileges=off to leave out roles, owners, grants and what names roles; -v server_roles=off to keep',
+    '-- owners and grants but never make or change roles (they must exist); add -1 to restore in one transaction.',
     '\\set ON_ERROR_STOP on',
     '\\if :{?privileges}',
     '\\else',
     '\\set privileges on',
+    '\\endif',
+    // Roles belong to the whole server: made and changed only with privileges, and never with -v server_roles=off.
+    '\\if :{?server_roles}',
+    '\\elif :privileges',
+    '\\set server_roles on',
+    '\\else',
+    '\\set server_roles off',
     '\\endif',
     ...sessionSettings.map(([name, value]) => `SET ${name} = ${value};`),
     ...before.flatMap(includeSection),
@@ -61,6 +70,6 @@ export function renderRestoreScript(sections: readonly SchemaSection[], tables: 
 
 /** A section's SQL file: each statement ended by a semicolon, a blank line between them. */
 export function renderSectionFile(section: SchemaSection): string {
-  const heading = `-- pgferry portable archive: ${section.name}${section.namesRoles ? ' (names roles; left out with -v privileges=off)' : ''}\n\n`;
+  const heading = `-- pgferry portable archive: ${section.name}${section.changesServerRoles ? ' (makes or changes roles; left out with -v server_roles=off or -v privileges=off)' : section.namesRoles ? ' (names roles; left out with -v privileges=off)' : ''}\n\n`;
   return heading + section.statements.map((s) => `${s};\n\n`).join('');
 }

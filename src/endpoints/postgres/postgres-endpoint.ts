@@ -276,9 +276,9 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     return restoreNativeArchive(archive, options, this.config.libpqEnv);
   }
 
-  async createScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  async createScratchDatabase(prefix: string, roles: readonly string[]): Promise<ScratchDatabase> {
     const withSession = <T>(work: (session: Session) => Promise<T>) => this.withSessions(1, ([session]) => work(session!));
-    return createScratchDatabase(withSession, prefix, (name) => new PostgresEndpoint(configForDatabase(this.config, name), { ...this.options, role: 'target' }));
+    return createScratchDatabase(withSession, prefix, roles, (name) => new PostgresEndpoint(configForDatabase(this.config, name), { ...this.options, role: 'target' }));
   }
 
   async close(): Promise<void> {

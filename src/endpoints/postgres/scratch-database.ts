@@ -9,20 +9,43 @@ import { serverErrorFields } from './server-error.js';
 export async function createScratchDatabase(
   withSession: <T>(work: (session: Session) => Promise<T>) => Promise<T>,
   prefix: string,
+  roles: readonly string[],
   endpointFor: (database: string) => TargetEndpoint,
 ): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await withSession((session) => create(session, name));
+  const made = await withSession((session) => makeMissingRoles(session, roles));
   const endpoint = endpointFor(name);
   return {
     name,
     endpoint,
+    rolesReady: made.ready,
     drop: async () => {
       await endpoint.close();
-      // WITH (FORCE) ends sessions a failed restore left behind (PostgreSQL 13 and newer).
-      await withSession((session) => runQuery(session, `dropping the scratch database ${name}`, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await withSession(async (session) => {
+        // WITH (FORCE) ends sessions a failed restore left behind (PostgreSQL 13 and newer).
+        await runQuery(session, `dropping the scratch database ${name}`, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+        // They owned objects only in that database, which is gone.
+        for (const role of made.created) await runQuery(session, `dropping the role ${role} made for the check`, `DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+      });
     },
   };
+}
+
+/** Makes the roles the server lacks (NOLOGIN: nobody can connect as them); stops at the first the user may not make. */
+async function makeMissingRoles(session: Session, roles: readonly string[]): Promise<{ ready: boolean; created: string[] }> {
+  const existing = new Set((await runQuery<{ rolname: string }>(session, 'existing roles', 'SELECT rolname FROM pg_roles')).map((r) => r.rolname));
+  const created: string[] = [];
+  for (const role of roles.filter((r) => !existing.has(r))) {
+    try {
+      await runQuery(session, `making the role ${role} for the check`, `CREATE ROLE ${quoteIdent(role)} NOLOGIN`);
+      created.push(role);
+    } catch (error) {
+      if (serverErrorFields(error).sqlState !== '42501') throw error;
+      return { ready: false, created };
+    }
+  }
+  return { ready: true, created };
 }
 
 async function create(session: Session, name: string): Promise<void> {
