@@ -75,7 +75,8 @@ export function preflightRows(report: RunReport): string[][] {
 
 export const largestHead = ['table', 'rows', 'size on disk'];
 export function largestRows(report: RunReport): string[][] {
-  return (report.preflight?.source.largestTables ?? []).map((t) => [t.table, formatCount(t.rows), formatBytes(t.totalBytes)]);
+  const estimated = report.preflight?.source.rowsExact === false ? '~' : '';
+  return (report.preflight?.source.largestTables ?? []).map((t) => [t.table, `${estimated}${formatCount(t.rows)}`, formatBytes(t.totalBytes)]);
 }
 
 export const backupFileHead = ['file', 'role', 'bytes', 'sha256'];

@@ -13,8 +13,9 @@ h1{font-size:1.35em;margin:.4em 0}h2{font-size:1.1em;margin:1.4em 0 .4em;border-
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%;border:1px solid #eee;border-radius:4px;margin:.4em 0}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 th,td{text-align:left;padding:.3em .55em;border-bottom:1px solid #eee;vertical-align:top}
-th{background:#f6f6f6;white-space:nowrap}td.num{text-align:right;white-space:nowrap}
-.kv th{width:12em;font-weight:600;background:none}
+th,td{white-space:nowrap}td:last-child{white-space:normal;min-width:14em}
+th{background:#f6f6f6}td.num{text-align:right}
+.kv th{width:9em;font-weight:600;background:none;white-space:normal}.kv td:last-child{min-width:0;overflow-wrap:anywhere}
 .chart svg{display:block;width:100%;min-width:540px;height:auto}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:.8em;height:.8em;margin-right:.3em;border-radius:2px}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.85em}
