@@ -6,6 +6,9 @@ export { renderReport, type ReportResult, type RenderedReport } from './api/repo
 export type { RunReport } from './report/run-report.js';
 export type { RunRecord } from './model/run-record.js';
 export type { ReportPaths } from './run/run-paths.js';
+export { backup, type BackupOptions, type BackupResult } from './api/backup.js';
+export { restore, type RestoreOptions, type RestoreResult } from './api/restore.js';
+export type * from './model/backup-manifest.js';
 export type * from './model/schema-model.js';
 export { PgferryError } from './errors/pgferry-error.js';
 export { errorCodes, type ErrorCode } from './errors/codes.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -32,6 +32,7 @@ interface ReportJson {
   preflight: { blockers: Array<{ code: string }>; source: { tableCount: number } } | null;
   verification: { differences: number; tables: Array<{ table: string }> } | null;
   writeDowntime: unknown;
+  backup: { dir: string; manifest: { files: Array<{ path: string; bytes: number }> } } | null;
   plan: { source: string; target: string };
 }
 
@@ -53,8 +54,8 @@ function recordTexts(dir: string): string {
 }
 
 describe('the run report', () => {
-  it('a migrate 16 → 17 writes report.md, report.html and report.json: the phases it ran, and per table the rows the target holds', async () => {
-    const sourceServer = await testServer(16);
+  it('a migrate 15 → 17 writes report.md, report.html and report.json: the phases it ran, and per table the rows the target holds', async () => {
+    const sourceServer = await testServer(15);
     const targetServer = await testServer(17);
     const source = await freshDatabase(sourceServer, fixture);
     const target = await freshDatabase(targetServer);
@@ -73,7 +74,7 @@ describe('the run report', () => {
     assert.equal(report.status, 'migrated');
     assert.equal(report.finished, true);
     assert.deepEqual(report.phases.map((p) => p.phase), emittedPhases, 'the execution log lists the phases the run emitted, in order');
-    assert.deepEqual(emittedPhases, ['preflight', 'provision', 'schema:pre', 'load', 'schema:post', 'verify']);
+    assert.deepEqual(emittedPhases, ['preflight', 'backup', 'provision', 'schema:pre', 'load', 'schema:post', 'verify']);
     assert.ok(report.phases.every((p) => p.status === 'done' && p.endedAt !== null));
     assert.equal(report.writeDowntime, null);
 
@@ -90,6 +91,9 @@ describe('the run report', () => {
     assert.ok(report.tables.every((t) => t.bytes > 0));
     assert.equal(report.verification?.differences, 0);
     assert.equal(report.preflight?.source.tableCount, 4);
+    // The backup migrate took, as its backup:done event described it: each file there with the size listed.
+    assert.ok(report.backup && report.backup.manifest.files.length > 0, 'the backup is in the report');
+    for (const file of report.backup.manifest.files) assert.equal(statSync(join(report.backup.dir, file.path)).size, file.bytes, file.path);
 
     const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
     assert.match(markdown, /## Execution log\n\n\| attempt \| phase \| start \| end \| duration \| status \| notes \|\n/);
@@ -105,7 +109,7 @@ describe('the run report', () => {
 
   it('a run refused by the target and a run blocked by preflight still write their reports, with the error code and the blockers', async () => {
     const server = await testServer(17);
-    const source = await freshDatabase(await testServer(16), fixture);
+    const source = await freshDatabase(await testServer(15), fixture);
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-report-failed-'));
     const missing = server.url('no_such_database_here');
     const failed = await cli('migrate', '--from', source.url, '--to', missing, '--run-dir', runDir);
@@ -134,7 +138,7 @@ describe('the run report', () => {
   });
 
   it('a migrate killed with SIGKILL during the load leaves a log that `pgferry report` renders as not finished; the resumed run reports both attempts', async () => {
-    const source = await freshDatabase(await testServer(16), fixture);
+    const source = await freshDatabase(await testServer(15), fixture);
     const target = await freshDatabase(await testServer(17));
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-report-killed-'));
     const argv = ['migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '1', '--jobs', '1'];

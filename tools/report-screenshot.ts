@@ -1,5 +1,5 @@
 /**
- * `npm run report:screenshot`: a real report for the docs. Starts PostgreSQL 16 (the Chinook sample) and 17, migrates
+ * `npm run report:screenshot`: a real report for the docs. Starts PostgreSQL 15 (the Chinook sample; Debian's pg_dump 15 backs it up) and 17, migrates
  * with chunks so the timeline has something to show, and saves report.html as seen at a phone's width in headless
  * Chromium to docs/report-screenshot.png (and the Markdown beside it as docs/report-sample.md).
  */
@@ -17,7 +17,7 @@ const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 async function main(): Promise<number> {
   const servers: LocalServer[] = [];
   try {
-    const [source, target] = await Promise.all([startLocalServer({ major: 16 }), startLocalServer({ major: 17 })]);
+    const [source, target] = await Promise.all([startLocalServer({ major: 15 }), startLocalServer({ major: 17 })]);
     servers.push(source, target);
     await loadChinook(source.url(), source.url('chinook'), 'chinook');
     await createDatabase(target.url(), 'chinook');

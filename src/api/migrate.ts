@@ -49,6 +49,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
         ? {}
         : result.status === 'blocked'
           ? runFacts({ preflight: result.preflight })
-          : runFacts({ preflight: result.preflight, tables: result.tables, verification: result.verification, warnings: result.warnings, resumed: result.resumed }),
+          : runFacts({ preflight: result.preflight, backup: result.backup, tables: result.tables, verification: result.verification, warnings: result.warnings, resumed: result.resumed }),
   );
 }

@@ -40,9 +40,10 @@ export function verificationSummary(facts: VerifyFacts): VerificationSummary {
 }
 
 /** Facts for a result that may carry preflight, copied tables, a verification and warnings. */
-export function runFacts(parts: { preflight?: PreflightFacts; tables?: RunFacts['tables']; verification?: VerifyFacts | null; warnings?: readonly Finding[]; resumed?: boolean }): RunFacts {
+export function runFacts(parts: { preflight?: PreflightFacts; backup?: RunFacts['backup'] | null; tables?: RunFacts['tables']; verification?: VerifyFacts | null; warnings?: readonly Finding[]; resumed?: boolean }): RunFacts {
   return {
     ...(parts.preflight ? { preflight: preflightSummary(parts.preflight) } : {}),
+    ...(parts.backup ? { backup: parts.backup } : {}),
     ...(parts.tables ? { tables: parts.tables } : {}),
     ...(parts.verification ? { verification: verificationSummary(parts.verification) } : {}),
     ...(parts.warnings ? { warnings: parts.warnings } : {}),

@@ -1,8 +1,10 @@
 /** The pgferry command line: a thin shell that parses flags, calls the library and maps results to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { asPgferryError } from '../errors/pgferry-error.js';
+import { backupCommand } from './commands/backup-command.js';
 import { pgferryVersion } from '../run/pgferry-version.js';
 import { migrateCommand } from './commands/migrate-command.js';
+import { restoreCommand } from './commands/restore-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { verifyCommand } from './commands/verify-command.js';
@@ -18,7 +20,7 @@ export function buildProgram(output: CommandOutput): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), reportCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

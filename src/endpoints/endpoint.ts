@@ -82,6 +82,43 @@ export interface SourceEndpoint extends EndpointBase {
   lostConnection(error: unknown): boolean;
   /** Owner, grants and comment of every large object (capabilities.largeObjects); reads only. */
   readLargeObjectMetadata(): Promise<LargeObjectMetadata[]>;
+  /**
+   * The source's own dump tool (pg_dump for PostgreSQL) installed on this machine that can read this server
+   * (searched first in `binDir`); null when there is none (the portable archive is written instead).
+   */
+  findNativeDump(binDir: string | undefined): Promise<NativeDump | null>;
+}
+
+/** A dump tool that can read the source: what a native backup is written and checked with. */
+export interface NativeDump {
+  readonly tool: { readonly path: string; readonly version: string };
+  /** Writes the database as it is in `snapshotId` (from openSnapshot) as the tool's archive (pg_dump -Fc). */
+  dumpDatabase(file: string, snapshotId: string): Promise<void>;
+  /** Writes the server's roles as SQL; a note says what was left out (passwords) or why nothing could be written. */
+  dumpRoles(file: string): Promise<{ readonly written: boolean; readonly note?: string }>;
+  /** How many entries the archive lists (pg_restore --list): it reads the archive's whole table of contents. */
+  countEntries(file: string): Promise<number>;
+}
+
+/** A native archive to restore: the tool version that wrote it picks the restore tool (one of that major or newer). */
+export interface NativeArchive {
+  readonly file: string;
+  readonly toolVersion: string;
+}
+
+export interface NativeRestoreOptions {
+  readonly binDir: string | undefined;
+  /** Owners and grants as the archive has them; false restores everything owned by the connecting user, without grants. */
+  readonly privileges: boolean;
+  readonly jobs: number;
+}
+
+/** A database of the target's server made for a check and dropped after it. */
+export interface ScratchDatabase {
+  readonly name: string;
+  readonly endpoint: TargetEndpoint;
+  /** Drops the database, ending any session still in it. */
+  drop(): Promise<void>;
 }
 
 /** The snapshot a run copies from; kept open (the source keeps its rows) until released. */
@@ -93,6 +130,8 @@ export interface SourceSnapshot {
   changeCounters(): Promise<Record<string, string>>;
   /** Every large object's OID and size in this snapshot (capabilities.largeObjects). */
   largeObjectSizes(): Promise<LargeObjectSize[]>;
+  /** The table's exact row count in this snapshot. */
+  countRows(table: QualifiedName): Promise<number>;
   release(): Promise<void>;
 }
 
@@ -142,6 +181,10 @@ export interface TargetEndpoint extends EndpointBase {
   restateSchema(model: SchemaModel): Promise<SchemaModel>;
   /** A session tuned for loading rows, building indexes and applying schema (durable commits, no lock timeout). */
   openLoadSession(): Promise<TargetSession>;
+  /** A new empty database on the target's server (PERMISSION_DENIED when the user may not create databases). */
+  createScratchDatabase(prefix: string): Promise<ScratchDatabase>;
+  /** Restores a native archive (pg_restore) into this database, which should be empty. */
+  restoreNativeArchive(archive: NativeArchive, options: NativeRestoreOptions): Promise<void>;
 }
 
 /** What a step's effect looks like on the target, so a resumed run can ask whether an earlier attempt made it. */

@@ -2,6 +2,7 @@
  * What a backup holds and how it was checked: written beside the backup as manifest.json (and manifest.txt for
  * people), read back by restore before anything is written, and shown in the run report.
  */
+import type { ShellHookRecord } from './shell-hook.js';
 
 /** pg_dump: a pg_dump custom-format archive (+ roles); portable: pgferry's own archive, restorable by psql alone. */
 export type BackupKind = 'pg_dump' | 'portable';
@@ -18,27 +19,15 @@ export interface BackupFile {
   readonly rows?: number;
 }
 
-/** A plan-level extra backup step (e.g. a provider's volume snapshot): a shell command and what it did. */
-export interface BackupHookRecord {
-  readonly name: string;
-  /** The command as the plan gives it, with secrets masked. */
-  readonly command: string;
-  readonly startedAt: string;
-  readonly ms: number;
-  /** null when it was killed at its timeout. */
-  readonly exitCode: number | null;
-  readonly timedOut: boolean;
-  /** The end of what it printed (stdout and stderr), also kept whole in a hook file. */
-  readonly outputTail: string;
-}
-
 export interface BackupCheck {
   /** pg_restore --list: how many entries the archive holds (pg_dump kind). */
   readonly listedEntries?: number;
   /** The archive restored into a scratch database on the target server and compared with the source. */
   readonly testRestore:
     | { readonly status: 'equal' | 'different'; readonly ms: number; readonly database: string; readonly differences: number; readonly compared: string }
-    | { readonly status: 'skipped'; readonly reason: string };
+    | { readonly status: 'skipped'; readonly reason: string }
+    /** The restore itself failed (the reason is the restore tool's or the target's own words). */
+    | { readonly status: 'failed'; readonly ms: number; readonly database: string; readonly reason: string };
 }
 
 export interface BackupManifest {
@@ -58,7 +47,8 @@ export interface BackupManifest {
   readonly files: readonly BackupFile[];
   /** Rows per table in the backup's snapshot ("schema.table"). */
   readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
-  readonly hooks: readonly BackupHookRecord[];
+  /** Plan-level extra backup steps (e.g. a provider's volume snapshot): each command and what it did. */
+  readonly hooks: readonly ShellHookRecord[];
   readonly check: BackupCheck;
   /** What the backup leaves out, said once (e.g. roles when the source user may not read passwords). */
   readonly notes: readonly string[];

@@ -2,6 +2,7 @@
  * The records of a run log (events.ndjson in a command's run directory): what happened and when, written as it
  * happens, so a report can be rendered from it even when the run was killed.
  */
+import type { BackupManifest } from './backup-manifest.js';
 import type { PgferryEvent } from './events.js';
 import type { Finding } from './findings.js';
 
@@ -43,6 +44,8 @@ export type RunRecord = RunStartRecord | RunEndRecord | RunSignalRecord | EventR
 /** What a command's result tells the report beyond its events. Every part is optional: a command fills what it knows. */
 export interface RunFacts {
   readonly preflight?: PreflightSummary;
+  /** The backup the run took or, resumed, had taken. */
+  readonly backup?: { readonly dir: string; readonly manifest: BackupManifest };
   readonly tables?: ReadonlyArray<{ readonly table: string; readonly rows: number; readonly bytes: number }>;
   readonly verification?: VerificationSummary;
   readonly warnings?: readonly Finding[];

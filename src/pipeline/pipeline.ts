@@ -17,6 +17,9 @@ import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
 import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { runJournaledStep } from '../phases/journaled-step.js';
+import { runBackup } from '../phases/backup.js';
+import type { BackupManifest } from '../model/backup-manifest.js';
+import { readManifest } from '../run/backup-files.js';
 import { provisionRoles } from '../phases/provision.js';
 import { runSchemaPost } from '../phases/schema-post.js';
 import { collationVersionWarnings } from '../phases/collation-versions.js';
@@ -44,6 +47,8 @@ export type MigrationFacts =
       readonly steps: readonly StepSummary[];
       readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number; readonly bytes: number }>;
       readonly notCovered: readonly string[];
+      /** The backup of the source taken before anything was written; null when the plan says backup.enabled: false. */
+      readonly backup: { readonly dir: string; readonly manifest: BackupManifest } | null;
       /** null when the plan says verify: false. */
       readonly verification: VerifyFacts | null;
     };
@@ -92,10 +97,15 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // Each refusal is named once, as what happened: migrate names every object it could not create, so preflight's
     // prediction of the same ("would not be created") is not repeated here.
     const warnings: Finding[] = preflight.warnings.filter((w) => w.code !== 'OBJECT_REFUSED');
-    const target = await endpoints.target.openLoadSession();
     refuseOtherTarget(journal, await endpoints.target.fingerprint());
 
-    // 2. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
+    // 2. Backup of the source, before anything is written: taken once per run (a resumed run keeps it), listed,
+    //    test-restored into a scratch database on the target's server when small enough.
+    const backup = plan.backup.enabled ? await backupSource(plan, endpoints, journal, paths.backup, preflight, onEvent) : null;
+    if (backup) warnings.push(...backupWarnings(backup));
+    const target = await endpoints.target.openLoadSession();
+
+    // 3. Provision: empty the target if the plan says so (again, when an earlier attempt stopped half-way); create or map roles.
     const roles = await phase('provision', async () => {
       const dropStarted = journal.stepState('provision:drop') === 'running';
       const dropWanted = plan.ifTargetNotEmpty === 'drop' && (dropStarted || (!journal.resuming && preflight.target.inventory.existingObjectCount > 0));
@@ -104,7 +114,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     });
     warnings.push(...roles.warnings);
 
-    // 3. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
+    // 4. Schema before the data, in journaled transactions. The statements are planned once and kept in the journal,
     //    so a resumed run applies the same batches. Extensions are looked up after provision: dropping schemas
     //    drops the extensions that lived in them. Languages, foreign data, publications and event triggers are each
     //    tried on their own: a target may refuse one (OBJECT_REFUSED), and what needs it is refused in turn.
@@ -133,7 +143,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     // Sessions are held only while used: a small target allows few, and the load may run for hours.
     await target.close();
 
-    // 4. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
+    // 5. Data, indexes, constraints, materialized views, statistics: one graph on `jobs` workers.
     await phase('load', async () => {
       const tableBytes = new Map(preflight.source.inventory.tables.map((t) => [tableId(t), t.dataBytes]));
       const storedCopies = journal.value<CopyStep[]>('copy_plan');
@@ -170,7 +180,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       }
     });
 
-    // 5. Schema after the data: triggers, policies, sequences, comments, owners and grants.
+    // 6. Schema after the data: triggers, policies, sequences, comments, owners and grants.
     const movesLargeObjects = endpoints.source.capabilities.largeObjects && endpoints.target.capabilities.largeObjects;
     const largeObjects = movesLargeObjects ? { largeObjects: () => endpoints.source.readLargeObjectMetadata() } : {};
     const postTarget = await endpoints.target.openLoadSession();
@@ -185,7 +195,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
     }
     warnings.push(...collationVersionWarnings(await endpoints.source.columnCollationVersions(), await endpoints.target.columnCollationVersions()));
 
-    // 6. Verify: prove the target equals the source (counts, checksums, schema, sequences).
+    // 7. Verify: prove the target equals the source (counts, checksums, schema, sequences).
     // Owners and grants are compared as the plan maps them: what migrate could not apply (a role the target refused)
     // was named in a warning and is a difference here too.
     const owners = plan.owners;
@@ -203,11 +213,49 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       steps: journal.summary(),
       tables: journal.copiedTables(),
       notCovered: model.notCovered,
+      backup,
       verification,
     };
   } finally {
     journal.close();
   }
+}
+
+/** The run's backup: taken by a journaled step, or, when an earlier attempt took it, read back from its manifest. */
+async function backupSource(
+  plan: Plan,
+  endpoints: RunEndpoints,
+  journal: Journal,
+  dir: string,
+  preflight: PreflightFacts,
+  onEvent: EventListener | undefined,
+): Promise<{ dir: string; manifest: BackupManifest }> {
+  let manifest: BackupManifest | undefined;
+  await runJournaledStep(journal, { id: 'backup', phase: 'backup' }, async () => {
+    manifest = await runBackup(endpoints.source, endpoints.target, preflight.source.inventory, {
+      dir,
+      backup: plan.backup,
+      jobs: plan.jobs,
+      lockWaitSeconds: plan.lockWaitSeconds,
+      sourceUrl: plan.source,
+      ...(onEvent ? { onEvent } : {}),
+    });
+    return { bytes: manifest.files.reduce((n, f) => n + f.bytes, 0) };
+  });
+  manifest ??= await readManifest(dir);
+  return { dir, manifest };
+}
+
+/** A test restore that failed or differs does not stop the migration (pgferry never writes to the source), but is said. */
+function backupWarnings(backup: { dir: string; manifest: BackupManifest }): Finding[] {
+  const check = backup.manifest.check.testRestore;
+  if (check.status === 'failed') {
+    return [{ code: 'BACKUP_TEST_RESTORE_FAILED', message: `the backup in ${backup.dir} did not restore into a scratch database: ${check.reason}`, hint: 'Take a backup you can restore before relying on this run (pgferry backup, or your own pg_dump), and fix what the restore names.' }];
+  }
+  if (check.status === 'different') {
+    return [{ code: 'BACKUP_TEST_RESTORE_DIFFERS', message: `the backup in ${backup.dir}, restored into a scratch database, differs from the source in ${check.differences} place(s)`, hint: 'Run pgferry backup --to <server> to see the differences; a source written to during the backup differs too.' }];
+  }
+  return [];
 }
 
 /** Reads, inside the snapshot, the key range of each table big enough to split. */

@@ -80,6 +80,13 @@ export const planSchema = z.strictObject({
     .default({ estimateCounts: false }),
 });
 
+/** `pgferry backup`: the target is optional (the server a test restore goes to). */
+export const backupPlanSchema = planSchema.extend({ target: z.string().min(1).optional() });
+/** `pgferry restore`: the backup takes the source's place. */
+export const restorePlanSchema = planSchema.extend({ source: z.string().min(1).optional() });
+export type BackupPlan = z.infer<typeof backupPlanSchema>;
+export type RestorePlan = z.infer<typeof restorePlanSchema>;
+
 /** A validated plan with every default filled in. */
 export type Plan = z.infer<typeof planSchema>;
 /** What a plan file, flags or the environment may say before validation. */

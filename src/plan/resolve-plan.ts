@@ -30,6 +30,11 @@ const envKeys: ReadonlyArray<readonly [string, keyof PlanInput]> = [
  * Every problem is reported at once, each with its key and an example of a right value.
  */
 export async function resolvePlan(sources: PlanSources): Promise<Plan> {
+  return resolvePlanWith(sources, planSchema);
+}
+
+/** resolvePlan for a command whose plan differs from migrate's (backup needs no target, restore no source). */
+export async function resolvePlanWith<S extends z.ZodType>(sources: PlanSources, schema: S): Promise<z.output<S>> {
   const env = sources.env ?? process.env;
   const fromEnv: Record<string, unknown> = {};
   for (const [name, key] of envKeys) {
@@ -39,14 +44,19 @@ export async function resolvePlan(sources: PlanSources): Promise<Plan> {
   const fromFile = sources.planFile ? await loadPlanFile(sources.planFile) : {};
   const merged: Record<string, unknown> = { ...fromEnv, ...fromFile };
   for (const [key, value] of Object.entries(sources.overrides ?? {})) {
-    if (value !== undefined) merged[key] = value;
+    if (value === undefined) continue;
+    // A flag for one nested setting (--format → backup.format) keeps the plan file's other settings of that group.
+    const under = merged[key];
+    merged[key] = isMapping(value) && isMapping(under) ? { ...under, ...value } : value;
   }
-  return validatePlan(merged, sources.planFile);
+  return validatePlan(merged, sources.planFile, schema);
 }
 
 /** Validates an already merged plan object. */
-export function validatePlan(input: unknown, planFile?: string): Plan {
-  const result = planSchema.safeParse(input);
+export function validatePlan(input: unknown, planFile?: string): Plan;
+export function validatePlan<S extends z.ZodType>(input: unknown, planFile: string | undefined, schema: S): z.output<S>;
+export function validatePlan(input: unknown, planFile?: string, schema: z.ZodType = planSchema): unknown {
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, input));
   const where = planFile ? `plan ${planFile} (with flags and environment)` : 'settings from flags and environment';
@@ -75,6 +85,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
         : `wrong type: expected ${issue.expected}, got ${describeValue(given)}`;
   const example = planExamples[path];
   return [`${path}: ${what}${example ? ` (e.g. ${example})` : ''}`];
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function describeValue(value: unknown): string {

@@ -17,7 +17,8 @@ export function renderMigrateText(result: Finished): string {
   if (result.notCovered.length > 0) out.push(`Not migrated (not covered by this version): ${result.notCovered.join(', ')}`);
   const rows = result.tables.reduce((n, t) => n + t.rows, 0);
   const bytes = result.tables.reduce((n, t) => n + t.bytes, 0);
-  out.push(`Run directory: ${result.runDir}`, '');
+  out.push(`Run directory: ${result.runDir}`);
+  out.push(`Backup: ${result.backup ? backupLine(result.backup) : 'none (backup.enabled: false)'}`, '');
   if (result.verification) out.push('Verification', ...renderVerification(result.verification));
   const verdict = !result.verification
     ? 'not verified (verify: false)'
@@ -26,4 +27,12 @@ export function renderMigrateText(result: Finished): string {
       : `but verification found ${result.verification.differences} difference(s)`;
   out.push(`MIGRATED: ${formatCount(rows)} rows in ${result.tables.length} tables (${formatBytes(bytes)}) in ${formatMs(result.ms)}, ${verdict}`);
   return out.join('\n');
+}
+
+function backupLine(backup: NonNullable<Extract<Finished, { status: 'migrated' }>['backup']>): string {
+  const { manifest } = backup;
+  const bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
+  const check = manifest.check.testRestore;
+  const tested = check.status === 'skipped' ? `test restore skipped: ${check.reason}` : `test restore ${check.status}`;
+  return `${backup.dir} (${manifest.kind === 'pg_dump' ? `pg_dump ${manifest.tool?.version ?? ''} custom archive` : 'portable archive'}, ${formatBytes(bytes)}, ${tested})`;
 }

@@ -100,7 +100,13 @@ export function backupRows(report: RunReport): string[][] {
     ['source', `${b.manifest.source.display} (PostgreSQL ${b.manifest.source.serverVersion})`],
     ['tables', `${formatCount(b.manifest.tables.length)} tables, ${formatCount(b.manifest.tables.reduce((n, t) => n + t.rows, 0))} rows`],
     ['pg_restore --list', b.manifest.check.listedEntries === undefined ? '—' : `${formatCount(b.manifest.check.listedEntries)} entries`],
-    ['test restore', restore.status === 'skipped' ? `skipped: ${restore.reason}` : `${restore.status} (${restore.differences} differences, ${restore.compared}) in ${formatDuration(restore.ms)}`],
+    ['test restore', testRestoreText(restore)],
     ...b.manifest.notes.map((note) => ['note', note]),
   ];
+}
+
+function testRestoreText(restore: NonNullable<RunReport['backup']>['manifest']['check']['testRestore']): string {
+  if (restore.status === 'skipped') return `skipped: ${restore.reason}`;
+  if (restore.status === 'failed') return `failed into ${restore.database}: ${restore.reason}`;
+  return `${restore.status} in ${restore.database} (${formatCount(restore.differences)} differences; ${restore.compared}) in ${formatDuration(restore.ms)}`;
 }

@@ -51,7 +51,7 @@ export function buildRunReport(records: readonly RunRecord[]): RunReport | undef
   const decisive = decisiveAttempt(attempts);
   if (!decisive) return undefined;
   const ended = attempts.filter((a) => a.end);
-  const facts = <K extends 'preflight' | 'verification'>(key: K): NonNullable<RunFacts[K]> | null =>
+  const facts = <K extends 'preflight' | 'verification' | 'backup'>(key: K): NonNullable<RunFacts[K]> | null =>
     ended.map((a) => a.end!.facts[key]).filter((f): f is NonNullable<RunFacts[K]> => f !== undefined).at(-1) ?? null;
   const events = attempts.flatMap((a) => a.events);
   const backupEvent = events.filter((e) => e.type === 'backup:done').at(-1);
@@ -75,7 +75,7 @@ export function buildRunReport(records: readonly RunRecord[]): RunReport | undef
     attempts: attempts.map((a) => ({ number: a.number, startedAt: a.start.at, endedAt: a.end?.at ?? a.signal?.at ?? null, status: attemptStatus(a), error: a.end?.error ?? null })),
     plan: decisive.start.plan,
     preflight: facts('preflight'),
-    backup: backupEvent?.type === 'backup:done' ? { dir: backupEvent.dir, manifest: backupEvent.manifest } : null,
+    backup: backupEvent?.type === 'backup:done' ? { dir: backupEvent.dir, manifest: backupEvent.manifest } : facts('backup'),
     phases: phasesOf(attempts),
     tables: tablesOf(events),
     verification,

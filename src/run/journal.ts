@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { PgferryError } from '../errors/pgferry-error.js';
-import { finishedJournalPath, type RunPaths } from './run-paths.js';
+import { finishedBackupPath, finishedJournalPath, type RunPaths } from './run-paths.js';
 
 const schema = `
   CREATE TABLE IF NOT EXISTS run (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +99,8 @@ export class Journal {
       }
       previousDb.close();
       renameSync(paths.journal, finishedJournalPath(paths, finishedAt));
+      // The finished run's backup is kept beside its journal: a new run never overwrites a backup.
+      if (existsSync(paths.backup)) renameSync(paths.backup, finishedBackupPath(paths, finishedAt));
     }
     const db = new Database(paths.journal);
     try {

@@ -62,3 +62,8 @@ export function runPathsFor(runDir: string, sourceIdentity: string, targetIdenti
 export function finishedJournalPath(paths: RunPaths, finishedAt: string): string {
   return join(paths.dir, `journal-${finishedAt.replace(/[:.]/g, '-')}.sqlite`);
 }
+
+/** Where a finished run's backup is kept when a new run of the same pair starts. */
+export function finishedBackupPath(paths: RunPaths, finishedAt: string): string {
+  return join(paths.dir, `backup-${finishedAt.replace(/[:.]/g, '-')}`);
+}

@@ -15,6 +15,7 @@ interface MigrateFlags extends CommonFlags {
   chunkSizeMb?: string;
   verify?: boolean;
   recopyChanged?: boolean;
+  backup?: boolean;
 }
 
 export function migrateCommand(output: CommandOutput): Command {
@@ -23,6 +24,7 @@ export function migrateCommand(output: CommandOutput): Command {
     .option('--resume', 'continue the unfinished run of this source and target, never start a new one (re-running without it resumes too)')
     .option('--recopy-changed', 'when resuming, copy again the tables the source changed since the copy started (default: refuse with SOURCE_CHANGED)')
     .option('--no-verify', 'skip the verification at the end (counts, checksums, schema, sequences)')
+    .option('--no-backup', 'skip the backup of the source taken before anything is written (backup.enabled: false)')
     .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job\'s share of the data, at least 64; 0 never splits)');
   addCommonOptions(command).action(async (flags: MigrateFlags) => {
     const progress = flags.json ? undefined : terminalProgress();
@@ -30,6 +32,7 @@ export function migrateCommand(output: CommandOutput): Command {
       ...planSourcesFromFlags(flags, {
         ...(flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),
         ...(flags.verify === false ? { verify: false } : {}),
+        ...(flags.backup === false ? { backup: { enabled: false } } : {}),
         ...(flags.recopyChanged ? { sourceChanged: 'recopy' as const } : {}),
       }),
       resume: flags.resume ?? false,

@@ -20,6 +20,11 @@ export interface PostgresConnectionConfig {
   readonly display: string;
   /** Settings for pg.Client, except the connect timeout, which the caller sets. */
   readonly client: ClientConfig;
+  /**
+   * The same connection for libpq's own tools (pg_dump, pg_restore) as PG* environment variables, so no secret
+   * appears on a command line; a password left to ~/.pgpass stays there (libpq reads it itself).
+   */
+  readonly libpqEnv: Readonly<Record<string, string>>;
 }
 
 /**
@@ -69,7 +74,27 @@ export function postgresConnectionConfig(url: string, env: NodeJS.ProcessEnv = p
     application_name: (parsed.application_name as string | undefined) ?? env.PGAPPNAME ?? 'pgferry',
     ...(typeof parsed.options === 'string' ? { options: parsed.options } : {}),
   };
-  return { address, display, client };
+  const libpqEnv: Record<string, string> = { PGHOST: host, PGPORT: String(port), PGUSER: user, PGDATABASE: database, PGAPPNAME: String(client.application_name) };
+  if (explicitPassword !== undefined) libpqEnv.PGPASSWORD = explicitPassword;
+  if (typeof parsed.options === 'string') libpqEnv.PGOPTIONS = parsed.options;
+  const libpqParameters: ReadonlyArray<readonly [string, string]> = [['sslmode', 'PGSSLMODE'], ['sslrootcert', 'PGSSLROOTCERT'], ['sslcert', 'PGSSLCERT'], ['sslkey', 'PGSSLKEY']];
+  for (const [parameter, variable] of libpqParameters) {
+    const value = (parsed as Record<string, unknown>)[parameter] ?? env[variable];
+    if (typeof value === 'string' && value !== '') libpqEnv[variable] = value;
+  }
+  if (env.PGPASSFILE) libpqEnv.PGPASSFILE = env.PGPASSFILE;
+  return { address, display, client, libpqEnv };
+}
+
+/** The same server, user and settings, another database (a scratch database for a test restore). */
+export function configForDatabase(config: PostgresConnectionConfig, database: string): PostgresConnectionConfig {
+  const display = config.display.replace(/(\/\/[^/?#]*\/)[^?#]*/, `$1${encodeURIComponent(database)}`);
+  return {
+    address: { ...config.address, database },
+    display: display === config.display ? `${config.display} (database ${database})` : display,
+    client: { ...config.client, database },
+    libpqEnv: { ...config.libpqEnv, PGDATABASE: database },
+  };
 }
 
 const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];

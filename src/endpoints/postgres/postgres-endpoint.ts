@@ -12,6 +12,10 @@ import type {
   EndpointCapabilities,
   EndpointRole,
   InventoryOptions,
+  NativeArchive,
+  NativeDump,
+  NativeRestoreOptions,
+  ScratchDatabase,
   SequenceValue,
   SourceEndpoint,
   SourceReader,
@@ -29,7 +33,9 @@ import { readSequenceValues } from './queries/sequence-values.js';
 import { readColumnCollationVersions, type ColumnCollationVersion } from './queries/collation-versions.js';
 import { lostReadConnection, markIfConnectionLoss } from './table-read.js';
 import { connectPostgres } from './connect.js';
-import { databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
+import { configForDatabase, databaseIdentity, type PostgresConnectionConfig } from './connection-config.js';
+import { findNativeDump, restoreNativeArchive } from './native-dump.js';
+import { createScratchDatabase } from './scratch-database.js';
 import { detectConnectionPath } from './connection-path.js';
 import { readDatabaseFingerprint } from './queries/database-fingerprint.js';
 import { countLargeObjects, listExtensions, listRolesInUse, listSchemas, listSequences } from './queries/catalog-facts.js';
@@ -260,6 +266,19 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
     };
     await Promise.all(sessions.map(worker));
     return counted;
+  }
+
+  async findNativeDump(binDir: string | undefined): Promise<NativeDump | null> {
+    return findNativeDump(binDir, await this.major(), this.config.libpqEnv, this.options.lockWaitSeconds ?? 60);
+  }
+
+  async restoreNativeArchive(archive: NativeArchive, options: NativeRestoreOptions): Promise<void> {
+    return restoreNativeArchive(archive, options, this.config.libpqEnv);
+  }
+
+  async createScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+    const withSession = <T>(work: (session: Session) => Promise<T>) => this.withSessions(1, ([session]) => work(session!));
+    return createScratchDatabase(withSession, prefix, (name) => new PostgresEndpoint(configForDatabase(this.config, name), { ...this.options, role: 'target' }));
   }
 
   async close(): Promise<void> {

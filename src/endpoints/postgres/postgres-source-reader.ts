@@ -1,4 +1,5 @@
 /** A PostgreSQL source's snapshot and the readers that share it: what the copy asks of a PostgreSQL source. */
+import { countRows } from './queries/table-facts.js';
 import type { QualifiedName } from '../../model/schema-model.js';
 import type { SourceReader, SourceSnapshot } from '../endpoint.js';
 import { closeSession } from './close-session.js';
@@ -20,6 +21,7 @@ export async function openSourceSnapshot(leader: Session, release: () => Promise
     chunkKey: (table: QualifiedName) => readChunkKey(leader, table.schema, table.name),
     changeCounters: () => readTableChangeCounters(leader),
     largeObjectSizes: () => listLargeObjectSizes(leader),
+    countRows: (table: QualifiedName) => countRows(leader, { ...table, kind: 'table' }),
     release: async () => {
       await leader.client.query('COMMIT').catch(() => undefined);
       await release();

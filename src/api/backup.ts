@@ -1,0 +1,70 @@
+/** The public backup command: the source backed up, listed, test-restored and described in a manifest. Never throws. */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { openEndpoint } from '../endpoints/open-endpoint.js';
+import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
+import type { BackupManifest } from '../model/backup-manifest.js';
+import type { EventListener } from '../model/events.js';
+import { backupPlanSchema } from '../plan/plan-schema.js';
+import { resolvePlanWith, type PlanSources } from '../plan/resolve-plan.js';
+import { runBackup } from '../phases/backup.js';
+import type { Failed } from './with-endpoints.js';
+
+export interface BackupOptions extends PlanSources {
+  /** Where the backup goes (an empty or new directory); default <runDir>/backup-<time>. */
+  readonly out?: string;
+  readonly onEvent?: EventListener;
+}
+
+export type BackupResult =
+  | { readonly status: 'backed-up' | 'different'; readonly ms: number; readonly dir: string; readonly manifest: BackupManifest }
+  | Failed;
+
+/**
+ * Backs up the source; with a target URL, the backup is also restored into a scratch database on that server
+ * and verified (status "different" when the restored copy differs from the source or does not restore).
+ *
+ * @example
+ * const result = await backup({ overrides: { source: 'postgres://app@old/app', target: 'postgres://app@new/postgres' } });
+ * if (result.status === 'backed-up') console.log(result.dir, result.manifest.check);
+ */
+export async function backup(options: BackupOptions): Promise<BackupResult> {
+  const started = Date.now();
+  let source: SourceEndpoint | undefined;
+  let target: TargetEndpoint | undefined;
+  try {
+    const plan = await resolvePlanWith(options, backupPlanSchema);
+    const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env: options.env ?? process.env };
+    source = openEndpoint(plan.source, { ...common, role: 'source' });
+    target = plan.target ? openEndpoint(plan.target, { ...common, role: 'target' }) : undefined;
+    const dir = resolve(options.out ?? join(plan.runDir, `backup-${new Date(started).toISOString().replace(/[:.]/g, '-')}`));
+    await refuseNonEmptyDir(dir);
+    const inventory = await source.inventorySource({ estimateCounts: true, jobs: 1 });
+    const manifest = await runBackup(source, target, inventory, {
+      dir,
+      backup: plan.backup,
+      jobs: plan.jobs,
+      lockWaitSeconds: plan.lockWaitSeconds,
+      sourceUrl: plan.source,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    const failedCheck = ['different', 'failed'].includes(manifest.check.testRestore.status);
+    const status = failedCheck ? ('different' as const) : ('backed-up' as const);
+    return Object.freeze({ status, ms: Date.now() - started, dir, manifest });
+  } catch (error) {
+    return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });
+  } finally {
+    await Promise.all([source?.close(), target?.close()]);
+  }
+}
+
+/** A backup never mixes with other files: the directory must be new or empty. */
+async function refuseNonEmptyDir(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  if (entries.length > 0) {
+    throw new PgferryError('BACKUP_FAILED', `${dir} is not empty; a backup goes into a new or empty directory`, {
+      hint: 'Give another --out, or leave it out to write under the run directory.',
+    });
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The backup phase: before anything is written anywhere, the source is backed up — a pg_dump custom-format
+ * archive (+ roles) when a pg_dump that can read it is installed, else pgferry's portable archive — then listed,
+ * the plan's extra backup steps run, and, when asked or small enough, restored into a scratch database on the
+ * target's server and verified against the source. The manifest (manifest.json, manifest.txt) says what was
+ * written and checked.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import { PgferryError } from '../errors/pgferry-error.js';
+import type { BackupCheck, BackupFile, BackupKind, BackupManifest } from '../model/backup-manifest.js';
+import { emitter, type EventListener } from '../model/events.js';
+import type { SourceInventory } from '../model/inventory.js';
+import type { ShellHookRecord } from '../model/shell-hook.js';
+import { formatBytes } from '../model/units.js';
+import type { Plan } from '../plan/plan-schema.js';
+import { describeFile, writeManifest } from '../run/backup-files.js';
+import { readLocalFacts } from '../run/local-disk.js';
+import { runShellHook } from '../run/shell-hook.js';
+import { restorePortableArchive, writePortableArchive } from './portable-archive.js';
+import { runVerify } from './verify.js';
+
+export interface BackupSettings {
+  readonly dir: string;
+  readonly backup: Plan['backup'];
+  readonly jobs: number;
+  readonly lockWaitSeconds: number;
+  /** The source's URL as the plan gives it: hooks get it (PGFERRY_SOURCE_URL) to reach the source themselves. */
+  readonly sourceUrl: string;
+  readonly onEvent?: EventListener;
+}
+
+export const nativeArchiveFile = 'database.dump';
+export const rolesFile = 'roles.sql';
+
+/** Takes, checks and describes the backup; `target` (when given) is the server the test restore goes to. */
+export async function runBackup(
+  source: SourceEndpoint,
+  target: TargetEndpoint | undefined,
+  inventory: SourceInventory,
+  settings: BackupSettings,
+): Promise<BackupManifest> {
+  const emit = emitter(settings.onEvent);
+  const started = Date.now();
+  emit({ type: 'phase:start', phase: 'backup', at: new Date(started).toISOString() });
+  const { dir, backup } = settings;
+  const native = backup.format === 'portable' ? null : await source.findNativeDump(backup.pgBinDir);
+  if (backup.format === 'pg_dump' && !native) {
+    throw new PgferryError('BACKUP_FAILED', `no pg_dump of PostgreSQL ${inventory.server.major} or newer is installed (searched backup.pgBinDir, PATH and /usr/lib/postgresql/*/bin)`, {
+      hint: `Install the PostgreSQL ${inventory.server.major} client tools, name their directory with backup.pgBinDir, or let pgferry write its portable archive (backup.format: auto or portable).`,
+    });
+  }
+  const estimatedBytes = estimateBackupBytes(inventory);
+  await refuseWithoutSpace(dir, estimatedBytes, backup.reserveMb);
+  await emptyBackupDir(dir);
+
+  const kind: BackupKind = native ? 'pg_dump' : 'portable';
+  const files: BackupFile[] = [];
+  const notes: string[] = [];
+  let tables: Array<{ table: string; rows: number }>;
+  let listedEntries: number | undefined;
+  if (native) {
+    const snapshot = await source.openSnapshot();
+    try {
+      // Counted in the snapshot the archive is written from: the manifest's counts are the archive's rows.
+      tables = [];
+      for (const table of inventory.tables.filter((t) => t.kind !== 'partitioned')) {
+        tables.push({ table: `${table.schema}.${table.name}`, rows: await snapshot.countRows(table) });
+      }
+      await native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
+    } finally {
+      await snapshot.release();
+    }
+    files.push(await describeFile(dir, nativeArchiveFile, 'archive'));
+    const roles = await native.dumpRoles(join(dir, rolesFile));
+    if (roles.written) files.push(await describeFile(dir, rolesFile, 'roles'));
+    if (roles.note) notes.push(roles.note);
+    listedEntries = await native.countEntries(join(dir, nativeArchiveFile));
+  } else {
+    const written = await writePortableArchive(source, dir, { lockWaitMs: settings.lockWaitSeconds * 1000, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
+    files.push(...written.files);
+    tables = [...written.tables];
+    notes.push(...written.notes);
+  }
+
+  const hooks = await runHooks(dir, backup.hooks, { PGFERRY_PHASE: 'backup', PGFERRY_BACKUP_DIR: dir, PGFERRY_SOURCE_URL: settings.sourceUrl });
+  files.push(...(await Promise.all(hooks.map((h) => describeFile(dir, hookOutputPath(h.name), 'hook')))));
+  const manifestWithoutCheck = {
+    formatVersion: 1 as const,
+    kind,
+    createdAt: new Date(started).toISOString(),
+    source: { display: source.display, serverVersion: inventory.server.version, major: inventory.server.major, database: inventory.server.database },
+    ...(native ? { tool: native.tool } : {}),
+    files,
+    tables,
+    hooks,
+    notes,
+  };
+  // Written before the test restore, which checks the files against it like any restore.
+  await writeManifest(dir, { ...manifestWithoutCheck, check: { ...(listedEntries !== undefined ? { listedEntries } : {}), testRestore: { status: 'skipped', reason: 'not run yet' } } });
+  const failedHook = hooks.find((h) => h.exitCode !== 0);
+  if (failedHook) {
+    throw new PgferryError('BACKUP_HOOK_FAILED', `the backup hook "${failedHook.name}" ${failedHook.timedOut ? 'timed out' : `exited with ${failedHook.exitCode}`}: ${failedHook.outputTail.split('\n').slice(-3).join(' / ')}`, {
+      hint: `Its whole output is in ${join(dir, hookOutputPath(failedHook.name))}; fix the command in the plan (backup.hooks) and run again.`,
+    });
+  }
+
+  const testRestore = await testRestoreBackup(source, target, { dir, toolVersion: native?.tool.version }, settings, estimatedBytes);
+  const manifest: BackupManifest = { ...manifestWithoutCheck, check: { ...(listedEntries !== undefined ? { listedEntries } : {}), testRestore } };
+  await writeManifest(dir, manifest);
+  emit({ type: 'backup:done', dir, manifest });
+  emit({ type: 'phase:end', phase: 'backup', at: new Date().toISOString(), ms: Date.now() - started });
+  return manifest;
+}
+
+/** An upper bound: the tables' data and the large objects, uncompressed (both archive kinds compress). */
+function estimateBackupBytes(inventory: SourceInventory): number {
+  return inventory.tables.reduce((n, t) => n + t.dataBytes, 0) + (inventory.largeObjectBytes ?? 0);
+}
+
+async function refuseWithoutSpace(dir: string, estimatedBytes: number, reserveMb: number): Promise<void> {
+  const { freeBytes } = await readLocalFacts(dir, estimatedBytes);
+  const neededBytes = estimatedBytes + reserveMb * 1024 * 1024;
+  if (freeBytes < neededBytes) {
+    throw new PgferryError(
+      'BACKUP_DISK_FULL',
+      `the backup needs up to ${formatBytes(estimatedBytes)} plus ${formatBytes(reserveMb * 1024 * 1024)} kept free (backup.reserveMb), ${formatBytes(neededBytes)} in all, but ${dir} has ${formatBytes(freeBytes)} free; nothing was written`,
+      { hint: 'Free space there, put the run directory on a bigger disk (--run-dir), or lower backup.reserveMb.' },
+    );
+  }
+}
+
+/** The backup directory is pgferry's: what an interrupted attempt left there is removed. */
+async function emptyBackupDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+}
+
+function hookOutputPath(name: string): string {
+  return `hooks/${name.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
+}
+
+/** Runs the plan's hooks one after another; the first that fails ends the list (its record says so). */
+async function runHooks(dir: string, hooks: Plan['backup']['hooks'], env: Readonly<Record<string, string>>): Promise<ShellHookRecord[]> {
+  if (hooks.length === 0) return [];
+  await mkdir(join(dir, 'hooks'), { recursive: true });
+  const records: ShellHookRecord[] = [];
+  for (const hook of hooks) {
+    const record = await runShellHook(hook, env, join(dir, hookOutputPath(hook.name)));
+    records.push(record);
+    if (record.exitCode !== 0) break;
+  }
+  return records;
+}
+
+/**
+ * Restores the backup into a scratch database on the target's server and verifies it against the source: data,
+ * schema and sequences (owners and grants are left out, as the target's server may not have the source's roles
+ * yet). The scratch database is dropped whatever happens.
+ */
+async function testRestoreBackup(
+  source: SourceEndpoint,
+  target: TargetEndpoint | undefined,
+  backupTaken: { readonly dir: string; readonly toolVersion: string | undefined },
+  settings: BackupSettings,
+  estimatedBytes: number,
+): Promise<BackupCheck['testRestore']> {
+  const { backup } = settings;
+  if (backup.testRestore === 'never') return { status: 'skipped', reason: 'backup.testRestore is never' };
+  if (backup.testRestore === 'auto' && estimatedBytes > backup.testRestoreMaxMb * 1024 * 1024) {
+    return { status: 'skipped', reason: `the source's data (${formatBytes(estimatedBytes)}) is over backup.testRestoreMaxMb (${backup.testRestoreMaxMb} MB); set backup.testRestore: always to check it anyway` };
+  }
+  if (!target) return { status: 'skipped', reason: 'no target server was given (--to) to restore into' };
+  const started = Date.now();
+  let scratch;
+  try {
+    scratch = await target.createScratchDatabase('pgferry_test_restore');
+  } catch (error) {
+    if (error instanceof PgferryError && error.code === 'PERMISSION_DENIED') return { status: 'skipped', reason: error.message };
+    throw error;
+  }
+  try {
+    return await restoreAndVerify(source, scratch, backupTaken, settings, started);
+  } catch (error) {
+    // A backup that does not restore is a finding about the backup, not a failure of the run that took it.
+    const reason = error instanceof PgferryError ? `${error.code}: ${error.message}` : (error as Error).message;
+    return { status: 'failed', ms: Date.now() - started, database: scratch.name, reason };
+  } finally {
+    await scratch.drop();
+  }
+}
+
+async function restoreAndVerify(
+  source: SourceEndpoint,
+  scratch: ScratchDatabase,
+  backupTaken: { readonly dir: string; readonly toolVersion: string | undefined },
+  settings: BackupSettings,
+  started: number,
+): Promise<BackupCheck['testRestore']> {
+  const { dir, toolVersion } = backupTaken;
+  const options = { privileges: false, jobs: settings.jobs };
+  if (toolVersion !== undefined) await scratch.endpoint.restoreNativeArchive({ file: join(dir, nativeArchiveFile), toolVersion }, { ...options, binDir: settings.backup.pgBinDir });
+  else await restorePortableArchive(dir, scratch.endpoint, options);
+  const verified = await runVerify(source, scratch.endpoint, { jobs: settings.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 3, owners: { map: {}, drop: true } });
+  return {
+    status: verified.differences === 0 ? 'equal' : 'different',
+    ms: Date.now() - started,
+    database: scratch.name,
+    differences: verified.differences,
+    compared: 'rows (counts and checksums), schema and sequences; owners and grants left out',
+  };
+}
