@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli } from './harness/cli.js';
-import { killWhen, type StepRow } from './harness/journal.js';
+import { killWhen, readSteps, type StepRow } from './harness/journal.js';
+import { spawnCli } from './harness/spawn-cli.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
 
 // Table names a report must escape: HTML and Markdown special characters, quotes.
@@ -172,5 +174,23 @@ describe('the run report', () => {
     const kept = readdirSync(dir).filter((f) => /^(journal|events|report)-\d{4}-/.test(f)).map((f) => f.replace(/-\d{4}-.*?(\.\w+)$/, '$1')).sort();
     assert.deepEqual(kept, ['events.ndjson', 'journal.sqlite', 'report.html', 'report.json', 'report.md']);
     assert.deepEqual(readReport(dir).attempts.map((a) => a.status), ['migrated']);
+  });
+
+  it('a migrate stopped with SIGINT (Ctrl-C) during the load renders its report before it exits 130: interrupted', async () => {
+    const source = await freshDatabase(await testServer(15), fixture);
+    const target = await freshDatabase(await testServer(17));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-report-sigint-'));
+    const run = spawnCli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '1', '--jobs', '1');
+    for (let i = 0; !readSteps(runDir).some((s) => s.phase === 'copy' && s.status === 'done'); i += 1) {
+      assert.ok(i < 6000, 'the copy never started');
+      await sleep(5);
+    }
+    run.child.kill('SIGINT');
+    const exited = await run.exited;
+    assert.equal(exited.code, 130, exited.stderr);
+    const report = readReport(commandDir(runDir, 'migrate'));
+    assert.equal(report.status, 'interrupted');
+    assert.equal(report.finished, false);
+    assert.equal(report.phases.find((p) => p.phase === 'load')?.status, 'interrupted', JSON.stringify(report.phases));
   });
 });
