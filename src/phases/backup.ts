@@ -18,7 +18,8 @@ import type { Plan } from '../plan/plan-schema.js';
 import { describeFile, writeManifest } from '../run/backup-files.js';
 import { readLocalFacts } from '../run/local-disk.js';
 import { runShellHook } from '../run/shell-hook.js';
-import { restorePortableArchive, writePortableArchive } from './portable-archive.js';
+import { writePortableArchive } from './portable-archive.js';
+import { restorePortableArchive } from './restore-portable.js';
 import { runVerify } from './verify.js';
 
 export interface BackupSettings {

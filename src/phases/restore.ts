@@ -11,7 +11,7 @@ import { emitter, type EventListener } from '../model/events.js';
 import { checkBackupFiles, readManifest } from '../run/backup-files.js';
 import { nativeArchiveFile } from './backup.js';
 import { tableId } from './copy-plan.js';
-import { restorePortableArchive } from './portable-archive.js';
+import { restorePortableArchive } from './restore-portable.js';
 
 export interface RestoreSettings {
   /** Owners and grants as the backup has them (the roles must exist on the target); false: everything owned by the connecting user. */

@@ -3,7 +3,7 @@ import type { QualifiedName } from '../../model/schema-model.js';
 import type { KeyBounds, TableShape } from '../../model/verify/table-shape.js';
 import type { VerifyReader } from '../endpoint.js';
 import { to as copyTo } from 'pg-copy-streams';
-import { copyTextRows } from './copy-text.js';
+import { copyTextRows } from '../copy-text.js';
 import { readChunkKey } from './queries/chunk-key.js';
 import { readLargeObjectStates } from './queries/large-objects.js';
 import { readSequenceValues } from './queries/sequence-values.js';

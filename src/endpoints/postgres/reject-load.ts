@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LoadTableRequest, LoadTableResult, RejectSink, RowValues, TableRows } from '../endpoint.js';
-import { encodeCopyTextRow } from './copy-text.js';
+import { encodeCopyTextRow } from '../copy-text.js';
 import { runQuery, type Session } from './run-query.js';
 import { serverErrorFields } from './server-error.js';
 import { quoteIdent } from './sql.js';

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { LoadTableRequest, LoadTableResult } from '../endpoint.js';
 import type { TableRows } from '../table-rows.js';
-import { encodeCopyTextRow } from './copy-text.js';
+import { encodeCopyTextRow } from '../copy-text.js';
 import { rollbackOrClose } from './close-session.js';
 import { loadError, prepareLoad } from './load-transaction.js';
 import { progressCounter } from './progress-counter.js';

@@ -10,7 +10,7 @@ import type { QualifiedName } from '../../model/schema-model.js';
 import type { ReadRowsOptions } from '../endpoint.js';
 import type { TableRows } from '../table-rows.js';
 import { closeSession } from './close-session.js';
-import { copyTextRows } from './copy-text.js';
+import { copyTextRows } from '../copy-text.js';
 import { readCopyColumns } from './queries/copy-columns.js';
 import type { Session } from './run-query.js';
 import { isConnectionLoss, serverErrorFields } from './server-error.js';

@@ -1,6 +1,6 @@
 /** PostgreSQL's COPY text format, row by row: how a row stream is read from a COPY and written into one. */
 import type { Readable } from 'node:stream';
-import type { RowValues } from '../table-rows.js';
+import type { RowValues } from './table-rows.js';
 
 const unescapes: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
 

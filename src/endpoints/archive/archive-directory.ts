@@ -1,0 +1,52 @@
+/** The portable archive adapter: a directory written table by table and read back by a restore. */
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackupFile } from '../../model/backup-manifest.js';
+import type { ArchivedTable, PortableArchiveReader, PortableArchiveWriter, SchemaSection } from '../portable-archive.js';
+import { dataFilePath, restorePlanPath, restoreScriptPath, sectionPath } from './archive-layout.js';
+import { openDataFileRows, writeDataFile } from './data-file.js';
+import { readRestorePlan, renderRestorePlan } from './restore-plan-file.js';
+import { renderRestoreScript, renderSectionFile } from './restore-script.js';
+
+async function writeTextFile(dir: string, path: string, text: string, role: BackupFile['role']): Promise<BackupFile> {
+  const bytes = Buffer.from(text, 'utf8');
+  await writeFile(join(dir, path), bytes);
+  return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), role };
+}
+
+/** `origin` says what the archive is of (the source, without its password), for restore.sql's heading. */
+export async function createArchiveWriter(dir: string, origin: string): Promise<PortableArchiveWriter> {
+  await mkdir(join(dir, 'data'), { recursive: true });
+  await mkdir(join(dir, 'schema'), { recursive: true });
+  let written = 0;
+  return {
+    dir,
+    writeTable: async (table, rows, onProgress) => {
+      written += 1;
+      const path = dataFilePath(table, written);
+      const file = await writeDataFile(join(dir, path), rows, onProgress);
+      const rowCount = rows.rowsRead();
+      const id = `${table.schema}.${table.name}`;
+      return {
+        table: { schema: table.schema, name: table.name, columns: rows.columns, path, rows: rowCount },
+        file: { path, bytes: file.bytes, sha256: file.sha256, role: 'data', table: id, rows: rowCount },
+      };
+    },
+    finish: async (sections: readonly SchemaSection[], tables: readonly ArchivedTable[]) => {
+      const files: BackupFile[] = [];
+      for (const section of sections) files.push(await writeTextFile(dir, sectionPath(section.name), renderSectionFile(section), section.name === 'roles' ? 'roles' : 'schema'));
+      files.push(await writeTextFile(dir, restorePlanPath, renderRestorePlan({ formatVersion: 1, sections, tables }), 'script'));
+      files.push(await writeTextFile(dir, restoreScriptPath, renderRestoreScript(sections, tables, origin), 'script'));
+      return files;
+    },
+  };
+}
+
+export function openArchiveReader(dir: string): PortableArchiveReader {
+  return {
+    dir,
+    readPlan: () => readRestorePlan(dir),
+    openTableRows: (table) => openDataFileRows(join(dir, table.path), table.path, table.columns),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Pure: restore.sql, the script that restores a portable archive with psql alone. It pins the session settings the
+ * data was written under, includes the schema files in order and loads each table with \copy from its gzip file;
+ * roles, owners and grants are left out with `-v privileges=off`.
+ */
+import { qualifiedName, quoteIdent } from '../../model/ddl/quote.js';
+import { sectionsBeforeData, type ArchivedTable, type SchemaSection } from '../portable-archive.js';
+import { restoreScriptPath, sectionPath } from './archive-layout.js';
+
+/** The settings the archive's data and statements were written under, as pgferry's copy sessions pin them. */
+const sessionSettings: ReadonlyArray<readonly [string, string]> = [
+  ['client_encoding', "'UTF8'"],
+  ['DateStyle', "'ISO, YMD'"],
+  ['IntervalStyle', "'postgres'"],
+  ['TimeZone', "'UTC'"],
+  ['extra_float_digits', '3'],
+  ['lc_monetary', "'C'"],
+  ['xmloption', 'content'],
+  ['standard_conforming_strings', 'on'],
+  ['row_security', 'off'],
+  // Function bodies may name objects created later in the script, as in pg_dump's output.
+  ['check_function_bodies', 'false'],
+  ['search_path', "''"],
+  ['statement_timeout', '0'],
+  ['lock_timeout', '0'],
+  ['idle_in_transaction_session_timeout', '0'],
+  ['client_min_messages', 'warning'],
+];
+
+function includeSection(section: SchemaSection): string[] {
+  const include = [`\\echo '${section.name}'`, `\\ir ${sectionPath(section.name)}`];
+  return section.namesRoles ? ['\\if :privileges', ...include, '\\endif'] : include;
+}
+
+function copyTable(table: ArchivedTable): string {
+  const columns = table.columns.length > 0 ? ` (${table.columns.map(quoteIdent).join(', ')})` : '';
+  return `\\copy ${qualifiedName(table.schema, table.name)}${columns} FROM PROGRAM 'gzip -dc ${table.path}'`;
+}
+
+export function renderRestoreScript(sections: readonly SchemaSection[], tables: readonly ArchivedTable[], origin: string): string {
+  const before = sections.filter((s) => sectionsBeforeData.includes(s.name));
+  const after = sections.filter((s) => !sectionsBeforeData.includes(s.name));
+  return [
+    `-- A pgferry portable archive of ${origin.replace(/\n/g, ' ')}.`,
+    '-- Restore into an empty database, from this directory (the data files are read relative to it):',
+    `--   psql -X -v ON_ERROR_STOP=1 -d <url> -f ${restoreScriptPath}`,
+    '-- Add -v privileges=off to leave out roles, owners, grants and what names roles; add -1 to restore in one transaction.',
+    '\\set ON_ERROR_STOP on',
+    '\\if :{?privileges}',
+    '\\else',
+    '\\set privileges on',
+    '\\endif',
+    ...sessionSettings.map(([name, value]) => `SET ${name} = ${value};`),
+    ...before.flatMap(includeSection),
+    `\\echo 'data: ${tables.length} table(s)'`,
+    ...tables.map(copyTable),
+    ...after.flatMap(includeSection),
+    '',
+  ].join('\n');
+}
+
+/** A section's SQL file: each statement ended by a semicolon, a blank line between them. */
+export function renderSectionFile(section: SchemaSection): string {
+  const heading = `-- pgferry portable archive: ${section.name}${section.namesRoles ? ' (names roles; left out with -v privileges=off)' : ''}\n\n`;
+  return heading + section.statements.map((s) => `${s};\n\n`).join('');
+}

@@ -1,0 +1,52 @@
+/**
+ * What phases ask of a portable archive (pgferry's own backup, restorable by psql alone): the write side a backup
+ * fills table by table, and the read side a restore reads the schema statements and the tables' rows from.
+ * The directory's files and formats are the archive adapter's (src/endpoints/archive/).
+ */
+import type { BackupFile } from '../model/backup-manifest.js';
+import type { QualifiedName } from '../model/schema-model.js';
+import type { TableRows } from './table-rows.js';
+
+/** The schema's statements in the order a restore applies them; the tables' rows go in after `pre-data`. */
+export const schemaSectionNames = ['roles', 'pre-data', 'post-data', 'sequences', 'privileges', 'event-triggers', 'event-trigger-privileges'] as const;
+export type SchemaSectionName = (typeof schemaSectionNames)[number];
+
+/** The sections applied before the tables' rows are loaded. */
+export const sectionsBeforeData: readonly SchemaSectionName[] = ['roles', 'pre-data'];
+
+export interface SchemaSection {
+  readonly name: SchemaSectionName;
+  /** Creates roles or names them (owners, grants, policies for roles…): a restore without privileges leaves it out. */
+  readonly namesRoles: boolean;
+  readonly statements: readonly string[];
+}
+
+export interface ArchivedTable extends QualifiedName {
+  /** The columns the rows carry, in the data file's order. */
+  readonly columns: readonly string[];
+  /** The data file, relative to the archive directory. */
+  readonly path: string;
+  readonly rows: number;
+}
+
+/** What a restore applies, in order: written beside restore.sql so pgferry's restore runs the same statements. */
+export interface RestorePlan {
+  readonly formatVersion: 1;
+  readonly sections: readonly SchemaSection[];
+  readonly tables: readonly ArchivedTable[];
+}
+
+export interface PortableArchiveWriter {
+  readonly dir: string;
+  /** Writes one table's rows as compressed COPY text, hashing the file's bytes as they are written. */
+  writeTable(table: QualifiedName, rows: TableRows, onProgress?: (bytes: number) => void): Promise<{ readonly table: ArchivedTable; readonly file: BackupFile }>;
+  /** Writes the sections' SQL files, the restore plan and the psql restore script; returns their files. */
+  finish(sections: readonly SchemaSection[], tables: readonly ArchivedTable[]): Promise<BackupFile[]>;
+}
+
+export interface PortableArchiveReader {
+  readonly dir: string;
+  readPlan(): Promise<RestorePlan>;
+  /** One table's rows, read from its data file as COPY text. */
+  openTableRows(table: ArchivedTable): TableRows;
+}
