@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { runCli } from '../dist/src/cli/main.js';
+import { stopOnSignals } from '../dist/src/cli/run-interruption.js';
 
-process.once('SIGINT', () => process.exit(130));
+stopOnSignals();
 process.exitCode = await runCli(process.argv.slice(2));

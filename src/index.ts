@@ -2,6 +2,10 @@
 export { preflight, type PreflightOptions, type PreflightResult } from './api/preflight.js';
 export { migrate, type MigrateOptions, type MigrateResult } from './api/migrate.js';
 export { verify, type VerifyOptions, type VerifyResult } from './api/verify.js';
+export { renderReport, type ReportResult, type RenderedReport } from './api/report.js';
+export type { RunReport } from './report/run-report.js';
+export type { RunRecord } from './model/run-record.js';
+export type { ReportPaths } from './run/run-paths.js';
 export { backup, type BackupOptions, type BackupResult } from './api/backup.js';
 export { restore, type RestoreOptions, type RestoreResult } from './api/restore.js';
 export type * from './model/backup-manifest.js';

@@ -2,9 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { asPgferryError } from '../errors/pgferry-error.js';
 import { backupCommand } from './commands/backup-command.js';
+import { pgferryVersion } from '../run/pgferry-version.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { restoreCommand } from './commands/restore-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
+import { reportCommand } from './commands/report-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import { exitCodes } from './exit-codes.js';
 import { processOutput, type CommandOutput } from './output.js';
@@ -14,11 +16,11 @@ export function buildProgram(output: CommandOutput): Command {
   const streams = { writeOut: (s: string) => output.stdout(s.trimEnd()), writeErr: (s: string) => output.stderr(s.trimEnd()) };
   const program = new Command('pgferry')
     .description('Move a database into PostgreSQL and prove nothing was lost.')
-    .version('0.1.0')
+    .version(pgferryVersion)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -29,6 +29,7 @@ export const errorCodes = {
   BACKUP_HOOK_FAILED: 'a backup hook of the plan exited non-zero or timed out',
   BACKUP_CORRUPT: 'the files of a backup do not match its manifest (changed, truncated or missing)',
   RESTORE_FAILED: 'restoring a backup into the target failed',
+  RUN_LOG_NOT_FOUND: 'the directory given to pgferry report holds no run log (events.ndjson)',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   INTERNAL: 'a bug in pgferry',
 } as const;

@@ -9,6 +9,8 @@ export type PgferryEvent =
   | { readonly type: 'step:done'; readonly phase: string; readonly step: string; readonly ms: number; readonly rows?: number; readonly bytes?: number }
   | { readonly type: 'copy:progress'; readonly table: string; readonly bytes: number; readonly totalBytes: number; readonly ms: number }
   | { readonly type: 'warning'; readonly code: string; readonly message: string }
+  /** The run is being recorded: its log and reports are in this directory (not itself written to the log). */
+  | { readonly type: 'run:record'; readonly dir: string; readonly attempt: string }
   /** A backup written and checked: where it is and its manifest. */
   | { readonly type: 'backup:done'; readonly dir: string; readonly manifest: BackupManifest }
   | {

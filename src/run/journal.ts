@@ -189,6 +189,20 @@ export class Journal {
     }
   }
 
+  /** When the journal's run finished, or undefined while it is unfinished. */
+  static finishedAt(paths: RunPaths): string | undefined {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(paths.journal, { readonly: true });
+      const row = db.prepare("SELECT value FROM run WHERE key = 'finished_at'").get() as { value: string } | undefined;
+      return row ? (JSON.parse(row.value) as string) : undefined;
+    } catch (error) {
+      throw journalError(paths, error);
+    } finally {
+      db?.close();
+    }
+  }
+
   /** Rows and bytes copied per table, over all its chunks and attempts that finished. */
   copiedTables(): Array<{ table: string; rows: number; bytes: number }> {
     return this.db

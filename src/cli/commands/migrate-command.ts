@@ -7,6 +7,8 @@ import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';
 import { terminalProgress } from '../progress.js';
 import { renderError } from '../render-error.js';
+import { reportLocation } from '../report-location.js';
+import { watchRunRecord } from '../run-interruption.js';
 
 interface MigrateFlags extends CommonFlags {
   resume?: boolean;
@@ -34,15 +36,19 @@ export function migrateCommand(output: CommandOutput): Command {
         ...(flags.recopyChanged ? { sourceChanged: 'recopy' as const } : {}),
       }),
       resume: flags.resume ?? false,
-      onEvent: flags.json ? (event) => output.stdout(JSON.stringify(event)) : progress?.onEvent,
+      onEvent: watchRunRecord(flags.json ? (event) => output.stdout(JSON.stringify(event)) : progress?.onEvent),
     });
     progress?.done();
     if (flags.json) {
       output.stdout(JSON.stringify({ type: 'result', ...result, error: result.status === 'failed' ? { code: result.error.code, message: result.error.message, hint: result.error.hint } : undefined }));
     } else if (result.status === 'failed') {
       output.stderr(renderError(result.error, flags.debug ?? false));
+      const where = reportLocation(result);
+      if (where) output.stderr(where);
     } else {
       output.stdout(renderMigrateText(result));
+      const where = reportLocation(result);
+      if (where) output.stdout(where);
     }
     const verifiedEqual = result.status === 'migrated' && (result.verification?.differences ?? 0) === 0;
     output.setExitCode(verifiedEqual ? exitCodes.ok : result.status === 'failed' ? exitCodes.error : exitCodes.blocked);

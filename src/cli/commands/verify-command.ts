@@ -7,6 +7,8 @@ import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';
 import { terminalProgress } from '../progress.js';
 import { renderError } from '../render-error.js';
+import { reportLocation } from '../report-location.js';
+import { watchRunRecord } from '../run-interruption.js';
 
 interface VerifyFlags extends CommonFlags {
   tables?: string;
@@ -44,12 +46,12 @@ export function verifyCommand(output: CommandOutput): Command {
       countsOnly: flags.countsOnly ?? false,
       samplePercent: sample,
       maxDiffs,
-      onEvent: progress?.onEvent,
+      onEvent: watchRunRecord(progress?.onEvent),
     });
     progress?.done();
     if (flags.json) output.stdout(JSON.stringify(result, null, 2));
-    else if (result.status === 'failed') output.stderr(renderError(result.error, flags.debug ?? false));
-    else output.stdout(renderVerifyText(result));
+    else if (result.status === 'failed') output.stderr([renderError(result.error, flags.debug ?? false), reportLocation(result)].filter(Boolean).join('\n'));
+    else output.stdout([renderVerifyText(result), reportLocation(result)].filter(Boolean).join('\n'));
     output.setExitCode(result.status === 'equal' ? exitCodes.ok : result.status === 'different' ? exitCodes.blocked : exitCodes.error);
   });
   return command;
