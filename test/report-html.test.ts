@@ -33,7 +33,7 @@ function sampleLog(): RunRecord[] {
     files: [{ path: 'app.dump', bytes: 123456, sha256: 'ab'.repeat(32), role: 'archive' }],
     tables: [{ table: tableNames[0]!, rows: 10 }],
     hooks: [{ name: 'volume-snapshot', command: 'snapshot create vol_1', startedAt: at(4), ms: 900, exitCode: 0, timedOut: false, outputTail: 'ok' }],
-    check: { listedEntries: 42, testRestore: { status: 'equal', ms: 3000, database: 'scratch', differences: 0, compared: 'counts and checksums' } },
+    check: { listedEntries: 42, testRestore: { status: 'equal', ms: 3000, database: 'scratch', differences: 0, compared: 'counts and checksums', differing: [] } },
     notes: [],
   };
   return [
