@@ -108,5 +108,6 @@ export function backupRows(report: RunReport): string[][] {
 function testRestoreText(restore: NonNullable<RunReport['backup']>['manifest']['check']['testRestore']): string {
   if (restore.status === 'skipped') return `skipped: ${restore.reason}`;
   if (restore.status === 'failed') return `failed into ${restore.database}: ${restore.reason}`;
-  return `${restore.status} in ${restore.database} (${formatCount(restore.differences)} differences; ${restore.compared}) in ${formatDuration(restore.ms)}`;
+  const differing = restore.differing.length > 0 ? `: ${restore.differing.join('; ')}` : '';
+  return `${restore.status} in ${restore.database} (${formatCount(restore.differences)} differences; ${restore.compared}) in ${formatDuration(restore.ms)}${differing}`;
 }
