@@ -1,8 +1,9 @@
 /**
- * pgferry's portable archive: a PostgreSQL 17 source (the migrate fixture and the Chinook sample in one database)
- * written to an archive, restored into fresh PostgreSQL 18 databases by pgferry and by psql alone, each compared
- * with the source by queries of this test (rows by content hash, every object by catalog facts, owners and grants);
- * and a damaged archive refused before anything is written.
+ * pgferry's portable archive: a PostgreSQL 17 source (the migrate fixture, the Chinook sample and the large-objects
+ * fixture in one database) written to an archive, restored into fresh PostgreSQL 18 databases by pgferry and by psql
+ * alone, each compared with the source by queries of this test and the large-objects oracle (rows by content hash,
+ * every object by catalog facts, owners and grants, each large object's OID, data, owner, grants and comment); and a
+ * damaged archive refused before anything is written.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { loadChinook } from '../src/sample/load-chinook.js';
 import { tableDigests } from './harness/compare.js';
 import { fixtureSql } from './harness/fixtures.js';
 import { catalogInventory } from './harness/oracles/catalog-inventory.js';
+import { largeObjectsOracle } from './harness/oracles/large-objects.js';
 import { freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
 
 const opened: Array<SourceEndpoint | TargetEndpoint> = [];
@@ -56,8 +58,20 @@ async function ownersAndGrants(url: string): Promise<string[]> {
   });
 }
 
-async function snapshotOf(url: string): Promise<{ rows: Record<string, string>; objects: string[]; privileges: string[] }> {
-  return { rows: await tableDigests(url), objects: await catalogInventory(url), privileges: await ownersAndGrants(url) };
+interface LargeObjectFacts {
+  owner: string;
+  grants: string[];
+  comment: string | null;
+  bytes: number;
+  md5: string;
+}
+
+async function largeObjectsOf(url: string): Promise<Record<string, LargeObjectFacts>> {
+  return withClient(url, (c) => largeObjectsOracle.snapshot(c)) as Promise<Record<string, LargeObjectFacts>>;
+}
+
+async function snapshotOf(url: string): Promise<{ rows: Record<string, string>; objects: string[]; privileges: string[]; largeObjects: Record<string, LargeObjectFacts> }> {
+  return { rows: await tableDigests(url), objects: await catalogInventory(url), privileges: await ownersAndGrants(url), largeObjects: await largeObjectsOf(url) };
 }
 
 /** User relations and schemas in a database: what "nothing was written" means. */
@@ -81,12 +95,21 @@ async function writeArchive(source: SourceEndpoint, dir: string, database: strin
     source: { display: source.display, serverVersion: '17', major: 17, database },
     files: archive.files,
     tables: archive.tables,
+    ...(archive.largeObjects ? { largeObjects: archive.largeObjects } : {}),
     hooks: [],
     check: { testRestore: { status: 'skipped', reason: 'test' } },
     notes: archive.notes,
   };
   await writeManifest(dir, manifest);
   return archive;
+}
+
+/** The source's large objects hold what the comparison must cover: an empty one, one over 1 MB, an owner, grants and a comment. */
+function assertLargeObjectsWorthComparing(objects: Record<string, LargeObjectFacts>): void {
+  const all = Object.values(objects);
+  assert.equal(all.length, 4);
+  assert.ok(all.some((o) => o.bytes === 0) && all.some((o) => o.bytes > 1024 * 1024));
+  assert.deepEqual(objects['large object 424242'], { owner: 'lo_kind_owner', grants: ['lo_kind_reader:SELECT'], comment: 'the greeting', bytes: 19, md5: all.find((o) => o.bytes === 19)!.md5 });
 }
 
 describe('portable archive of a PostgreSQL 17 source', () => {
@@ -104,6 +127,8 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     sourceUrl = server17.url(name);
     await loadChinook(server17.url(), sourceUrl, name);
     await withClient(sourceUrl, (c) => c.query(fixtureSql('migrate-fixture.sql')));
+    // Four large objects: an empty one, a 3 MB one, one owned by another role with a grant and a comment.
+    await withClient(sourceUrl, (c) => c.query(fixtureSql('kinds/large-objects.sql')));
     // Settings of the database and of a role in it: restored to whichever database the restore runs in.
     await withClient(sourceUrl, (c) => c.query(`ALTER DATABASE ${name} SET work_mem = '8MB'; ALTER ROLE mig_app IN DATABASE ${name} SET search_path = app, "$user"`));
     archiveDir = mkdtempSync(join(tmpdir(), 'pgferry-archive-'));
@@ -123,6 +148,11 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     assert.match(archive.notes.join('\n'), /extensions are created at the source's version where the restoring server offers it/);
     const script = readFileSync(join(archiveDir, 'restore.sql'), 'utf8');
     assert.match(script, /\\copy "app"\."orders" \(.*\) FROM PROGRAM 'gzip -dc data\/\d{4}-app\.orders\.copy\.gz'/);
+    assert.deepEqual(manifest.largeObjects, { count: 4, bytes: 19 + 0 + 3 * 1024 * 1024 + 23 });
+    const largeObjectFiles = manifest.files.filter((f) => f.role === 'data' && f.table === undefined);
+    assert.deepEqual(largeObjectFiles.map((f) => f.path), ['data/large-objects-0001.copy.gz']);
+    assert.match(script, /\\copy pg_temp\.pgferry_large_objects \(.*\) FROM PROGRAM 'gzip -dc data\/large-objects-0001\.copy\.gz'/);
+    assert.doesNotMatch(archive.notes.join('\n'), /large object/);
   });
 
   it('restored by pgferry into PostgreSQL 18 equals the source: rows, objects, sequences, owners and grants', async () => {
@@ -132,6 +162,8 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     assert.ok(Object.keys(expected.rows).length >= 20 && expected.objects.length > 100 && expected.privileges.some((p) => p.includes('mig_owner')));
     assert.equal(expected.privileges.filter((p) => p.startsWith('settings of ')).length, 2);
     assert.ok(expected.privileges.includes('extension citext version 1.6'), 'the source keeps an older citext than 18 installs by default');
+    assertLargeObjectsWorthComparing(expected.largeObjects);
+    assert.equal(restored.largeObjects, 4);
     assert.deepEqual(await snapshotOf(target.url), expected);
   });
 
@@ -156,6 +188,12 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     assert.deepEqual(
       actual.privileges.filter((p) => p.startsWith('settings of ')),
       expected.privileges.filter((p) => p.startsWith('settings of the database')),
+    );
+    // Every large object with its OID, data and comment, owned by the restoring user, without grants to roles.
+    const restoringUser = new URL(target.url).username;
+    assert.deepEqual(
+      actual.largeObjects,
+      Object.fromEntries(Object.entries(expected.largeObjects).map(([oid, o]) => [oid, { ...o, owner: restoringUser, grants: o.grants.filter((g) => g.startsWith('PUBLIC:')) }])),
     );
   });
 

@@ -132,6 +132,8 @@ export interface SourceSnapshot {
   changeCounters(): Promise<Record<string, string>>;
   /** Every large object's OID and size in this snapshot (capabilities.largeObjects). */
   largeObjectSizes(): Promise<LargeObjectSize[]>;
+  /** Owner, grants and comment of every large object in this snapshot (capabilities.largeObjects). */
+  largeObjectMetadata(): Promise<LargeObjectMetadata[]>;
   /** The table's exact row count in this snapshot. */
   countRows(table: QualifiedName): Promise<number>;
   release(): Promise<void>;
@@ -332,6 +334,8 @@ export interface VerifyReader {
   sequenceValues(): Promise<SequenceValue[]>;
   /** Each large object's metadata, size and a digest of its data computed by this end (capabilities.largeObjects). */
   largeObjectStates(): Promise<LargeObjectState[]>;
+  /** How many large objects this end holds (capabilities.largeObjects); needs no privilege on them. */
+  countLargeObjects(): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -12,7 +12,10 @@ export interface BackupFile {
   readonly path: string;
   readonly bytes: number;
   readonly sha256: string;
-  /** archive: pg_dump's file; roles: pg_dumpall --roles-only; schema / data / script: the portable archive's parts; hook: a hook's output. */
+  /**
+   * archive: pg_dump's file; roles: pg_dumpall --roles-only; schema / data / script: the portable archive's parts
+   * (a data file without a table holds large objects); hook: a hook's output.
+   */
   readonly role: 'archive' | 'roles' | 'schema' | 'data' | 'script' | 'hook';
   /** For a data file: "schema.table" and the rows it holds. */
   readonly table?: string;
@@ -55,6 +58,8 @@ export interface BackupManifest {
   readonly files: readonly BackupFile[];
   /** Rows per table in the backup's snapshot ("schema.table"). */
   readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
+  /** The large objects a portable archive carries, in the same snapshot; absent in manifests of archives without them. */
+  readonly largeObjects?: { readonly count: number; readonly bytes: number };
   /** Plan-level extra backup steps (e.g. a provider's volume snapshot): each command and what it did. */
   readonly hooks: readonly ShellHookRecord[];
   readonly check: BackupCheck;

@@ -1,7 +1,7 @@
 /**
  * Pure: the schema of a portable archive as sections of statements, planned by the same planners migrate uses,
  * in migrate's order. Everything that creates or names a role (roles, owners, grants, policies and user mappings
- * for roles, memberships, role settings, default privileges) is kept in sections of its own, so a restore into a
+ * for roles, memberships, role settings, default privileges, large objects' owners and grants) is kept in sections of its own, so a restore into a
  * server without those roles can leave them out. The archive does not know the restoring server, so extensions
  * are created at that server's default version and database settings go to whichever database the restore runs in.
  */
@@ -9,12 +9,14 @@ import type { SequenceValue } from '../endpoints/endpoint.js';
 import type { SchemaSection } from '../endpoints/portable-archive.js';
 import { planAccess } from '../model/ddl/render-access.js';
 import { renderConstraint, renderIndex, renderIndexAttach } from '../model/ddl/render-post-data.js';
+import { renderLargeObjectMetadata } from '../model/ddl/render-large-objects.js';
 import type { RoleResolver } from '../model/ddl/render-privileges.js';
 import { namesDatabase, renderCreateExtensionAtVersion, renderCreateRoleIfMissing, renderCurrentDatabaseSetting, renderSetval } from '../model/ddl/render-restore-statements.js';
 import type { SchemaUnit } from '../model/ddl/schema-unit.js';
 import { qualifiedName } from '../model/ddl/quote.js';
 import { orderByDependencies } from '../model/dependency-order.js';
 import type { SettingDef } from '../model/access-model.js';
+import type { LargeObjectMetadata } from '../model/large-objects.js';
 import { sequencesOf, tablesOf, type ConstraintDef, type SchemaModel, type ViewDef } from '../model/schema-model.js';
 import { planPreData } from './schema-pre.js';
 import { planPrivileges, planTriggersAndPolicies } from './schema-post.js';
@@ -102,14 +104,22 @@ function atSourceVersion(model: SchemaModel): (unit: SchemaUnit) => SchemaUnit {
   };
 }
 
+/** Large objects' comments and grants to PUBLIC, or with every role also their grants to roles and owners. */
+function largeObjectStatements(objects: readonly LargeObjectMetadata[], resolve: RoleResolver): string[] {
+  return objects.flatMap((o) => renderLargeObjectMetadata(o, resolve).map((s) => s.sql));
+}
+
 export interface ArchiveSchemaPlan {
   readonly sections: SchemaSection[];
   /** What the archive cannot carry exactly, said once each. */
   readonly notes: string[];
 }
 
-/** `sequences`: every sequence's state, read after the rows (so never behind what the rows used). */
-export function planArchiveSchema(model: SchemaModel, sequences: readonly SequenceValue[]): ArchiveSchemaPlan {
+/**
+ * `sequences`: every sequence's state, read after the rows (so never behind what the rows used); `largeObjects`: the
+ * owners, grants and comments of the large objects the archive holds (the restore creates them bare).
+ */
+export function planArchiveSchema(model: SchemaModel, sequences: readonly SequenceValue[], largeObjects: readonly LargeObjectMetadata[] = []): ArchiveSchemaPlan {
   const notes: string[] = [];
   const serverObjects = planServerObjects(model.serverObjects, everyRole);
   const withRoles = serverObjects.plan;
@@ -132,6 +142,7 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
     // What names no role but PUBLIC (a default privilege revoked from PUBLIC, a grant to PUBLIC, the database's settings).
     ...planPrivileges(model, noRole),
     ...planAccessFor(model, noRole),
+    ...largeObjectStatements(largeObjects, noRole),
   ];
   const serverUnits = (plan: ServerObjectsPlan) => [...plan.languages, ...plan.foreignData, ...plan.foreignTables, ...plan.publications];
   // Memberships and a role's settings for every database change the server's roles, not this database: a section of their own.
@@ -148,6 +159,8 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
     ...added(policies.named.statements, policies.plain.statements),
     ...added(policies.named.comments, policies.plain.comments),
     ...added(planAccessFor(inDatabase, everyRole), planAccessFor(inDatabase, noRole)),
+    // Grants before the owner, as migrate applies them: the restoring user may not act on an object it gave away.
+    ...added(largeObjectStatements(largeObjects, everyRole), largeObjectStatements(largeObjects, noRole)),
   ];
   // Only the sequences the schema creates (an identity column's with its table).
   const created = new Set([

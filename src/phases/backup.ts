@@ -61,6 +61,7 @@ export async function runBackup(
   const notes: string[] = [];
   let tables: Array<{ table: string; rows: number }>;
   let listedEntries: number | undefined;
+  let largeObjects: BackupManifest['largeObjects'];
   if (native) {
     const snapshot = await source.openSnapshot();
     try {
@@ -82,6 +83,7 @@ export async function runBackup(
     const written = await writePortableArchive(source, dir, { lockWaitMs: settings.lockWaitSeconds * 1000, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
     files.push(...written.files);
     tables = [...written.tables];
+    largeObjects = written.largeObjects;
     notes.push(...written.notes);
   }
 
@@ -95,6 +97,7 @@ export async function runBackup(
     ...(native ? { tool: native.tool } : {}),
     files,
     tables,
+    ...(largeObjects ? { largeObjects } : {}),
     hooks,
     notes,
   };

@@ -1,14 +1,15 @@
 /**
- * Writes pgferry's portable archive of a source: every table's rows from one snapshot (so the archive is
- * consistent) as compressed COPY text, then the sequences' values, then the schema as SQL planned by migrate's
- * own planners, and restore.sql for psql. The manifest is the caller's (writeManifest); this returns its parts.
+ * Writes pgferry's portable archive of a source: every table's rows and the large objects from one snapshot (so the
+ * archive is consistent) as compressed COPY text, then the sequences' values, then the schema as SQL planned by
+ * migrate's own planners, and restore.sql for psql. The manifest is the caller's (writeManifest); this returns its parts.
  */
-import type { SourceEndpoint, SourceReader, TableRows } from '../endpoints/endpoint.js';
+import type { SourceEndpoint, SourceReader, SourceSnapshot, TableRows } from '../endpoints/endpoint.js';
 import { createArchiveWriter } from '../endpoints/archive/archive-directory.js';
-import type { ArchivedTable, PortableArchiveWriter } from '../endpoints/portable-archive.js';
+import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveWriter } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { BackupFile } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
+import { objectsPerRange, planLargeObjectRanges, type LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
 import { planArchiveSchema } from './archive-schema-plan.js';
 
@@ -25,11 +26,16 @@ export interface PortableArchiveResult {
   readonly files: BackupFile[];
   /** Rows per table ("schema.table") in the archive's snapshot. */
   readonly tables: Array<{ readonly table: string; readonly rows: number }>;
+  /** The large objects carried, in the same snapshot; absent when the source has none. */
+  readonly largeObjects?: { readonly count: number; readonly bytes: number };
   /** What the archive does not carry, or carries differently, said once each. */
   readonly notes: string[];
 }
 
 const phase = 'backup';
+
+/** Large objects' data per file, uncompressed: psql restores a file through a temporary table of this size. */
+const largeObjectBytesPerFile = 256 * 1024 * 1024;
 
 /** Tables whose rows are their own (a partitioned table's are in its partitions). */
 function tablesWithRows(model: SchemaModel): QualifiedName[] {
@@ -90,13 +96,31 @@ async function writeTables(
   return written;
 }
 
-/** Large objects are not in the archive yet: named in the notes when the source has any. */
-async function largeObjectNote(source: SourceEndpoint, snapshot: { largeObjectSizes(): Promise<Array<{ bytes: number }>> }): Promise<string[]> {
-  if (!source.capabilities.largeObjects) return [];
-  const sizes = await snapshot.largeObjectSizes();
-  if (sizes.length === 0) return [];
-  const bytes = sizes.reduce((n, o) => n + o.bytes, 0);
-  return [`not carried: ${sizes.length} large object(s) (${bytes} bytes) and their owners, grants and comments; the oid columns that name them are restored as they are`];
+interface WrittenLargeObjects {
+  readonly written: Array<{ largeObjects: ArchivedLargeObjects; file: BackupFile }>;
+  readonly metadata: LargeObjectMetadata[];
+}
+
+/** Writes the large objects of the snapshot, a file per OID range, and reads their owners, grants and comments in it. */
+async function writeLargeObjects(snapshot: SourceSnapshot, reader: SourceReader, writer: PortableArchiveWriter, options: PortableArchiveOptions): Promise<WrittenLargeObjects> {
+  const emit = emitter(options.onEvent);
+  const ranges = planLargeObjectRanges(await snapshot.largeObjectSizes(), largeObjectBytesPerFile, objectsPerRange);
+  const written: WrittenLargeObjects['written'] = [];
+  for (const range of ranges) {
+    const step = `backup:${range.id}`;
+    const started = Date.now();
+    emit({ type: 'step:start', phase, step });
+    try {
+      const progress = (bytes: number) => emit({ type: 'copy:progress', table: 'large objects', bytes, totalBytes: Math.max(range.bytes, bytes), ms: Date.now() - started });
+      const result = await writer.writeLargeObjects(range, reader.readLargeObjects(range), progress);
+      await reader.endRead();
+      written.push(result);
+      emit({ type: 'step:done', phase, step, ms: Date.now() - started, rows: result.largeObjects.objects, bytes: result.file.bytes });
+    } catch (error) {
+      throw backupFailed(`large objects ${range.from ?? 0}…${range.to ?? 'end'}`, error, undefined);
+    }
+  }
+  return { written, metadata: ranges.length > 0 ? await snapshot.largeObjectMetadata() : [] };
 }
 
 /**
@@ -112,27 +136,30 @@ export async function writePortableArchive(source: SourceEndpoint, dir: string, 
   const writer = await createArchiveWriter(dir, source.display);
   const snapshot = await source.openSnapshot();
   let written: Array<{ table: ArchivedTable; file: BackupFile }>;
-  const notes: string[] = [];
+  let largeObjects: WrittenLargeObjects = { written: [], metadata: [] };
   try {
     const reader = await source.openReader(snapshot.id);
     try {
       written = await writeTables(tablesWithRows(model), reader, writer, options);
+      if (source.capabilities.largeObjects) largeObjects = await writeLargeObjects(snapshot, reader, writer, options);
     } finally {
       await reader.close();
     }
-    notes.push(...(await largeObjectNote(source, snapshot)));
   } finally {
     await snapshot.release();
   }
   // Read after the rows: a sequence is never behind a value the archived rows hold.
-  const schema = planArchiveSchema(model, await source.readSequenceValues());
+  const schema = planArchiveSchema(model, await source.readSequenceValues(), largeObjects.metadata);
   const schemaFiles = await writer.finish(
     schema.sections,
     written.map((w) => w.table),
+    largeObjects.written.map((w) => w.largeObjects),
   );
+  const carried = largeObjects.written.map((w) => w.largeObjects);
   return {
-    files: [...written.map((w) => w.file), ...schemaFiles],
+    files: [...written.map((w) => w.file), ...largeObjects.written.map((w) => w.file), ...schemaFiles],
     tables: written.map((w) => ({ table: `${w.table.schema}.${w.table.name}`, rows: w.table.rows })),
-    notes: [...schema.notes, ...notes],
+    ...(carried.length > 0 ? { largeObjects: { count: carried.reduce((n, f) => n + f.objects, 0), bytes: carried.reduce((n, f) => n + f.bytes, 0) } } : {}),
+    notes: schema.notes,
   };
 }

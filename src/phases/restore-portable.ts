@@ -1,19 +1,27 @@
 /**
  * Restores a portable archive into a target: every file is checked against the manifest before anything is
- * written, then the statements restore.sql would run are applied in its order, each table's rows loaded through the
- * target's load sessions (`jobs` at once), and each table's row count on the target compared with the manifest.
+ * written, then the statements restore.sql would run are applied in its order, each table's rows and each file of
+ * large objects loaded through the target's load sessions (`jobs` at once), and each table's row count and the
+ * number of large objects on the target compared with the manifest.
  */
 import type { TableRows, TargetEndpoint, TargetSession } from '../endpoints/endpoint.js';
 import { openArchiveReader } from '../endpoints/archive/archive-directory.js';
 import { restorePlanPath, sectionPath } from '../endpoints/archive/archive-layout.js';
-import { sectionsBeforeData, type ArchivedTable, type PortableArchiveReader, type RestorePlan, type SchemaSection } from '../endpoints/portable-archive.js';
+import {
+  sectionsBeforeData,
+  type ArchivedLargeObjects,
+  type ArchivedTable,
+  type PortableArchiveReader,
+  type RestorePlan,
+  type SchemaSection,
+} from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { BackupManifest } from '../model/backup-manifest.js';
 import { shownReason, shownStatement } from '../model/ddl/shown-statement.js';
 import { statementsPerTransaction } from '../model/ddl/statements-per-transaction.js';
 import { emitter, type EventListener } from '../model/events.js';
 import { checkBackupFiles, readManifest } from '../run/backup-files.js';
-import { runGraph } from '../run/scheduler.js';
+import { runGraph, type GraphStep } from '../run/scheduler.js';
 
 export interface RestorePortableOptions {
   /** Also create the roles the schema names and apply owners, grants and what names roles (policies, memberships…). */
@@ -33,6 +41,8 @@ export interface RestorePortableOptions {
 export interface RestorePortableResult {
   /** Rows per table ("schema.table") on the target, equal to the manifest's. */
   readonly tables: Array<{ readonly table: string; readonly rows: number }>;
+  /** Large objects on the target, as many as the manifest records. */
+  readonly largeObjects: number;
   /** Sections left out (those naming roles, without `privileges`). */
   readonly skipped: string[];
 }
@@ -90,6 +100,10 @@ function checkPlanAgainstManifest(plan: RestorePlan, manifest: BackupManifest): 
       if (!file) return [`${t.path} (table ${t.schema}.${t.name}) is not listed`];
       return file.rows === t.rows ? [] : [`${t.path}: the manifest records ${file.rows ?? 'no'} rows, the restore plan ${t.rows}`];
     }),
+    ...plan.largeObjects.flatMap((l) => (listed.has(l.path) ? [] : [`${l.path} (large objects) is not listed`])),
+    ...(plan.largeObjects.length > 0 && manifest.largeObjects?.count !== plan.largeObjects.reduce((n, l) => n + l.objects, 0)
+      ? [`the manifest records ${manifest.largeObjects?.count ?? 'no'} large objects, the restore plan ${plan.largeObjects.reduce((n, l) => n + l.objects, 0)}`]
+      : []),
   ];
   if (problems.length === 0) return;
   throw new PgferryError('BACKUP_CORRUPT', `the portable archive's restore plan does not match its manifest: ${problems.join('; ')}`, {
@@ -97,51 +111,75 @@ function checkPlanAgainstManifest(plan: RestorePlan, manifest: BackupManifest): 
   });
 }
 
-async function loadTables(target: TargetEndpoint, archive: PortableArchiveReader, tables: readonly ArchivedTable[], options: RestorePortableOptions): Promise<void> {
-  const emit = emitter(options.onEvent);
-  const lockWaitMs = options.lockWaitMs ?? 60_000;
-  await runGraph<TargetSession>(
-    tables.map((table) => ({
-      id: `restore:${table.schema}.${table.name}`,
-      needs: [],
-      cost: table.rows,
-      run: async (session) => {
-        const id = `${table.schema}.${table.name}`;
-        const started = Date.now();
-        emit({ type: 'step:start', phase, step: `restore:${id}` });
-        const open = async (): Promise<TableRows> => archive.openTableRows(table);
-        const result = await session
-          .loadTable(open, { table, redo: false, binary: false, lockWaitMs, onLockWait: (message) => emit({ type: 'warning', code: 'TABLE_LOCK_WAIT', message }) })
-          .catch((error: unknown) => {
-            throw error instanceof PgferryError && error.code === 'BACKUP_CORRUPT'
-              ? error
-              : restoreFailed(`loading ${id} from ${table.path} failed: ${(error as Error).message}`, 'Nothing of this table was committed; fix the cause and restore again into a new empty database.', error);
-          });
-        if (result.rows !== table.rows) {
-          throw restoreFailed(`loading ${id} put ${result.rows} row(s) on the target; the archive holds ${table.rows}`, 'The archive or the target is not what it should be; restore into a new empty database.');
-        }
-        emit({ type: 'step:done', phase, step: `restore:${id}`, ms: Date.now() - started, rows: result.rows, bytes: result.bytes });
-      },
-    })),
-    { jobs: options.jobs ?? 2, openWorker: () => target.openLoadSession(), closeWorker: (session) => session.close() },
-  );
+/** Creates one file's large objects, keeping their OIDs, in one transaction. */
+async function loadLargeObjects(session: TargetSession, archive: PortableArchiveReader, file: ArchivedLargeObjects, emit: EventListener): Promise<void> {
+  const step = `restore:${file.path}`;
+  const started = Date.now();
+  emit({ type: 'step:start', phase, step });
+  const result = await session.writeLargeObjects(file, archive.readLargeObjects(file)).catch((error: unknown) => {
+    throw error instanceof PgferryError && error.code === 'BACKUP_CORRUPT'
+      ? error
+      : restoreFailed(`loading the large objects of ${file.path} failed: ${(error as Error).message}`, 'Nothing of this file was committed; fix the cause and restore again into a new empty database.', error);
+  });
+  if (result.objects !== file.objects || result.bytes !== file.bytes) {
+    throw restoreFailed(
+      `loading ${file.path} put ${result.objects} large object(s) of ${result.bytes} bytes on the target; the archive holds ${file.objects} of ${file.bytes} bytes`,
+      'The archive or the target is not what it should be; restore into a new empty database.',
+    );
+  }
+  emit({ type: 'step:done', phase, step, ms: Date.now() - started, rows: result.objects, bytes: result.bytes });
 }
 
-/** Each table's rows counted by the target itself, against the manifest's counts. */
-async function checkRowCounts(target: TargetEndpoint, manifest: BackupManifest, tables: readonly ArchivedTable[]): Promise<Array<{ table: string; rows: number }>> {
+/** Loads one table's rows in one transaction; its row count on the target must be the archive's. */
+async function loadTable(session: TargetSession, archive: PortableArchiveReader, table: ArchivedTable, lockWaitMs: number, emit: EventListener): Promise<void> {
+  const id = `${table.schema}.${table.name}`;
+  const started = Date.now();
+  emit({ type: 'step:start', phase, step: `restore:${id}` });
+  const open = async (): Promise<TableRows> => archive.openTableRows(table);
+  const result = await session
+    .loadTable(open, { table, redo: false, binary: false, lockWaitMs, onLockWait: (message) => emit({ type: 'warning', code: 'TABLE_LOCK_WAIT', message }) })
+    .catch((error: unknown) => {
+      throw error instanceof PgferryError && error.code === 'BACKUP_CORRUPT'
+        ? error
+        : restoreFailed(`loading ${id} from ${table.path} failed: ${(error as Error).message}`, 'Nothing of this table was committed; fix the cause and restore again into a new empty database.', error);
+    });
+  if (result.rows !== table.rows) {
+    throw restoreFailed(`loading ${id} put ${result.rows} row(s) on the target; the archive holds ${table.rows}`, 'The archive or the target is not what it should be; restore into a new empty database.');
+  }
+  emit({ type: 'step:done', phase, step: `restore:${id}`, ms: Date.now() - started, rows: result.rows, bytes: result.bytes });
+}
+
+/** The tables' rows and the files of large objects, `jobs` at once, each step on a load session of its own. */
+async function loadData(target: TargetEndpoint, archive: PortableArchiveReader, plan: RestorePlan, options: RestorePortableOptions): Promise<void> {
+  const emit = emitter(options.onEvent);
+  const lockWaitMs = options.lockWaitMs ?? 60_000;
+  const steps: Array<GraphStep<TargetSession>> = [
+    ...plan.tables.map((table) => ({ id: `restore:${table.schema}.${table.name}`, needs: [], cost: table.rows, run: (session: TargetSession) => loadTable(session, archive, table, lockWaitMs, emit) })),
+    ...plan.largeObjects.map((file) => ({ id: `restore:${file.path}`, needs: [], cost: file.bytes, run: (session: TargetSession) => loadLargeObjects(session, archive, file, emit) })),
+  ];
+  await runGraph(steps, { jobs: options.jobs ?? 2, openWorker: () => target.openLoadSession(), closeWorker: (session) => session.close() });
+}
+
+/** Each table's rows and the large objects counted by the target itself, against the manifest's counts. */
+async function checkCounts(target: TargetEndpoint, manifest: BackupManifest, tables: readonly ArchivedTable[]): Promise<Pick<RestorePortableResult, 'tables' | 'largeObjects'>> {
   const expected = new Map(manifest.tables.map((t) => [t.table, t.rows]));
   const reader = await target.openVerifyReader();
   const counted: Array<{ table: string; rows: number }> = [];
+  let largeObjects: number;
   try {
     for (const table of tables) counted.push({ table: `${table.schema}.${table.name}`, rows: await reader.countRows(table) });
+    largeObjects = target.capabilities.largeObjects ? await reader.countLargeObjects() : 0;
   } finally {
     await reader.close();
   }
   const differing = counted.filter((c) => expected.get(c.table) !== c.rows).map((c) => `${c.table}: ${c.rows} on the target, ${expected.get(c.table) ?? 'none'} in the manifest`);
+  // An archive written before large objects were carried records none, whatever the source had.
+  const expectedLargeObjects = manifest.largeObjects?.count ?? 0;
+  if (largeObjects !== expectedLargeObjects) differing.push(`large objects: ${largeObjects} on the target, ${expectedLargeObjects} in the manifest`);
   if (differing.length > 0) {
-    throw restoreFailed(`after the restore, row counts differ from the backup's: ${differing.join('; ')}`, 'Something wrote into the target during the restore, or the archive is not what its manifest says; restore again into a new empty database.');
+    throw restoreFailed(`after the restore, counts differ from the backup's: ${differing.join('; ')}`, 'Something wrote into the target during the restore, or the archive is not what its manifest says; restore again into a new empty database.');
   }
-  return counted;
+  return { tables: counted, largeObjects };
 }
 
 /**
@@ -169,10 +207,10 @@ export async function restorePortableArchive(dir: string, target: TargetEndpoint
   const session = await target.openLoadSession();
   try {
     for (const section of applied.filter((s) => sectionsBeforeData.includes(s.name))) await applySection(session, section, emit);
-    await loadTables(target, archive, plan.tables, options);
+    await loadData(target, archive, plan, options);
     for (const section of applied.filter((s) => !sectionsBeforeData.includes(s.name))) await applySection(session, section, emit);
   } finally {
     await session.close();
   }
-  return { tables: await checkRowCounts(target, manifest, plan.tables), skipped };
+  return { ...(await checkCounts(target, manifest, plan.tables)), skipped };
 }

@@ -14,6 +14,7 @@ export function renderManifestText(manifest: BackupManifest): string {
     '',
     `tables: ${manifest.tables.length}, rows: ${manifest.tables.reduce((n, t) => n + t.rows, 0)}`,
     ...manifest.tables.map((t) => `  ${t.table}  ${t.rows} rows`),
+    ...(manifest.largeObjects ? [`large objects: ${manifest.largeObjects.count}, ${formatBytes(manifest.largeObjects.bytes)}`] : []),
   ];
   if (manifest.hooks.length > 0) {
     lines.push('', 'hooks:');

@@ -35,7 +35,7 @@ export function restoreCommand(output: CommandOutput): Command {
       const differing = result.tables.filter((t) => t.expected !== t.restored);
       output.stdout(
         [
-          `restored ${result.dir} (${result.manifest.kind}) into ${result.target}: ${result.tables.length} tables, ${result.tables.reduce((n, t) => n + (t.restored ?? 0), 0)} rows`,
+          `restored ${result.dir} (${result.manifest.kind}) into ${result.target}: ${result.tables.length} tables, ${result.tables.reduce((n, t) => n + (t.restored ?? 0), 0)} rows${result.manifest.largeObjects ? `, ${result.manifest.largeObjects.count} large objects` : ''}`,
           ...(differing.length === 0
             ? ['every table holds the rows the manifest lists']
             : differing.map((t) => `  ${t.table}: manifest ${t.expected} rows, restored ${t.restored ?? 'table missing'}`)),

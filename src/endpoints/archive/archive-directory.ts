@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupFile } from '../../model/backup-manifest.js';
-import type { ArchivedTable, PortableArchiveReader, PortableArchiveWriter, SchemaSection } from '../portable-archive.js';
-import { dataFilePath, restorePlanPath, restoreScriptPath, sectionPath } from './archive-layout.js';
+import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveReader, PortableArchiveWriter, SchemaSection } from '../portable-archive.js';
+import { dataFilePath, largeObjectFilePath, restorePlanPath, restoreScriptPath, sectionPath } from './archive-layout.js';
 import { openDataFileRows, writeDataFile } from './data-file.js';
+import { readLargeObjectFile, writeLargeObjectFile } from './large-object-file.js';
 import { readRestorePlan, renderRestorePlan } from './restore-plan-file.js';
 import { renderRestoreScript, renderSectionFile } from './restore-script.js';
 
@@ -20,6 +21,7 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
   await mkdir(join(dir, 'data'), { recursive: true });
   await mkdir(join(dir, 'schema'), { recursive: true });
   let written = 0;
+  let largeObjectFiles = 0;
   return {
     dir,
     writeTable: async (table, rows, onProgress) => {
@@ -33,11 +35,20 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
         file: { path, bytes: file.bytes, sha256: file.sha256, role: 'data', table: id, rows: rowCount },
       };
     },
-    finish: async (sections: readonly SchemaSection[], tables: readonly ArchivedTable[]) => {
+    writeLargeObjects: async (range, batches, onProgress) => {
+      largeObjectFiles += 1;
+      const path = largeObjectFilePath(largeObjectFiles);
+      const file = await writeLargeObjectFile(join(dir, path), batches, onProgress);
+      return {
+        largeObjects: { path, from: range.from, to: range.to, objects: file.objects, bytes: file.dataBytes },
+        file: { path, bytes: file.bytes, sha256: file.sha256, role: 'data' },
+      };
+    },
+    finish: async (sections: readonly SchemaSection[], tables: readonly ArchivedTable[], largeObjects: readonly ArchivedLargeObjects[]) => {
       const files: BackupFile[] = [];
       for (const section of sections) files.push(await writeTextFile(dir, sectionPath(section.name), renderSectionFile(section), section.name === 'roles' ? 'roles' : 'schema'));
-      files.push(await writeTextFile(dir, restorePlanPath, renderRestorePlan({ formatVersion: 1, sections, tables }), 'script'));
-      files.push(await writeTextFile(dir, restoreScriptPath, renderRestoreScript(sections, tables, origin), 'script'));
+      files.push(await writeTextFile(dir, restorePlanPath, renderRestorePlan({ formatVersion: 1, sections, tables, largeObjects }), 'script'));
+      files.push(await writeTextFile(dir, restoreScriptPath, renderRestoreScript(sections, tables, largeObjects, origin), 'script'));
       return files;
     },
   };
@@ -48,5 +59,6 @@ export function openArchiveReader(dir: string): PortableArchiveReader {
     dir,
     readPlan: () => readRestorePlan(dir),
     openTableRows: (table) => openDataFileRows(join(dir, table.path), table.path, table.columns),
+    readLargeObjects: (file) => readLargeObjectFile(join(dir, file.path), file.path),
   };
 }

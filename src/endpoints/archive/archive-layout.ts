@@ -20,3 +20,8 @@ export function dataFilePath(table: QualifiedName, position: number): string {
   const readable = `${table.schema}.${table.name}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60);
   return `data/${String(position).padStart(4, '0')}-${readable}.copy.gz`;
 }
+
+/** One data file of large objects (an OID range of them), numbered in OID order. */
+export function largeObjectFilePath(position: number): string {
+  return `data/large-objects-${String(position).padStart(4, '0')}.copy.gz`;
+}

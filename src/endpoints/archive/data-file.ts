@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { pipeline as pipelineStreams, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PgferryError } from '../../errors/pgferry-error.js';
@@ -36,7 +36,11 @@ async function* encodedRows(rows: TableRows): AsyncIterable<string> {
 /** Writes `rows` (text COPY, or the row stream encoded as it) to `path`; the caller handles the source's failure. */
 export async function writeDataFile(path: string, rows: TableRows, onProgress?: (textBytes: number) => void): Promise<WrittenDataFile> {
   if (rows.copyData && rows.copyData.format !== 'text') throw new Error('a portable archive holds COPY text, not binary COPY');
-  const source = rows.copyData?.stream ?? Readable.from(encodedRows(rows));
+  return writeCompressedText(path, rows.copyData?.stream ?? Readable.from(encodedRows(rows)), onProgress);
+}
+
+/** Writes the COPY text `source` gives to `path`, gzip-compressed, hashing the compressed bytes on the way. */
+export async function writeCompressedText(path: string, source: Readable, onProgress?: (textBytes: number) => void): Promise<WrittenDataFile> {
   const hash = createHash('sha256');
   let bytes = 0;
   let textBytes = 0;
@@ -56,6 +60,21 @@ export async function writeDataFile(path: string, rows: TableRows, onProgress?: 
   return { bytes, sha256: hash.digest('hex'), textBytes };
 }
 
+/** A data file's decompressed bytes; a failure of the file or of gzip ends the stream with it. */
+export function openCompressedText(path: string): Readable {
+  // The callback's error is the returned stream's own, which its reader sees; ending early destroys the file too.
+  return pipelineStreams(createReadStream(path), createGunzip(), () => undefined);
+}
+
+export function unreadableDataFile(label: string, error: unknown): PgferryError {
+  return error instanceof PgferryError
+    ? error
+    : new PgferryError('BACKUP_CORRUPT', `reading ${label} failed: ${(error as Error).message}`, {
+        hint: 'The data file cannot be read back although it matched the manifest when the restore began; check the disk, then restore again from an intact copy.',
+        cause: error,
+      });
+}
+
 /** The rows of a data file as COPY text; `label` names the file in errors. */
 export function openDataFileRows(path: string, label: string, columns: readonly string[]): TableRows {
   const file = createReadStream(path);
@@ -72,13 +91,7 @@ export function openDataFileRows(path: string, label: string, columns: readonly 
     copyData: { format: 'text', stream },
     rows: () => copyTextRows(stream, columns.length),
     rowsRead: () => rowsRead,
-    failure: (error) =>
-      error instanceof PgferryError
-        ? error
-        : new PgferryError('BACKUP_CORRUPT', `reading ${label} failed: ${(error as Error).message}`, {
-            hint: 'The data file cannot be read back although it matched the manifest when the restore began; check the disk, then restore again from an intact copy.',
-            cause: error,
-          }),
+    failure: (error) => unreadableDataFile(label, error),
     cancel: () => {
       file.destroy();
       gunzip.destroy();

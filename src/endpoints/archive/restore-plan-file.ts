@@ -18,6 +18,18 @@ const restorePlanSchema = z.object({
       rows: z.number().int().min(0),
     }),
   ),
+  // Absent in archives written before large objects were carried.
+  largeObjects: z
+    .array(
+      z.object({
+        path: z.string().regex(/^data\/[A-Za-z0-9_.-]+$/),
+        from: z.number().int().min(0).nullable(),
+        to: z.number().int().min(0).nullable(),
+        objects: z.number().int().min(0),
+        bytes: z.number().int().min(0),
+      }),
+    )
+    .default([]),
 });
 
 export function renderRestorePlan(plan: RestorePlan): string {

@@ -1,11 +1,12 @@
 /**
  * Pure: restore.sql, the script that restores a portable archive with psql alone. It pins the session settings the
- * data was written under, includes the schema files in order and loads each table with \copy from its gzip file;
- * roles, owners and grants are left out with `-v privileges=off`.
+ * data was written under, includes the schema files in order, loads each table with \copy from its gzip file and
+ * creates the large objects from theirs; roles, owners and grants are left out with `-v privileges=off`.
  */
 import { qualifiedName, quoteIdent } from '../../model/ddl/quote.js';
-import { sectionsBeforeData, type ArchivedTable, type SchemaSection } from '../portable-archive.js';
+import { sectionsBeforeData, type ArchivedLargeObjects, type ArchivedTable, type SchemaSection } from '../portable-archive.js';
 import { restoreScriptPath, sectionPath } from './archive-layout.js';
+import { largeObjectColumns } from './large-object-file.js';
 
 /** The settings the archive's data and statements were written under, as pgferry's copy sessions pin them. */
 const sessionSettings: ReadonlyArray<readonly [string, string]> = [
@@ -38,7 +39,28 @@ function copyTable(table: ArchivedTable): string {
   return `\\copy ${qualifiedName(table.schema, table.name)}${columns} FROM PROGRAM 'gzip -dc ${table.path}'`;
 }
 
-export function renderRestoreScript(sections: readonly SchemaSection[], tables: readonly ArchivedTable[], origin: string): string {
+/**
+ * Each file goes through a temporary table, one row per piece: first pieces create their objects keeping the OID
+ * (lo_from_bytea), later pieces of a big one are written at their offsets (lo_put); so no value is bigger than a piece.
+ */
+function createLargeObjects(files: readonly ArchivedLargeObjects[]): string[] {
+  if (files.length === 0) return [];
+  const [oid, offset, data] = largeObjectColumns;
+  const table = 'pg_temp.pgferry_large_objects';
+  return [
+    `\\echo 'large objects: ${files.reduce((n, f) => n + f.objects, 0)} in ${files.length} file(s)'`,
+    `CREATE TEMPORARY TABLE pgferry_large_objects (${oid} oid NOT NULL, ${offset} bigint NOT NULL, ${data} bytea NOT NULL);`,
+    ...files.flatMap((file) => [
+      `\\copy ${table} (${largeObjectColumns.join(', ')}) FROM PROGRAM 'gzip -dc ${file.path}'`,
+      `SELECT count(lo_from_bytea(${oid}, ${data})) AS pgferry_created FROM ${table} WHERE ${offset} = 0 \\gset`,
+      `SELECT count(lo_put(${oid}, ${offset}, ${data})) AS pgferry_pieces FROM ${table} WHERE ${offset} > 0 \\gset`,
+      `TRUNCATE ${table};`,
+    ]),
+    `DROP TABLE ${table};`,
+  ];
+}
+
+export function renderRestoreScript(sections: readonly SchemaSection[], tables: readonly ArchivedTable[], largeObjects: readonly ArchivedLargeObjects[], origin: string): string {
   const before = sections.filter((s) => sectionsBeforeData.includes(s.name));
   const after = sections.filter((s) => !sectionsBeforeData.includes(s.name));
   return [
@@ -63,6 +85,7 @@ export function renderRestoreScript(sections: readonly SchemaSection[], tables: 
     ...before.flatMap(includeSection),
     `\\echo 'data: ${tables.length} table(s)'`,
     ...tables.map(copyTable),
+    ...createLargeObjects(largeObjects),
     ...after.flatMap(includeSection),
     '',
   ].join('\n');

@@ -6,7 +6,7 @@ import { closeSession } from './close-session.js';
 import { pinCopySession } from './copy-session.js';
 import { readLargeObjectRange } from './large-object-copy.js';
 import { readChunkKey } from './queries/chunk-key.js';
-import { listLargeObjectSizes } from './queries/large-objects.js';
+import { listLargeObjectSizes, readLargeObjectMetadata } from './queries/large-objects.js';
 import { readTableChangeCounters } from './queries/table-change-counters.js';
 import { runQuery, type Session } from './run-query.js';
 import { exportSnapshot, joinSnapshot } from './snapshot.js';
@@ -21,6 +21,7 @@ export async function openSourceSnapshot(leader: Session, release: () => Promise
     chunkKey: (table: QualifiedName) => readChunkKey(leader, table.schema, table.name),
     changeCounters: () => readTableChangeCounters(leader),
     largeObjectSizes: () => listLargeObjectSizes(leader),
+    largeObjectMetadata: () => readLargeObjectMetadata(leader),
     countRows: (table: QualifiedName) => countRows(leader, { ...table, kind: 'table' }),
     release: async () => {
       await leader.client.query('COMMIT').catch(() => undefined);

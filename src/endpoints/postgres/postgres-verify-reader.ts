@@ -5,7 +5,7 @@ import type { VerifyReader } from '../endpoint.js';
 import { to as copyTo } from 'pg-copy-streams';
 import { copyTextRows } from '../copy-text.js';
 import { readChunkKey } from './queries/chunk-key.js';
-import { readLargeObjectStates } from './queries/large-objects.js';
+import { countLargeObjects, readLargeObjectStates } from './queries/large-objects.js';
 import { readSequenceValues } from './queries/sequence-values.js';
 import { readServerEncoding } from './queries/server-facts.js';
 import { countRows, listTables } from './queries/table-facts.js';
@@ -35,6 +35,7 @@ export async function openPostgresVerifyReader(session: Session, release: () => 
     rowTexts: (shape, keys) => readRowTexts(session, shape, keys),
     sequenceValues: () => readSequenceValues(session),
     largeObjectStates: () => readLargeObjectStates(session),
+    countLargeObjects: () => countLargeObjects(session),
     close: release,
   };
 }

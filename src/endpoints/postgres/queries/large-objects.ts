@@ -81,6 +81,12 @@ export async function readLargeObjectMetadata(session: Session): Promise<LargeOb
   return rows.map(metadataOf);
 }
 
+/** How many large objects the database holds (pg_largeobject_metadata is readable by everyone). */
+export async function countLargeObjects(session: Session): Promise<number> {
+  const [row] = await runQuery<{ count: string }>(session, 'the number of large objects', 'SELECT count(*)::text AS count FROM pg_largeobject_metadata');
+  return Number(row!.count);
+}
+
 /** Each large object's metadata, size and a SHA-256 over the SHA-256 of each 1 MB piece of its data, computed here. */
 export async function readLargeObjectStates(session: Session): Promise<LargeObjectState[]> {
   const rows = await runQuery<MetadataRow & { bytes: string; digest: string }>(
