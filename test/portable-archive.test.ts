@@ -197,7 +197,9 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     );
   });
 
-  const damages: ReadonlyArray<{ what: string; damage: (dir: string, file: string) => void; says: RegExp }> = [
+  const ordersFile = () => archive.files.find((f) => f.table === 'app.orders')!.path;
+  const largeObjectFile = () => archive.files.find((f) => f.role === 'data' && f.table === undefined)!.path;
+  const damages: ReadonlyArray<{ what: string; damage: (dir: string, file: string) => void; says: RegExp; file?: () => string }> = [
     {
       what: 'one flipped byte in a data file',
       damage: (dir, file) => {
@@ -209,13 +211,14 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     },
     { what: 'a truncated data file', damage: (dir, file) => truncateSync(join(dir, file), 10), says: /has 10 bytes, the manifest says \d+ \(truncated or changed\)/ },
     { what: 'a missing data file', damage: (dir, file) => rmSync(join(dir, file)), says: /is missing/ },
+    { what: 'a missing file of large objects', damage: (dir, file) => rmSync(join(dir, file)), says: /is missing/, file: largeObjectFile },
   ];
-  for (const { what, damage, says } of damages) {
+  for (const { what, damage, says, file: fileOf = ordersFile } of damages) {
     it(`${what} is refused as BACKUP_CORRUPT naming the file, before anything is written`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pgferry-archive-damaged-'));
       try {
         cpSync(archiveDir, dir, { recursive: true });
-        const file = archive.files.find((f) => f.table === 'app.orders')!.path;
+        const file = fileOf();
         damage(dir, file);
         const target = await freshDatabase(server18);
         await assert.rejects(restorePortableArchive(dir, endpoint(target.url, 'target'), { privileges: true }), (error: unknown) => {
