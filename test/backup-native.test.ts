@@ -35,6 +35,7 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
   let server17: TestServer;
   let server18: TestServer;
   let sourceUrl: string;
+  let backupRun: string;
   let backupDir: string;
   let work: string;
 
@@ -42,9 +43,11 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     [source15, server17, server18] = await Promise.all([testServer(15), testServer(17), testServer(18)]);
     sourceUrl = (await freshDatabase(source15, sourceSql)).url;
     work = mkdtempSync(join(tmpdir(), 'pgferry-backup-'));
-    backupDir = join(work, 'backup');
-    const run = await cli('backup', '--from', sourceUrl, '--to', server17.url('postgres'), '--out', backupDir, '--run-dir', work);
+    backupRun = join(work, 'backup-run');
+    backupDir = join(backupRun, 'backup');
+    const run = await cli('backup', '--from', sourceUrl, '--to', server17.url('postgres'), '--out', backupRun, '--run-dir', work);
     assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.match(run.stdout, /Report: .*report\.html/);
   });
 
   test('the archive is pg_dump custom format, listed, test-restored equal, every file with its size and sha256', async () => {
@@ -67,6 +70,11 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
       Object.fromEntries(manifest.tables.map((t: { table: string; rows: number }) => [t.table, t.rows])),
       { 'public.customers': Number(counts.c), 'public.orders': Number(counts.o) },
     );
+    // The run's report shows the backup and its checks.
+    const report = JSON.parse(readFileSync(join(backupRun, 'report.json'), 'utf8'));
+    assert.equal(report.status, 'backed-up');
+    assert.equal(report.backup.manifest.check.listedEntries, manifest.check.listedEntries);
+    assert.match(readFileSync(join(backupRun, 'report.md'), 'utf8'), /## Backup[\s\S]*test restore \| equal/);
     // The scratch database is gone.
     const left = await withClient(server17.url('postgres'), async (c) => (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'pgferry_test_restore%'`)).rows);
     assert.deepEqual(left, []);
@@ -74,9 +82,15 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
 
   test('pgferry restore puts it into an empty 18 database equal to the source', async () => {
     const restored = await freshDatabase(server18);
-    const run = await cli('restore', backupDir, '--to', restored.url);
+    // The backup run's directory is enough: restore finds the backup in it.
+    const runDir = join(work, 'restore-runs');
+    const run = await cli('restore', backupRun, '--to', restored.url, '--run-dir', runDir);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /every table holds the rows the manifest lists/);
+    const [restoreRun] = readdirSync(runDir);
+    const report = JSON.parse(readFileSync(join(runDir, restoreRun!, 'report.json'), 'utf8'));
+    assert.equal(report.status, 'restored');
+    assert.deepEqual(report.restore.tables.map((t: { table: string; restored: number }) => [t.table, t.restored]), [['public.customers', 500], ['public.orders', 3000]]);
     assert.deepEqual(await tableDigests(restored.url), await tableDigests(sourceUrl));
     assert.deepEqual(await catalogInventory(restored.url), await catalogInventory(sourceUrl));
   });
@@ -120,7 +134,8 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     assert.equal(run.code, 2, run.stdout);
     assert.match(run.stderr, /BACKUP_DISK_FULL/);
     assert.match(run.stderr, /needs up to [\d.]+ \w+ plus [\d.]+ TB kept free .* but .* has [\d.]+ \w+ free; nothing was written/);
-    assert.equal(existsSync(out) ? readdirSync(out).length : 0, 0);
+    assert.equal(existsSync(join(out, 'backup')), false);
+    assert.equal(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).error.code, 'BACKUP_DISK_FULL');
   });
 
   test('hooks run after the backup with its facts in their environment; their output and exit status are in the manifest', async () => {
@@ -129,18 +144,18 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     const out = join(work, 'with-hooks');
     const run = await cli('backup', '--plan', plan, '--from', sourceUrl, '--out', out);
     assert.equal(run.code, 0, run.stderr);
-    const manifest = manifestOf(out);
+    const manifest = manifestOf(join(out, 'backup'));
     assert.equal(manifest.hooks.length, 1);
     assert.equal(manifest.hooks[0].exitCode, 0);
-    assert.match(manifest.hooks[0].outputTail, new RegExp(`snapshot of ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    assert.match(readFileSync(join(out, 'hooks', 'volume-snapshot.log'), 'utf8'), /phase backup/);
+    assert.match(manifest.hooks[0].outputTail, new RegExp(`snapshot of ${join(out, 'backup').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(readFileSync(join(out, 'backup', 'hooks', 'volume-snapshot.log'), 'utf8'), /phase backup/);
     assert.equal(manifest.check.testRestore.status, 'skipped');
 
     writeFileSync(plan, ['backup:', '  hooks:', '    - name: failing', '      run: echo cannot snapshot >&2; exit 3'].join('\n'));
     const failed = await cli('backup', '--plan', plan, '--from', sourceUrl, '--out', join(work, 'failing-hook'));
     assert.equal(failed.code, 2);
     assert.match(failed.stderr, /BACKUP_HOOK_FAILED[\s\S]*"failing" exited with 3: cannot snapshot/);
-    assert.equal(manifestOf(join(work, 'failing-hook')).hooks[0].exitCode, 3);
+    assert.equal(manifestOf(join(work, 'failing-hook', 'backup')).hooks[0].exitCode, 3);
   });
 });
 

@@ -160,6 +160,10 @@ describe('the run report', () => {
     assert.equal(load?.endedAt, null);
     assert.ok(killed.tables.some((t) => t.rows > 0), 'the copies done before the kill are in the report');
     assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /the run did not finish/);
+    // The backup was taken before the kill: the report says the source is unchanged and names the backup.
+    assert.equal(killed.backup?.dir, join(dir, 'backup'));
+    assert.ok(existsSync(join(dir, 'backup', 'manifest.json')));
+    assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), new RegExp(`The source was not changed: migrate only reads it\\. Its backup, taken before anything was written, is ${join(dir, 'backup').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
 
     const resumed = await cli(...argv);
     assert.equal(resumed.code, 0, resumed.stderr + resumed.stdout);

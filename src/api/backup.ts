@@ -10,16 +10,17 @@ import { backupPlanSchema } from '../plan/plan-schema.js';
 import { resolvePlanWith, type PlanSources } from '../plan/resolve-plan.js';
 import { runBackup } from '../phases/backup.js';
 import type { Failed } from './with-endpoints.js';
+import { recordPathsIn } from '../run/run-paths.js';
+import { withRunRecord, type Recorded, type RunRecorder } from './with-run-record.js';
 
 export interface BackupOptions extends PlanSources {
-  /** Where the backup goes (an empty or new directory); default <runDir>/backup-<time>. */
+  /** The run's directory (new or empty): the backup goes into its backup/, the reports beside it; default <runDir>/backup-<time>. */
   readonly out?: string;
   readonly onEvent?: EventListener;
 }
 
-export type BackupResult =
-  | { readonly status: 'backed-up' | 'different'; readonly ms: number; readonly dir: string; readonly manifest: BackupManifest }
-  | Failed;
+type BackupOutcome = { readonly status: 'backed-up' | 'different'; readonly ms: number; readonly dir: string; readonly manifest: BackupManifest } | Failed;
+export type BackupResult = BackupOutcome & Recorded;
 
 /**
  * Backs up the source; with a target URL, the backup is also restored into a scratch database on that server
@@ -30,6 +31,13 @@ export type BackupResult =
  * if (result.status === 'backed-up') console.log(result.dir, result.manifest.check);
  */
 export async function backup(options: BackupOptions): Promise<BackupResult> {
+  return withRunRecord('backup', options.onEvent, (recorder) => backupRecorded(options, recorder), (result) =>
+    result.status === 'failed' ? {} : { backup: { dir: result.dir, manifest: result.manifest } },
+  );
+}
+
+/** The run directory (--out, or <runDir>/backup-<time>) holds the run's log and reports, and the backup in backup/. */
+async function backupRecorded(options: BackupOptions, recorder: RunRecorder): Promise<BackupOutcome> {
   const started = Date.now();
   let source: SourceEndpoint | undefined;
   let target: TargetEndpoint | undefined;
@@ -38,8 +46,10 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env: options.env ?? process.env };
     source = openEndpoint(plan.source, { ...common, role: 'source' });
     target = plan.target ? openEndpoint(plan.target, { ...common, role: 'target' }) : undefined;
-    const dir = resolve(options.out ?? join(plan.runDir, `backup-${new Date(started).toISOString().replace(/[:.]/g, '-')}`));
-    await refuseNonEmptyDir(dir);
+    const runDir = resolve(options.out ?? join(plan.runDir, `backup-${new Date(started).toISOString().replace(/[:.]/g, '-')}`));
+    await refuseNonEmptyDir(runDir);
+    recorder.begin({ paths: recordPathsIn(runDir), plan, source: source.display, target: target?.display ?? null });
+    const dir = join(runDir, 'backup');
     const inventory = await source.inventorySource({ estimateCounts: true, jobs: 1 });
     const manifest = await runBackup(source, target, inventory, {
       dir,
@@ -47,7 +57,7 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
       jobs: plan.jobs,
       lockWaitSeconds: plan.lockWaitSeconds,
       sourceUrl: plan.source,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onEvent: recorder.onEvent,
     });
     const failedCheck = ['different', 'failed'].includes(manifest.check.testRestore.status);
     const status = failedCheck ? ('different' as const) : ('backed-up' as const);
@@ -64,7 +74,7 @@ async function refuseNonEmptyDir(dir: string): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   if (entries.length > 0) {
     throw new PgferryError('BACKUP_FAILED', `${dir} is not empty; a backup goes into a new or empty directory`, {
-      hint: 'Give another --out, or leave it out to write under the run directory.',
+      hint: 'Give another --out, or leave it out to write a new directory under --run-dir.',
     });
   }
 }

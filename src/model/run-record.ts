@@ -50,6 +50,14 @@ export interface RunFacts {
   readonly verification?: VerificationSummary;
   readonly warnings?: readonly Finding[];
   readonly resumed?: boolean;
+  /** A restore: each table's rows as the manifest lists them and as restored (null: the table is missing). */
+  readonly restore?: RestoreSummary;
+}
+
+export interface RestoreSummary {
+  readonly backupDir: string;
+  readonly tables: ReadonlyArray<{ readonly table: string; readonly expected: number; readonly restored: number | null }>;
+  readonly differences: number;
 }
 
 export interface ServerSummary {

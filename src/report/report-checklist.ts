@@ -15,6 +15,8 @@ export interface ChecklistInput {
   readonly endedAt: string | null;
   readonly hint: string | undefined;
   readonly verified: boolean;
+  /** The backup this run took of the source, when it took one. */
+  readonly backupDir: string | null;
 }
 
 export function checklistFor(run: ChecklistInput): ChecklistItem[] {
@@ -31,7 +33,14 @@ export function checklistFor(run: ChecklistInput): ChecklistItem[] {
     ];
   }
   if (run.command === 'migrate' && (run.status === 'failed' || run.status === 'did not finish' || run.status === 'interrupted')) {
-    return [...next, { done: false, text: 'Run the same `pgferry migrate` command again: it resumes where this run stopped, and this report grows with it.' }];
+    return [
+      ...next,
+      {
+        done: true,
+        text: `The source was not changed: migrate only reads it.${run.backupDir ? ` Its backup, taken before anything was written, is ${run.backupDir} (restore it with \`pgferry restore ${run.backupDir} --to <url>\`).` : ''}`,
+      },
+      { done: false, text: 'Run the same `pgferry migrate` command again: it resumes where this run stopped, and this report grows with it.' },
+    ];
   }
   if (run.command === 'migrate' && run.status === 'blocked') {
     return [...next, { done: false, text: 'Fix the blockers listed under Preflight, then run `pgferry migrate` again; nothing was written to the target.' }];

@@ -111,3 +111,15 @@ function testRestoreText(restore: NonNullable<RunReport['backup']>['manifest']['
   const differing = restore.differing.length > 0 ? `: ${restore.differing.join('; ')}` : '';
   return `${restore.status} in ${restore.database} (${formatCount(restore.differences)} differences; ${restore.compared}) in ${formatDuration(restore.ms)}${differing}`;
 }
+
+export const restoreHead = ['', 'table', 'manifest rows', 'restored rows'];
+export function restoreRows(report: RunReport): string[][] {
+  return (report.restore?.tables ?? []).map((t) => [t.restored === t.expected ? '✓' : '✗', t.table, formatCount(t.expected), t.restored === null ? 'missing' : formatCount(t.restored)]);
+}
+
+export function restoreVerdict(report: RunReport): string {
+  const restore = report.restore!;
+  return restore.differences === 0
+    ? `Every table holds the rows the manifest of ${restore.backupDir} lists; its files matched their sha256 before anything was written.`
+    : `${restore.differences} table(s) differ from the manifest of ${restore.backupDir}.`;
+}

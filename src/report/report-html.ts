@@ -35,7 +35,7 @@ function keyValues(rows: readonly string[][], id?: string): string {
 
 function statusClass(report: RunReport): string {
   if (!report.finished) return 'stopped';
-  return ['migrated', 'equal', 'done', 'restored', 'backed up'].includes(report.status) ? 'ok' : 'bad';
+  return ['migrated', 'equal', 'done', 'restored', 'backed-up'].includes(report.status) ? 'ok' : 'bad';
 }
 
 export function renderReportHtml(report: RunReport): string {
@@ -65,6 +65,7 @@ export function renderReportHtml(report: RunReport): string {
     if (v.schema.length > 0) body.push('<p>Schema differences</p>', tableHtml(['object', 'property', 'source', 'target'], v.schema.map((d) => [d.object, d.property, d.source, d.target])));
     if (v.sequences.length > 0) body.push('<p>Sequences</p>', tableHtml(['sequence', 'problem'], v.sequences.map((s) => [s.sequence, s.problem])));
   }
+  if (report.restore) body.push('<h2>Restore</h2>', `<p>${h(f.restoreVerdict(report))}</p>`, tableHtml(f.restoreHead, f.restoreRows(report), [2, 3], 'restore'));
   const downtime = report.writeDowntime;
   body.push('<h2>Write downtime</h2>', `<p>${downtime ? h(`${f.formatDuration(downtime.ms)}, from ${f.formatTime(downtime.startedAt)} to ${f.formatTime(downtime.endedAt)}`) : 'None recorded: this run did not stop writes (no cutover).'}</p>`);
   body.push('<h2>Warnings</h2>', tableHtml(['code', 'message'], report.warnings.map((w) => [w.code, w.message])));

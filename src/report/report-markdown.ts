@@ -44,6 +44,7 @@ export function renderReportMarkdown(report: RunReport): string {
     if (v.schema.length > 0) out.push('Schema differences:', '', ...markdownTable(['object', 'property', 'source', 'target'], v.schema.map((d) => [d.object, d.property, d.source, d.target])));
     if (v.sequences.length > 0) out.push('Sequences:', '', ...markdownTable(['sequence', 'problem'], v.sequences.map((s) => [s.sequence, s.problem])));
   }
+  if (report.restore) out.push('## Restore', '', markdownCell(f.restoreVerdict(report)), '', ...markdownTable(f.restoreHead, f.restoreRows(report)));
   out.push('## Write downtime', '', report.writeDowntime ? `${f.formatDuration(report.writeDowntime.ms)}, from ${f.formatTime(report.writeDowntime.startedAt)} to ${f.formatTime(report.writeDowntime.endedAt)}` : 'None recorded: this run did not stop writes (no cutover).', '');
   out.push('## Warnings', '', ...markdownTable(['code', 'message'], report.warnings.map((w) => [w.code, w.message])));
   if (report.checklist.length > 0) out.push('## Checklist', '', ...report.checklist.map((c) => `- [${c.done ? 'x' : ' '}] ${markdownCell(c.text)}`), '');

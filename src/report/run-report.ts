@@ -4,7 +4,7 @@
  */
 import type { BackupManifest } from '../model/backup-manifest.js';
 import type { Finding } from '../model/findings.js';
-import type { PreflightSummary, RunFacts, RunRecord, VerificationSummary } from '../model/run-record.js';
+import type { PreflightSummary, RestoreSummary, RunFacts, RunRecord, VerificationSummary } from '../model/run-record.js';
 import { attemptStatus, decisiveAttempt, splitAttempts } from './report-attempts.js';
 import { checklistFor, type ChecklistItem } from './report-checklist.js';
 import { phasesOf, type ReportPhase } from './report-phases.js';
@@ -40,6 +40,7 @@ export interface RunReport {
   readonly phases: readonly ReportPhase[];
   readonly tables: readonly ReportTable[];
   readonly verification: VerificationSummary | null;
+  readonly restore: RestoreSummary | null;
   /** When writes to the application were stopped at cutover; null until a cutover records it. */
   readonly writeDowntime: { readonly startedAt: string; readonly endedAt: string; readonly ms: number } | null;
   readonly warnings: readonly Finding[];
@@ -51,10 +52,11 @@ export function buildRunReport(records: readonly RunRecord[]): RunReport | undef
   const decisive = decisiveAttempt(attempts);
   if (!decisive) return undefined;
   const ended = attempts.filter((a) => a.end);
-  const facts = <K extends 'preflight' | 'verification' | 'backup'>(key: K): NonNullable<RunFacts[K]> | null =>
+  const facts = <K extends 'preflight' | 'verification' | 'backup' | 'restore'>(key: K): NonNullable<RunFacts[K]> | null =>
     ended.map((a) => a.end!.facts[key]).filter((f): f is NonNullable<RunFacts[K]> => f !== undefined).at(-1) ?? null;
   const events = attempts.flatMap((a) => a.events);
   const backupEvent = events.filter((e) => e.type === 'backup:done').at(-1);
+  const backup = backupEvent?.type === 'backup:done' ? { dir: backupEvent.dir, manifest: backupEvent.manifest } : facts('backup');
   const status = attemptStatus(decisive);
   const error = decisive.end?.error ?? null;
   const endedAt = decisive.end?.at ?? decisive.signal?.at ?? null;
@@ -75,13 +77,14 @@ export function buildRunReport(records: readonly RunRecord[]): RunReport | undef
     attempts: attempts.map((a) => ({ number: a.number, startedAt: a.start.at, endedAt: a.end?.at ?? a.signal?.at ?? null, status: attemptStatus(a), error: a.end?.error ?? null })),
     plan: decisive.start.plan,
     preflight: facts('preflight'),
-    backup: backupEvent?.type === 'backup:done' ? { dir: backupEvent.dir, manifest: backupEvent.manifest } : facts('backup'),
+    backup,
     phases: phasesOf(attempts),
     tables: tablesOf(events),
     verification,
+    restore: facts('restore'),
     writeDowntime: null,
     warnings: warningsOf(records),
-    checklist: checklistFor({ command: decisive.start.command, status, target: decisive.start.target, endedAt, hint: error?.hint, verified: (verification?.differences ?? -1) === 0 }),
+    checklist: checklistFor({ command: decisive.start.command, status, target: decisive.start.target, endedAt, hint: error?.hint, verified: (verification?.differences ?? -1) === 0, backupDir: backup?.dir ?? null }),
   };
 }
 

@@ -7,6 +7,8 @@ import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';
 import { terminalProgress } from '../progress.js';
 import { renderError } from '../render-error.js';
+import { reportLocation } from '../report-location.js';
+import { watchRunRecord } from '../run-interruption.js';
 
 interface BackupFlags extends CommonFlags {
   out?: string;
@@ -34,12 +36,12 @@ export function backupCommand(output: CommandOutput): Command {
       ...sources,
       overrides: { ...sources.overrides, ...(Object.keys(backupSettings).length > 0 ? { backup: backupSettings } : {}) },
       ...(flags.out ? { out: flags.out } : {}),
-      ...(progress ? { onEvent: progress.onEvent } : {}),
+      onEvent: watchRunRecord(progress?.onEvent),
     });
     progress?.done();
     if (flags.json) output.stdout(JSON.stringify(result.status === 'failed' ? { ...result, error: { code: result.error.code, message: result.error.message, hint: result.error.hint } } : result, null, 2));
-    else if (result.status === 'failed') output.stderr(renderError(result.error, flags.debug ?? false));
-    else output.stdout(`backup written to ${result.dir}\n\n${renderManifestText(result.manifest)}`);
+    else if (result.status === 'failed') output.stderr([renderError(result.error, flags.debug ?? false), reportLocation(result)].filter(Boolean).join('\n'));
+    else output.stdout([`backup written to ${result.dir}\n`, renderManifestText(result.manifest), reportLocation(result)].filter(Boolean).join('\n'));
     output.setExitCode(result.status === 'backed-up' ? exitCodes.ok : result.status === 'different' ? exitCodes.blocked : exitCodes.error);
   });
   return command;

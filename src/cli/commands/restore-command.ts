@@ -6,6 +6,8 @@ import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';
 import { terminalProgress } from '../progress.js';
 import { renderError } from '../render-error.js';
+import { reportLocation } from '../report-location.js';
+import { watchRunRecord } from '../run-interruption.js';
 
 interface RestoreFlags extends CommonFlags {
   privileges?: boolean;
@@ -26,11 +28,11 @@ export function restoreCommand(output: CommandOutput): Command {
       overrides: { ...sources.overrides, ...(flags.pgBinDir ? { backup: { pgBinDir: flags.pgBinDir } } : {}) },
       backup: backupDir,
       privileges: flags.privileges ?? true,
-      ...(progress ? { onEvent: progress.onEvent } : {}),
+      onEvent: watchRunRecord(progress?.onEvent),
     });
     progress?.done();
     if (flags.json) output.stdout(JSON.stringify(result.status === 'failed' ? { ...result, error: { code: result.error.code, message: result.error.message, hint: result.error.hint } } : result, null, 2));
-    else if (result.status === 'failed') output.stderr(renderError(result.error, flags.debug ?? false));
+    else if (result.status === 'failed') output.stderr([renderError(result.error, flags.debug ?? false), reportLocation(result)].filter(Boolean).join('\n'));
     else {
       const differing = result.tables.filter((t) => t.expected !== t.restored);
       output.stdout(
@@ -39,7 +41,8 @@ export function restoreCommand(output: CommandOutput): Command {
           ...(differing.length === 0
             ? ['every table holds the rows the manifest lists']
             : differing.map((t) => `  ${t.table}: manifest ${t.expected} rows, restored ${t.restored ?? 'table missing'}`)),
-        ].join('\n'),
+          reportLocation(result),
+        ].filter(Boolean).join('\n'),
       );
     }
     output.setExitCode(result.status === 'restored' ? exitCodes.ok : result.status === 'different' ? exitCodes.blocked : exitCodes.error);
