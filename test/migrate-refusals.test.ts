@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { filesBeyondRunRecord } from './harness/run-record.js';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ describe('migrate refuses, changing nothing', () => {
     },
   ];
   for (const c of cases) {
-    it(`${c.name}: exit 1, ${c.code} named, target untouched, no run directory`, async () => {
+    it(`${c.name}: exit 1, ${c.code} named, target untouched, nothing in the run directory but its report`, async () => {
       const { source, target, targetUrlAs } = await c.setup();
       const before = await objectList(target);
       const runDir = join(mkdtempSync(join(tmpdir(), 'pgferry-refuse-')), 'runs');
@@ -76,7 +77,7 @@ describe('migrate refuses, changing nothing', () => {
       assert.match(run.stdout, new RegExp(`✗ \\[${c.code}\\]`));
       assert.match(run.stdout, /Nothing was changed on the target\./);
       assert.deepEqual(await objectList(target), before);
-      assert.equal(existsSync(runDir), false);
+      assert.deepEqual(filesBeyondRunRecord(runDir), []);
     });
   }
 

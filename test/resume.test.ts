@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -50,7 +50,8 @@ describe('resume after kill -9', () => {
     const source = await freshDatabase(sourceServer, fixtureSql('resume-fixture.sql'));
     const target = await freshDatabase(await testServer(17));
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-retry-'));
-    const run = spawnCli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '2', '--jobs', '2');
+    // Without the backup, whose reads come first (they are retried the same way: the next test).
+    const run = spawnCli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '2', '--jobs', '2', '--no-backup');
     let terminated = 0;
     await withClient(sourceServer.url(), async (c) => {
       while (terminated === 0 && run.child.exitCode === null) {
@@ -68,6 +69,33 @@ describe('resume after kill -9', () => {
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.match(result.stdout, /! \[COPY_RETRIED\] source connection lost while copying copy:public\.\w+(#\d+)? .*attempt 2 of 4/);
     assert.deepEqual(await tableDigests(target.url), await tableDigests(source.url));
+  });
+
+  it('a source session that dies while the portable backup reads a table is replaced, and the backup still restores equal', async () => {
+    const sourceServer = await testServer(16);
+    const source = await freshDatabase(sourceServer, fixtureSql('resume-fixture.sql'));
+    const out = join(mkdtempSync(join(tmpdir(), 'pgferry-backup-retry-')), 'run');
+    const run = spawnCli('backup', '--from', source.url, '--format', 'portable', '--out', out);
+    let terminated = 0;
+    await withClient(sourceServer.url(), async (c) => {
+      while (terminated === 0 && run.child.exitCode === null) {
+        const { rows } = await c.query(
+          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+            WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY%'`,
+          [source.name],
+        );
+        terminated = rows[0].n;
+        await sleep(5);
+      }
+    });
+    const result = await run.exited;
+    assert.ok(terminated > 0, 'a copying source session was terminated');
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { warnings: Array<{ code: string; message: string }> };
+    assert.ok(report.warnings.some((w) => w.code === 'SOURCE_RETRY' && /attempt 2 of 4/.test(w.message)), JSON.stringify(report.warnings));
+    const restored = await freshDatabase(await testServer(17));
+    assert.equal((await cli('restore', out, '--to', restored.url)).code, 0);
+    assert.deepEqual(await tableDigests(restored.url), await tableDigests(source.url));
   });
 
   it('steps an earlier attempt committed but did not record are recognised, not failed on, when resumed', async () => {

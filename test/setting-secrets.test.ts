@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { cli } from './harness/cli.js';
 import { managedTarget } from './harness/managed-target.js';
@@ -45,8 +45,12 @@ describe('setting values stay out of warnings, verify and the journal (16 → ma
     assert.match(migrate.stdout, /database setting app\.settings\.jwt_secret: exists: source yes, target missing/, output);
     for (const value of [secret, roleSecret]) assert.ok(!output.includes(value), `migrate's output shows ${value}:\n${output}`);
 
-    const files = filesUnder(runDir);
+    // The backup is a copy of the source and holds its settings, values too, as pg_dump's would; nothing else may.
+    const backupFiles = filesUnder(runDir).filter((f) => f.includes(`${sep}backup${sep}`));
+    assert.ok(backupFiles.some((f) => readFileSync(f).includes(secret)), 'the backup holds the database setting');
+    const files = filesUnder(runDir).filter((f) => !backupFiles.includes(f));
     assert.ok(files.some((f) => f.endsWith('journal.sqlite')), files.join('\n'));
+    assert.ok(files.some((f) => f.endsWith('report.md')) && files.some((f) => f.endsWith('events.ndjson')), files.join('\n'));
     for (const file of files) {
       const bytes = readFileSync(file);
       for (const value of [secret, roleSecret]) assert.equal(bytes.indexOf(value), -1, `${file} holds ${value}`);

@@ -62,8 +62,14 @@ export async function withRunRecord<R extends Outcome>(
       toCaller(event);
     },
     begin: (start) => {
+      try {
+        mkdirSync(start.paths.dir, { recursive: true });
+      } catch {
+        // A run directory that cannot be made (a path through a file, no permission) is the command's own error to
+        // report (JOURNAL_FAILED, BACKUP_FAILED); the run goes on unrecorded until it meets it.
+        return;
+      }
       paths = start.paths;
-      mkdirSync(paths.dir, { recursive: true });
       if (start.keepEarlierAs !== undefined) keepEarlierLog(paths, start.keepEarlierAs);
       log = new RunLog(paths.log, (error) => toCaller({ type: 'warning', code: 'RUN_LOG_FAILED', message: `the run log ${paths!.log} cannot be written (${error.message}); the run goes on without it` }));
       log.append(stamp({ type: 'run:start' as const, command, version: pgferryVersion, source: start.source, target: start.target, plan: maskSecrets(start.plan) }));

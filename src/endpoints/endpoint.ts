@@ -134,8 +134,6 @@ export interface SourceSnapshot {
   largeObjectSizes(): Promise<LargeObjectSize[]>;
   /** Owner, grants and comment of every large object in this snapshot (capabilities.largeObjects). */
   largeObjectMetadata(): Promise<LargeObjectMetadata[]>;
-  /** The table's exact row count in this snapshot. */
-  countRows(table: QualifiedName): Promise<number>;
   release(): Promise<void>;
 }
 
@@ -157,6 +155,8 @@ export interface SourceReader {
   readRows(table: QualifiedName, range: KeyRange | undefined, options: ReadRowsOptions): Promise<TableRows>;
   /** The large objects of one OID range as of the snapshot, in batches of bounded size (a big one in pieces). */
   readLargeObjects(range: OidRange): AsyncIterable<LargeObjectPiece[]>;
+  /** The table's exact row count as of the snapshot, in a read of its own (endRead ends it). */
+  countRows(table: QualifiedName): Promise<number>;
   /** Ends the finished read's transaction, and with it the locks it took; the next read starts a new one. */
   endRead(): Promise<void>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import type { NativeDump, ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { BackupCheck, BackupFile, BackupKind, BackupManifest } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
@@ -56,36 +56,18 @@ export async function runBackup(
   await refuseWithoutSpace(dir, estimatedBytes, backup.reserveMb);
   await emptyBackupDir(dir);
 
-  const kind: BackupKind = native ? 'pg_dump' : 'portable';
-  const files: BackupFile[] = [];
-  const notes: string[] = [];
-  let tables: Array<{ table: string; rows: number }>;
-  let listedEntries: number | undefined;
-  let largeObjects: BackupManifest['largeObjects'];
-  if (native) {
-    const snapshot = await source.openSnapshot();
-    try {
-      // Counted in the snapshot the archive is written from: the manifest's counts are the archive's rows.
-      tables = [];
-      for (const table of inventory.tables.filter((t) => t.kind !== 'partitioned')) {
-        tables.push({ table: `${table.schema}.${table.name}`, rows: await snapshot.countRows(table) });
-      }
-      await native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
-    } finally {
-      await snapshot.release();
-    }
-    files.push(await describeFile(dir, nativeArchiveFile, 'archive'));
-    const roles = await native.dumpRoles(join(dir, rolesFile));
-    if (roles.written) files.push(await describeFile(dir, rolesFile, 'roles'));
-    if (roles.note) notes.push(roles.note);
-    listedEntries = await native.countEntries(join(dir, nativeArchiveFile));
-  } else {
-    const written = await writePortableArchive(source, dir, { lockWaitMs: settings.lockWaitSeconds * 1000, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
-    files.push(...written.files);
-    tables = [...written.tables];
-    largeObjects = written.largeObjects;
-    notes.push(...written.notes);
+  let written: ArchiveWritten;
+  try {
+    written = native ? await writeNativeArchive(source, native, dir, inventory) : await writePortable(source, dir, settings);
+  } catch (error) {
+    // pg_dump takes a lock on every table in one transaction, which a source with a small lock table refuses
+    // ("out of shared memory"); the portable archive reads one table at a time. Asked for pg_dump, the run stops.
+    if (!native || backup.format !== 'auto' || !(error instanceof PgferryError) || error.code !== 'BACKUP_FAILED') throw error;
+    await emptyBackupDir(dir);
+    written = await writePortable(source, dir, settings);
+    written = { ...written, notes: [`${error.message.split('\n')[0]}; pgferry's portable archive was written instead`, ...written.notes] };
   }
+  const { kind, files, tables, notes, listedEntries, largeObjects, tool } = written;
 
   const hooks = await runHooks(dir, backup.hooks, { PGFERRY_PHASE: 'backup', PGFERRY_BACKUP_DIR: dir, PGFERRY_SOURCE_URL: settings.sourceUrl });
   files.push(...(await Promise.all(hooks.map((h) => describeFile(dir, hookOutputPath(h.name), 'hook')))));
@@ -94,7 +76,7 @@ export async function runBackup(
     kind,
     createdAt: new Date(started).toISOString(),
     source: { display: source.display, serverVersion: inventory.server.version, major: inventory.server.major, database: inventory.server.database },
-    ...(native ? { tool: native.tool } : {}),
+    ...(tool ? { tool } : {}),
     files,
     tables,
     ...(largeObjects ? { largeObjects } : {}),
@@ -110,12 +92,62 @@ export async function runBackup(
     });
   }
 
-  const testRestore = await testRestoreBackup(source, target, { dir, toolVersion: native?.tool.version }, settings, estimatedBytes);
+  const testRestore = await testRestoreBackup(source, target, { dir, toolVersion: tool?.version }, settings, estimatedBytes);
   const manifest: BackupManifest = { ...manifestWithoutCheck, check: { ...(listedEntries !== undefined ? { listedEntries } : {}), testRestore } };
   await writeManifest(dir, manifest);
   emit({ type: 'backup:done', dir, manifest });
   emit({ type: 'phase:end', phase: 'backup', at: new Date().toISOString(), ms: Date.now() - started });
   return manifest;
+}
+
+/** What writing one kind of archive produced, before hooks and checks. */
+interface ArchiveWritten {
+  readonly kind: BackupKind;
+  readonly files: BackupFile[];
+  readonly tables: Array<{ table: string; rows: number }>;
+  readonly notes: string[];
+  readonly listedEntries?: number;
+  readonly largeObjects?: BackupManifest['largeObjects'];
+  readonly tool?: NativeDump['tool'];
+}
+
+async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, dir: string, inventory: SourceInventory): Promise<ArchiveWritten> {
+  const snapshot = await source.openSnapshot();
+  let tables: ArchiveWritten['tables'];
+  try {
+    tables = await countRowsInSnapshot(source, snapshot.id, inventory);
+    await native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
+  } finally {
+    await snapshot.release();
+  }
+  const files = [await describeFile(dir, nativeArchiveFile, 'archive')];
+  const roles = await native.dumpRoles(join(dir, rolesFile));
+  if (roles.written) files.push(await describeFile(dir, rolesFile, 'roles'));
+  const listedEntries = await native.countEntries(join(dir, nativeArchiveFile));
+  return { kind: 'pg_dump', files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool };
+}
+
+async function writePortable(source: SourceEndpoint, dir: string, settings: BackupSettings): Promise<ArchiveWritten> {
+  const written = await writePortableArchive(source, dir, { lockWaitMs: settings.lockWaitSeconds * 1000, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
+  return { kind: 'portable', files: [...written.files], tables: [...written.tables], notes: [...written.notes], ...(written.largeObjects ? { largeObjects: written.largeObjects } : {}) };
+}
+
+/**
+ * Counted in the snapshot the archive is written from, so the manifest's counts are the archive's rows; each count
+ * in a read of its own, so no transaction holds a lock on every table.
+ */
+async function countRowsInSnapshot(source: SourceEndpoint, snapshotId: string, inventory: SourceInventory): Promise<Array<{ table: string; rows: number }>> {
+  const reader = await source.openReader(snapshotId);
+  try {
+    const counted = [];
+    for (const table of inventory.tables.filter((t) => t.kind !== 'partitioned')) {
+      counted.push({ table: `${table.schema}.${table.name}`, rows: await reader.countRows(table) });
+      await reader.endRead();
+    }
+    return counted;
+  } finally {
+    await reader.close();
+  }
 }
 
 /** An upper bound: the tables' data and the large objects, uncompressed (both archive kinds compress). */

@@ -44,8 +44,13 @@ function tablesWithRows(model: SchemaModel): QualifiedName[] {
     .map((t) => ({ schema: t.schema, name: t.name }));
 }
 
+/** A failure of the local file system (ENOSPC, EACCES) rather than of the source. */
+function isDiskError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'syscall' in error;
+}
+
 function backupFailed(table: string, error: unknown, rows: TableRows | undefined): PgferryError {
-  const diskError = typeof error === 'object' && error !== null && 'syscall' in error;
+  const diskError = isDiskError(error);
   if (!diskError && error instanceof PgferryError) return error;
   const cause = !diskError && rows ? rows.failure(error) : error;
   const message = cause instanceof Error ? cause.message : String(cause);
@@ -58,10 +63,41 @@ function backupFailed(table: string, error: unknown, rows: TableRows | undefined
   });
 }
 
-/** Writes every table's rows, one after another, from one reader of the snapshot. */
+/** How many times a table's read is started again on a new session when the source connection is lost. */
+const sourceRetries = 3;
+
+/** One reader of the snapshot, replaced by a new one when its connection is lost (a terminated backend, a network cut). */
+interface SnapshotReader {
+  current(): SourceReader;
+  /** Runs `read` with the current reader; when the connection is lost, opens a new reader and reads again. */
+  retrying<T>(read: (reader: SourceReader) => Promise<T>, onRetry: (error: Error, attempt: number) => void): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function snapshotReader(source: SourceEndpoint, snapshotId: string): Promise<SnapshotReader> {
+  let reader = await source.openReader(snapshotId);
+  return {
+    current: () => reader,
+    retrying: async (read, onRetry) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await read(reader);
+        } catch (error) {
+          if (attempt > sourceRetries || !source.lostConnection(error)) throw error;
+          onRetry(error as Error, attempt);
+          await reader.close();
+          reader = await source.openReader(snapshotId);
+        }
+      }
+    },
+    close: () => reader.close(),
+  };
+}
+
+/** Writes every table's rows, one after another, from one reader of the snapshot (a new one after a lost connection). */
 async function writeTables(
   tables: readonly QualifiedName[],
-  reader: SourceReader,
+  readers: SnapshotReader,
   writer: PortableArchiveWriter,
   options: PortableArchiveOptions,
 ): Promise<Array<{ table: ArchivedTable; file: BackupFile }>> {
@@ -76,20 +112,30 @@ async function writeTables(
     emit({ type: 'step:start', phase, step });
     let rows: TableRows | undefined;
     try {
-      rows = await reader.readRows(table, undefined, {
-        binary: false,
-        lockWaitMs: options.lockWaitMs,
-        onLockWait: (message) => emit({ type: 'warning', code: 'TABLE_LOCK_WAIT', message }),
-      });
-      const progress = (bytes: number) =>
-        emit({ type: 'copy:progress', table: id, bytes: doneBytes + bytes, totalBytes: Math.max(options.expectedBytes ?? 0, doneBytes + bytes), ms: Date.now() - started });
-      const result = await writer.writeTable(table, rows, progress);
-      await reader.endRead();
+      const onRetry = (error: Error, attempt: number) =>
+        emit({ type: 'warning', code: 'SOURCE_RETRY', message: `source connection lost while backing up ${id} (${error.message}); attempt ${attempt + 1} of ${sourceRetries + 1}` });
+      const result = await readers.retrying(async (reader) => {
+        rows = await reader.readRows(table, undefined, {
+          binary: false,
+          lockWaitMs: options.lockWaitMs,
+          onLockWait: (message) => emit({ type: 'warning', code: 'TABLE_LOCK_WAIT', message }),
+        });
+        const progress = (bytes: number) =>
+          emit({ type: 'copy:progress', table: id, bytes: doneBytes + bytes, totalBytes: Math.max(options.expectedBytes ?? 0, doneBytes + bytes), ms: Date.now() - started });
+        try {
+          const tableWritten = await writer.writeTable(table, rows, progress);
+          await reader.endRead();
+          return tableWritten;
+        } catch (error) {
+          // The source's own account of a failed read says whether its connection was lost (so a new reader may retry).
+          throw isDiskError(error) ? error : rows.failure(error);
+        }
+      }, onRetry);
       doneBytes += result.file.bytes;
       written.push(result);
       emit({ type: 'step:done', phase, step, ms: Date.now() - stepStarted, rows: result.table.rows, bytes: result.file.bytes });
     } catch (error) {
-      rows?.cancel();
+      (rows as TableRows | undefined)?.cancel();
       throw backupFailed(id, error, rows);
     }
   }
@@ -138,12 +184,12 @@ export async function writePortableArchive(source: SourceEndpoint, dir: string, 
   let written: Array<{ table: ArchivedTable; file: BackupFile }>;
   let largeObjects: WrittenLargeObjects = { written: [], metadata: [] };
   try {
-    const reader = await source.openReader(snapshot.id);
+    const readers = await snapshotReader(source, snapshot.id);
     try {
-      written = await writeTables(tablesWithRows(model), reader, writer, options);
-      if (source.capabilities.largeObjects) largeObjects = await writeLargeObjects(snapshot, reader, writer, options);
+      written = await writeTables(tablesWithRows(model), readers, writer, options);
+      if (source.capabilities.largeObjects) largeObjects = await writeLargeObjects(snapshot, readers.current(), writer, options);
     } finally {
-      await reader.close();
+      await readers.close();
     }
   } finally {
     await snapshot.release();

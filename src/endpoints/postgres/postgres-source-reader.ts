@@ -22,7 +22,6 @@ export async function openSourceSnapshot(leader: Session, release: () => Promise
     changeCounters: () => readTableChangeCounters(leader),
     largeObjectSizes: () => listLargeObjectSizes(leader),
     largeObjectMetadata: () => readLargeObjectMetadata(leader),
-    countRows: (table: QualifiedName) => countRows(leader, { ...table, kind: 'table' }),
     release: async () => {
       await leader.client.query('COMMIT').catch(() => undefined);
       await release();
@@ -59,6 +58,10 @@ export async function openSourceReader(session: Session, snapshotId: string, rel
         await beginRead();
         yield* readLargeObjectRange(session, range);
       })(),
+    countRows: async (table) => {
+      await beginRead();
+      return countRows(session, { ...table, kind: 'table' });
+    },
     endRead: async () => void (await runQuery(session, 'the end of a read transaction', 'COMMIT')),
     close: async () => {
       closeSession(session);
