@@ -131,6 +131,16 @@ describe('portable archive of a PostgreSQL 17 source', () => {
     await withClient(sourceUrl, (c) => c.query(fixtureSql('kinds/large-objects.sql')));
     // Settings of the database and of a role in it: restored to whichever database the restore runs in.
     await withClient(sourceUrl, (c) => c.query(`ALTER DATABASE ${name} SET work_mem = '8MB'; ALTER ROLE mig_app IN DATABASE ${name} SET search_path = app, "$user"`));
+    // Names holding a line break: psql reads a backslash command to the end of its line, so restore.sql must never
+    // put one there (a name could otherwise end the \copy line and start a command of its own).
+    await withClient(sourceUrl, (c) =>
+      c.query(`CREATE TABLE public."line
+break \\! echo injected" (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "two
+lines" text);
+               INSERT INTO public."line
+break \\! echo injected" ("two
+lines") VALUES ('a'), (E'b\nc'), (NULL)`),
+    );
     archiveDir = mkdtempSync(join(tmpdir(), 'pgferry-archive-'));
     archive = await writeArchive(endpoint(sourceUrl, 'source'), archiveDir, name);
     expected = await snapshotOf(sourceUrl);

@@ -18,6 +18,8 @@ export interface RestoreOptions extends PlanSources {
   readonly backup: string;
   /** Owners and grants as backed up (default true; the roles must exist on the target). */
   readonly privileges?: boolean;
+  /** Portable archives: also give roles their memberships and settings, which other databases on the server may share (default false). */
+  readonly serverRoles?: boolean;
   readonly onEvent?: EventListener;
 }
 
@@ -50,6 +52,7 @@ async function restoreRecorded(options: RestoreOptions, recorder: RunRecorder): 
     recorder.begin({ paths: commandPathsFor(plan.runDir, 'restore', dir, target.identity), plan: { ...plan, restoreFrom: dir }, source: dir, target: target.display });
     const facts = await runRestore(dir, target, {
       privileges: options.privileges ?? true,
+      serverRoles: options.serverRoles ?? false,
       jobs: plan.jobs,
       pgBinDir: plan.backup.pgBinDir,
       onEvent: recorder.onEvent,

@@ -5,6 +5,7 @@
  */
 import { recordSignal } from '../api/report.js';
 import type { EventListener } from '../model/events.js';
+import { runExitCleanups } from '../run/exit-cleanups.js';
 
 let recording: { readonly dir: string; readonly attempt: string } | undefined;
 
@@ -16,13 +17,16 @@ export function watchRunRecord(listener: EventListener | undefined): EventListen
   };
 }
 
+/** How long an interrupted run may spend dropping what must not outlive it. */
+const cleanupLimitMs = 15_000;
+
 const exitCodeOf: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 export function stopOnSignals(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       if (recording) recordSignal(recording, signal);
-      process.exit(exitCodeOf[signal]);
+      void runExitCleanups(cleanupLimitMs).finally(() => process.exit(exitCodeOf[signal]));
     });
   }
 }

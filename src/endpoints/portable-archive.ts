@@ -20,8 +20,8 @@ export interface SchemaSection {
   /** Creates roles or names them (owners, grants, policies for roles…): a restore without privileges leaves it out. */
   readonly namesRoles: boolean;
   /**
-   * Changes roles themselves, which belong to the whole server (roles made, memberships, ALTER ROLE … SET): a
-   * restore that must not touch the server's roles (a test restore) leaves it out.
+   * Changes roles that may exist already and belong to the whole server (memberships, ALTER ROLE … SET), which
+   * other databases' users share: applied only when asked (restore --server-roles).
    */
   readonly changesServerRoles: boolean;
   readonly statements: readonly string[];

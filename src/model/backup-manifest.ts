@@ -68,4 +68,7 @@ export interface BackupManifest {
 }
 
 export const manifestFileName = 'manifest.json';
+/** A pg_dump backup's files: the custom-format archive and pg_dumpall's roles. */
+export const nativeArchiveFile = 'database.dump';
+export const rolesFile = 'roles.sql';
 export const manifestTextFileName = 'manifest.txt';

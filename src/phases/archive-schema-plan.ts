@@ -170,7 +170,7 @@ export function planArchiveSchema(model: SchemaModel, sequences: readonly Sequen
       .flatMap((c) => (c.identity ? [`${c.identity.sequence.schema}.${c.identity.sequence.name}`] : [])),
   ]);
   const sections: SchemaSection[] = [
-    { name: 'roles', namesRoles: true, changesServerRoles: true, statements: model.roles.map(renderCreateRoleIfMissing) },
+    { name: 'roles', namesRoles: true, changesServerRoles: false, statements: model.roles.map(renderCreateRoleIfMissing) },
     { name: 'pre-data', namesRoles: false, changesServerRoles: false, statements: unitStatements(preData.units.map(atSourceVersion(model))) },
     { name: 'post-data', namesRoles: false, changesServerRoles: false, statements: postData },
     { name: 'sequences', namesRoles: false, changesServerRoles: false, statements: sequences.filter((v) => created.has(`${v.schema}.${v.name}`)).map(renderSetval) },

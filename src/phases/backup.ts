@@ -9,7 +9,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NativeDump, ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
-import type { BackupCheck, BackupFile, BackupKind, BackupManifest } from '../model/backup-manifest.js';
+import { nativeArchiveFile, rolesFile, type BackupCheck, type BackupFile, type BackupKind, type BackupManifest } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { SourceInventory } from '../model/inventory.js';
 import type { ShellHookRecord } from '../model/shell-hook.js';
@@ -17,9 +17,11 @@ import { formatBytes } from '../model/units.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { describeFile, writeManifest } from '../run/backup-files.js';
 import { readLocalFacts } from '../run/local-disk.js';
+import { cleanUpOnExit } from '../run/exit-cleanups.js';
 import { runShellHook } from '../run/shell-hook.js';
 import { writePortableArchive } from './portable-archive.js';
 import { restorePortableArchive } from './restore-portable.js';
+import { readCheckedBackup } from './restore.js';
 import { runVerify, type VerifyFacts } from './verify.js';
 
 export interface BackupSettings {
@@ -32,8 +34,6 @@ export interface BackupSettings {
   readonly onEvent?: EventListener;
 }
 
-export const nativeArchiveFile = 'database.dump';
-export const rolesFile = 'roles.sql';
 
 /** Takes, checks and describes the backup; `target` (when given) is the server the test restore goes to. */
 export async function runBackup(
@@ -216,6 +216,9 @@ async function testRestoreBackup(
     if (error instanceof PgferryError && error.code === 'PERMISSION_DENIED') return { status: 'skipped', reason: error.message };
     throw error;
   }
+  // Dropped also when the process is interrupted (Ctrl-C, SIGTERM), so no scratch database is left on the server.
+  const drop = () => scratch.drop();
+  const forget = cleanUpOnExit(drop);
   try {
     return await restoreAndVerify(source, scratch, backupTaken, settings, started);
   } catch (error) {
@@ -223,7 +226,8 @@ async function testRestoreBackup(
     const reason = error instanceof PgferryError ? `${error.code}: ${error.message}` : (error as Error).message;
     return { status: 'failed', ms: Date.now() - started, database: scratch.name, reason };
   } finally {
-    await scratch.drop();
+    forget();
+    await drop();
   }
 }
 
@@ -235,12 +239,14 @@ async function restoreAndVerify(
   started: number,
 ): Promise<BackupCheck['testRestore']> {
   const { dir, toolVersion } = backupTaken;
+  // Like any restore: a file that changed since it was described (a hook rewrote it) fails the check.
+  await readCheckedBackup(dir);
   // With every role there, owners, grants and policies restore as backed up; the roles' own attributes are the
   // server's, so what is compared leaves owners and grants out either way.
   const options = { privileges: scratch.rolesReady, jobs: settings.jobs };
   if (toolVersion !== undefined) await scratch.endpoint.restoreNativeArchive({ file: join(dir, nativeArchiveFile), toolVersion }, { ...options, binDir: settings.backup.pgBinDir });
-  // Roles belong to the whole server: a check never changes the ones it did not make.
-  else await restorePortableArchive(dir, scratch.endpoint, { ...options, serverRoles: false });
+  // Roles belong to the whole server: a check never changes them (the portable restore does not unless asked).
+  else await restorePortableArchive(dir, scratch.endpoint, { ...options, filesChecked: true });
   const verified = await runVerify(source, scratch.endpoint, { jobs: settings.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 3, owners: { map: {}, drop: true } });
   return {
     status: verified.differences === 0 ? 'equal' : 'different',

@@ -24,11 +24,13 @@ import { checkBackupFiles, readManifest } from '../run/backup-files.js';
 import { runGraph, type GraphStep } from '../run/scheduler.js';
 
 export interface RestorePortableOptions {
+  /** The caller checked every file against the manifest just now (they are not read twice). */
+  readonly filesChecked?: boolean;
   /** Also create the roles the schema names and apply owners, grants and what names roles (policies, memberships…). */
   readonly privileges: boolean;
   /**
-   * With privileges: also make the roles the server lacks and change roles (memberships, ALTER ROLE … SET), which
-   * belong to the whole server (default true). false keeps owners and grants but needs the roles to exist.
+   * With privileges: also give roles their memberships and settings (ALTER ROLE … SET), which change roles other
+   * databases on the server may share (default false; missing roles are made with privileges either way).
    */
   readonly serverRoles?: boolean;
   /** Tables loaded at once, each on a load session of its own (default 2). */
@@ -196,12 +198,12 @@ export async function restorePortableArchive(dir: string, target: TargetEndpoint
   if (manifest.kind !== 'portable') {
     throw restoreFailed(`${dir} holds a ${manifest.kind} backup, not a portable archive`, 'Restore it as the kind of backup it is (pg_restore for a pg_dump backup).');
   }
-  await checkBackupFiles(dir, manifest);
+  if (!options.filesChecked) await checkBackupFiles(dir, manifest);
   const archive = openArchiveReader(dir);
   const plan = await archive.readPlan();
   checkPlanAgainstManifest(plan, manifest);
 
-  const serverRoles = options.privileges && (options.serverRoles ?? true);
+  const serverRoles = options.privileges && (options.serverRoles ?? false);
   const applied = plan.sections.filter((s) => (s.changesServerRoles ? serverRoles : options.privileges || !s.namesRoles));
   const skipped = plan.sections.filter((s) => !applied.includes(s)).map((s) => s.name);
   const session = await target.openLoadSession();

@@ -6,16 +6,17 @@
 import { join } from 'node:path';
 import type { TargetEndpoint } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
-import type { BackupManifest } from '../model/backup-manifest.js';
+import { nativeArchiveFile, type BackupManifest } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
 import { checkBackupFiles, readManifest } from '../run/backup-files.js';
-import { nativeArchiveFile } from './backup.js';
 import { tableId } from './copy-plan.js';
 import { restorePortableArchive } from './restore-portable.js';
 
 export interface RestoreSettings {
   /** Owners and grants as the backup has them (the roles must exist on the target); false: everything owned by the connecting user. */
   readonly privileges: boolean;
+  /** Portable archives: also give roles their memberships and settings, which other databases may share. */
+  readonly serverRoles: boolean;
   readonly jobs: number;
   readonly pgBinDir: string | undefined;
   readonly onEvent?: EventListener;
@@ -38,11 +39,7 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
     emit({ type: 'phase:end', phase: name, at: new Date().toISOString(), ms: Date.now() - started });
     return result;
   };
-  const manifest = await phase('restore:check-files', async () => {
-    const read = await readManifest(dir);
-    await checkBackupFiles(dir, read);
-    return read;
-  });
+  const manifest = await phase('restore:check-files', () => readCheckedBackup(dir));
   await target.lockForRun();
   const existing = (await target.inventoryTarget([])).existingObjectCount;
   if (existing > 0) {
@@ -57,7 +54,7 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
         { binDir: settings.pgBinDir, privileges: settings.privileges, jobs: settings.jobs },
       );
     } else {
-      await restorePortableArchive(dir, target, { privileges: settings.privileges, jobs: settings.jobs, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
+      await restorePortableArchive(dir, target, { filesChecked: true, privileges: settings.privileges, serverRoles: settings.serverRoles, jobs: settings.jobs, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
     }
   });
   const tables = await phase('restore:count-rows', async () => {
@@ -76,4 +73,19 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
     }
   });
   return { manifest, tables, differences: tables.filter((t) => t.expected !== t.restored).length };
+}
+
+/**
+ * The manifest, with every file it lists checked (size and sha256) before anything is written; a pg_dump backup's
+ * manifest must list its archive (a manifest listing nothing would pass every file check).
+ */
+export async function readCheckedBackup(dir: string): Promise<BackupManifest> {
+  const manifest = await readManifest(dir);
+  if (manifest.kind === 'pg_dump' && !manifest.files.some((f) => f.path === nativeArchiveFile && f.role === 'archive')) {
+    throw new PgferryError('BACKUP_CORRUPT', `the manifest in ${dir} does not list the archive ${nativeArchiveFile}; nothing was restored`, {
+      hint: 'The manifest was changed; restore from another copy of this backup, or take a new one.',
+    });
+  }
+  await checkBackupFiles(dir, manifest);
+  return manifest;
 }

@@ -11,6 +11,7 @@ import { watchRunRecord } from '../run-interruption.js';
 
 interface RestoreFlags extends CommonFlags {
   privileges?: boolean;
+  serverRoles?: boolean;
   pgBinDir?: string;
 }
 
@@ -19,6 +20,7 @@ export function restoreCommand(output: CommandOutput): Command {
     .description('restore a pgferry backup (either kind) into an empty database; checks every file first and every table\'s rows after')
     .argument('<backup>', 'the backup directory (it holds manifest.json)')
     .option('--no-privileges', 'restore without owners and grants (everything owned by the connecting user)')
+    .option('--server-roles', 'portable archives: also give roles their memberships and settings (ALTER ROLE … SET), which other databases on the server may share')
     .option('--pg-bin-dir <dir>', 'where pg_restore is (searched before PATH)');
   addCommonOptions(command).action(async (backupDir: string, flags: RestoreFlags) => {
     const progress = flags.json ? undefined : terminalProgress();
@@ -28,6 +30,7 @@ export function restoreCommand(output: CommandOutput): Command {
       overrides: { ...sources.overrides, ...(flags.pgBinDir ? { backup: { pgBinDir: flags.pgBinDir } } : {}) },
       backup: backupDir,
       privileges: flags.privileges ?? true,
+      serverRoles: flags.serverRoles ?? false,
       onEvent: watchRunRecord(progress?.onEvent),
     });
     progress?.done();

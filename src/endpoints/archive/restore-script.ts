@@ -30,13 +30,27 @@ const sessionSettings: ReadonlyArray<readonly [string, string]> = [
 
 function includeSection(section: SchemaSection): string[] {
   const include = [`\\echo '${section.name}'`, `\\ir ${sectionPath(section.name)}`];
-  if (section.changesServerRoles) return ['\\if :server_roles', ...include, '\\endif'];
+  if (section.changesServerRoles) return ['\\if :privileges', '\\if :server_roles', ...include, '\\endif', '\\endif'];
   return section.namesRoles ? ['\\if :privileges', ...include, '\\endif'] : include;
 }
 
-function copyTable(table: ArchivedTable): string {
+/** psql reads a backslash command to the end of its line: a name holding a line break must never be in one. */
+const lineBreak = /[\r\n]/;
+
+function copyTable(table: ArchivedTable): string[] {
   const columns = table.columns.length > 0 ? ` (${table.columns.map(quoteIdent).join(', ')})` : '';
-  return `\\copy ${qualifiedName(table.schema, table.name)}${columns} FROM PROGRAM 'gzip -dc ${table.path}'`;
+  const source = `FROM PROGRAM 'gzip -dc ${table.path}'`;
+  if (![table.schema, table.name, ...table.columns].some((name) => lineBreak.test(name))) {
+    return [`\\copy ${qualifiedName(table.schema, table.name)}${columns} ${source}`];
+  }
+  // Loaded through a temporary table with a plain name; the names themselves appear only in SQL statements.
+  const selected = table.columns.length > 0 ? table.columns.map(quoteIdent).join(', ') : '';
+  return [
+    `CREATE TEMPORARY TABLE pgferry_rows AS SELECT ${selected} FROM ${qualifiedName(table.schema, table.name)} WITH NO DATA;`,
+    `\\copy pg_temp.pgferry_rows ${source}`,
+    `INSERT INTO ${qualifiedName(table.schema, table.name)}${columns} OVERRIDING SYSTEM VALUE SELECT * FROM pg_temp.pgferry_rows;`,
+    'DROP TABLE pg_temp.pgferry_rows;',
+  ];
 }
 
 /**
@@ -67,24 +81,22 @@ export function renderRestoreScript(sections: readonly SchemaSection[], tables: 
     `-- A pgferry portable archive of ${origin.replace(/\n/g, ' ')}.`,
     '-- Restore into an empty database, from this directory (the data files are read relative to it):',
     `--   psql -X -v ON_ERROR_STOP=1 -d <url> -f ${restoreScriptPath}`,
-    '-- Add -v privileges=off to leave out roles, owners, grants and what names roles; -v server_roles=off to keep',
-    '-- owners and grants but never make or change roles (they must exist); add -1 to restore in one transaction.',
+    '-- Add -v privileges=off to leave out roles, owners, grants and what names roles; -v server_roles=on to also give',
+    '-- roles their memberships and settings (roles other databases may share); add -1 to restore in one transaction.',
     '\\set ON_ERROR_STOP on',
     '\\if :{?privileges}',
     '\\else',
     '\\set privileges on',
     '\\endif',
-    // Roles belong to the whole server: made and changed only with privileges, and never with -v server_roles=off.
+    // Memberships and role settings change roles other databases share: only with -v server_roles=on.
     '\\if :{?server_roles}',
-    '\\elif :privileges',
-    '\\set server_roles on',
     '\\else',
     '\\set server_roles off',
     '\\endif',
     ...sessionSettings.map(([name, value]) => `SET ${name} = ${value};`),
     ...before.flatMap(includeSection),
     `\\echo 'data: ${tables.length} table(s)'`,
-    ...tables.map(copyTable),
+    ...tables.flatMap(copyTable),
     ...createLargeObjects(largeObjects),
     ...after.flatMap(includeSection),
     '',
@@ -93,6 +105,6 @@ export function renderRestoreScript(sections: readonly SchemaSection[], tables: 
 
 /** A section's SQL file: each statement ended by a semicolon, a blank line between them. */
 export function renderSectionFile(section: SchemaSection): string {
-  const heading = `-- pgferry portable archive: ${section.name}${section.changesServerRoles ? ' (makes or changes roles; left out with -v server_roles=off or -v privileges=off)' : section.namesRoles ? ' (names roles; left out with -v privileges=off)' : ''}\n\n`;
+  const heading = `-- pgferry portable archive: ${section.name}${section.changesServerRoles ? ' (changes roles the whole server shares; applied only with -v server_roles=on)' : section.namesRoles ? ' (names roles; left out with -v privileges=off)' : ''}\n\n`;
   return heading + section.statements.map((s) => `${s};\n\n`).join('');
 }

@@ -4,7 +4,7 @@
  */
 import type { NativeArchive, NativeDump, NativeRestoreOptions } from '../endpoint.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
-import { listPgTools, pickPgTools, runPgTool, type PgTools } from './pg-tools.js';
+import { listPgTools, pickPgTools, quickCallMs, runPgTool, type PgTools } from './pg-tools.js';
 
 export async function findNativeDump(
   binDir: string | undefined,
@@ -43,11 +43,13 @@ export async function findNativeDump(
 
 /** Counts the entries of a custom-format archive as `pg_restore --list` prints them (comment lines left out). */
 async function countArchiveEntries(tools: PgTools, file: string): Promise<number> {
-  const { stdout } = await runPgTool(tools.pgRestore, ['--list', file], {}, {
-    code: 'BACKUP_CORRUPT',
-    what: `pg_restore --list ${file}`,
-    hint: 'The archive cannot be read: take the backup again.',
-  });
+  const { stdout } = await runPgTool(
+    tools.pgRestore,
+    ['--list', file],
+    {},
+    { code: 'BACKUP_CORRUPT', what: `pg_restore --list ${file}`, hint: 'The archive cannot be read: take the backup again.' },
+    quickCallMs,
+  );
   return stdout.split('\n').filter((line) => line.trim() !== '' && !line.startsWith(';')).length;
 }
 

@@ -40,9 +40,9 @@ async function executable(path: string): Promise<boolean> {
   );
 }
 
-function run(file: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+function run(file: string, args: readonly string[], env?: NodeJS.ProcessEnv, timeoutMs = 0): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(file, args, { env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       if (error) reject(Object.assign(error, { stderr: String(stderr) }));
       else resolve({ stdout: String(stdout), stderr: String(stderr) });
     });
@@ -65,7 +65,7 @@ export async function listPgTools(binDir: string | undefined, env: NodeJS.Proces
     seen.add(dir);
     const [pgDump, pgDumpall, pgRestore] = ['pg_dump', 'pg_dumpall', 'pg_restore'].map((tool) => join(dir, tool)) as [string, string, string];
     if (!(await executable(pgDump)) || !(await executable(pgRestore)) || !(await executable(pgDumpall))) continue;
-    const version = parseVersion((await run(pgDump, ['--version']).catch(() => ({ stdout: '' }))).stdout);
+    const version = parseVersion((await run(pgDump, ['--version'], process.env, quickCallMs).catch(() => ({ stdout: '' }))).stdout);
     if (version) found.push({ dir, ...version, pgDump, pgDumpall, pgRestore });
   }
   return found;
@@ -86,15 +86,31 @@ function toolError(error: unknown): string {
   return redactSecrets(stderr.split('\n').slice(-6).join('\n'));
 }
 
-/** Runs a tool with the connection's environment; a failure is `code` with the tool's own words. */
+/** A call that reads no database (--version, --list) answers at once; one that hangs is killed. */
+export const quickCallMs = 120_000;
+
+/**
+ * The tool's environment: pgferry's own, without any PG* variable (PGSERVICE or PGHOSTADDR would send libpq
+ * elsewhere than pgferry's own sessions went), then exactly the connection pgferry resolved.
+ */
+function toolEnvironment(connection: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  const own = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PG')));
+  return { ...own, ...connection };
+}
+
+/**
+ * Runs a tool with the connection's environment, never asking for a password on a terminal (--no-password); a
+ * failure is `code` with the tool's own words.
+ */
 export async function runPgTool(
   file: string,
   args: readonly string[],
   connection: Readonly<Record<string, string>>,
   failure: { code: 'BACKUP_FAILED' | 'BACKUP_CORRUPT' | 'RESTORE_FAILED'; what: string; hint: string },
+  timeoutMs = 0,
 ): Promise<{ stdout: string; stderr: string }> {
   try {
-    return await run(file, args, { ...process.env, ...connection });
+    return await run(file, ['--no-password', ...args], toolEnvironment(connection), timeoutMs);
   } catch (error) {
     throw new PgferryError(failure.code, `${failure.what} failed: ${toolError(error)}`, { hint: failure.hint, cause: error });
   }

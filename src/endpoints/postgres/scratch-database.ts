@@ -14,38 +14,50 @@ export async function createScratchDatabase(
 ): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await withSession((session) => create(session, name));
-  const made = await withSession((session) => makeMissingRoles(session, roles));
+  const created: string[] = [];
+  const dropAll = () =>
+    withSession(async (session) => {
+      // Sessions a failed restore left in it are ended first (DROP DATABASE … WITH (FORCE) needs PostgreSQL 13).
+      await runQuery(session, `ending sessions in ${name}`, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await runQuery(session, `dropping the scratch database ${name}`, `DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+      // They owned objects only in that database, which is gone.
+      for (const role of created) await runQuery(session, `dropping the role ${role} made for the check`, `DROP ROLE IF EXISTS ${quoteIdent(role)}`);
+    });
+  let rolesReady: boolean;
+  try {
+    rolesReady = await withSession((session) => makeMissingRoles(session, roles, created));
+  } catch (error) {
+    await dropAll().catch(() => undefined);
+    throw error;
+  }
   const endpoint = endpointFor(name);
   return {
     name,
     endpoint,
-    rolesReady: made.ready,
+    rolesReady,
     drop: async () => {
       await endpoint.close();
-      await withSession(async (session) => {
-        // WITH (FORCE) ends sessions a failed restore left behind (PostgreSQL 13 and newer).
-        await runQuery(session, `dropping the scratch database ${name}`, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-        // They owned objects only in that database, which is gone.
-        for (const role of made.created) await runQuery(session, `dropping the role ${role} made for the check`, `DROP ROLE IF EXISTS ${quoteIdent(role)}`);
-      });
+      await dropAll();
     },
   };
 }
 
-/** Makes the roles the server lacks (NOLOGIN: nobody can connect as them); stops at the first the user may not make. */
-async function makeMissingRoles(session: Session, roles: readonly string[]): Promise<{ ready: boolean; created: string[] }> {
+/**
+ * Makes the roles the server lacks (NOLOGIN: nobody can connect as them), each added to `created` as it is made;
+ * false at the first the user may not make.
+ */
+async function makeMissingRoles(session: Session, roles: readonly string[], created: string[]): Promise<boolean> {
   const existing = new Set((await runQuery<{ rolname: string }>(session, 'existing roles', 'SELECT rolname FROM pg_roles')).map((r) => r.rolname));
-  const created: string[] = [];
   for (const role of roles.filter((r) => !existing.has(r))) {
     try {
       await runQuery(session, `making the role ${role} for the check`, `CREATE ROLE ${quoteIdent(role)} NOLOGIN`);
       created.push(role);
     } catch (error) {
       if (serverErrorFields(error).sqlState !== '42501') throw error;
-      return { ready: false, created };
+      return false;
     }
   }
-  return { ready: true, created };
+  return true;
 }
 
 async function create(session: Session, name: string): Promise<void> {
