@@ -140,7 +140,7 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
 
   test('hooks run after the backup with its facts in their environment; their output and exit status are in the manifest', async () => {
     const plan = join(work, 'hooks.yaml');
-    writeFileSync(plan, ['backup:', '  testRestore: never', '  hooks:', '    - name: volume-snapshot', '      run: echo "snapshot of $PGFERRY_BACKUP_DIR"; echo "phase $PGFERRY_PHASE" >&2'].join('\n'));
+    writeFileSync(plan, ['backup:', '  testRestore: never', '  hooks:', '    - name: volume-snapshot', '      run: echo "snapshot of $PGFERRY_BACKUP_DIR"; echo "phase $PGFERRY_PHASE" >&2; echo "source $PGFERRY_SOURCE_URL"'].join('\n'));
     const out = join(work, 'with-hooks');
     const run = await cli('backup', '--plan', plan, '--from', sourceUrl, '--out', out);
     assert.equal(run.code, 0, run.stderr);
@@ -148,7 +148,13 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     assert.equal(manifest.hooks.length, 1);
     assert.equal(manifest.hooks[0].exitCode, 0);
     assert.match(manifest.hooks[0].outputTail, new RegExp(`snapshot of ${join(out, 'backup').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    assert.match(readFileSync(join(out, 'backup', 'hooks', 'volume-snapshot.log'), 'utf8'), /phase backup/);
+    assert.match(readFileSync(join(out, 'backup', 'hooks', '1-volume-snapshot.log'), 'utf8'), /phase backup/);
+    // The hook printed the source URL: kept with its password masked.
+    const password = new URL(sourceUrl).password;
+    assert.ok(password.length > 0);
+    assert.match(readFileSync(join(out, 'backup', 'hooks', '1-volume-snapshot.log'), 'utf8'), /source postgres:\/\/postgres:\*\*\*\*@/);
+    assert.ok(!readFileSync(join(out, 'backup', 'hooks', '1-volume-snapshot.log'), 'utf8').includes(password));
+    assert.ok(!JSON.stringify(manifest).includes(password));
     assert.equal(manifest.check.testRestore.status, 'skipped');
 
     writeFileSync(plan, ['backup:', '  hooks:', '    - name: failing', '      run: echo cannot snapshot >&2; exit 3'].join('\n'));

@@ -17,6 +17,7 @@ import { PgferryError } from '../src/errors/pgferry-error.js';
 import type { BackupManifest } from '../src/model/backup-manifest.js';
 import { writePortableArchive, type PortableArchiveResult } from '../src/phases/portable-archive.js';
 import { restorePortableArchive } from '../src/phases/restore-portable.js';
+import { portableArchives } from '../src/endpoints/open-endpoint.js';
 import { checkBackupFiles, readManifest, writeManifest } from '../src/run/backup-files.js';
 import { loadChinook } from '../src/sample/load-chinook.js';
 import { tableDigests } from './harness/compare.js';
@@ -87,7 +88,7 @@ async function userObjects(url: string): Promise<string[]> {
 }
 
 async function writeArchive(source: SourceEndpoint, dir: string, database: string): Promise<PortableArchiveResult> {
-  const archive = await writePortableArchive(source, dir, { lockWaitMs: 60_000 });
+  const archive = await writePortableArchive(source, dir, { archives: portableArchives, lockWaitMs: 60_000 });
   const manifest: BackupManifest = {
     formatVersion: 1,
     kind: 'portable',
@@ -167,7 +168,7 @@ lines") VALUES ('a'), (E'b\nc'), (NULL)`),
 
   it('restored by pgferry into PostgreSQL 18 equals the source: rows, objects, sequences, owners and grants', async () => {
     const target = await freshDatabase(server18);
-    const restored = await restorePortableArchive(archiveDir, endpoint(target.url, 'target'), { privileges: true, jobs: 2 });
+    const restored = await restorePortableArchive(archiveDir, endpoint(target.url, 'target'), { archives: portableArchives, privileges: true, jobs: 2 });
     assert.deepEqual(restored.skipped, []);
     assert.ok(Object.keys(expected.rows).length >= 20 && expected.objects.length > 100 && expected.privileges.some((p) => p.includes('mig_owner')));
     assert.equal(expected.privileges.filter((p) => p.startsWith('settings of ')).length, 2);
@@ -186,7 +187,7 @@ lines") VALUES ('a'), (E'b\nc'), (NULL)`),
 
   it('without privileges, restores everything but roles, owners, grants and the policies for roles', async () => {
     const target = await freshDatabase(server18);
-    const restored = await restorePortableArchive(archiveDir, endpoint(target.url, 'target'), { privileges: false });
+    const restored = await restorePortableArchive(archiveDir, endpoint(target.url, 'target'), { archives: portableArchives, privileges: false });
     assert.ok(restored.skipped.includes('privileges') && restored.skipped.includes('roles'));
     const actual = await snapshotOf(target.url);
     assert.deepEqual(actual.rows, expected.rows);
@@ -231,7 +232,7 @@ lines") VALUES ('a'), (E'b\nc'), (NULL)`),
         const file = fileOf();
         damage(dir, file);
         const target = await freshDatabase(server18);
-        await assert.rejects(restorePortableArchive(dir, endpoint(target.url, 'target'), { privileges: true }), (error: unknown) => {
+        await assert.rejects(restorePortableArchive(dir, endpoint(target.url, 'target'), { archives: portableArchives, privileges: true }), (error: unknown) => {
           assert.ok(error instanceof PgferryError, String(error));
           assert.equal(error.code, 'BACKUP_CORRUPT');
           assert.ok(error.message.includes(file), error.message);

@@ -1,7 +1,7 @@
 /** The public backup command: the source backed up, listed, test-restored and described in a manifest. Never throws. */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { openEndpoint } from '../endpoints/open-endpoint.js';
+import { openEndpoint, portableArchives } from '../endpoints/open-endpoint.js';
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
 import type { BackupManifest } from '../model/backup-manifest.js';
@@ -57,6 +57,7 @@ async function backupRecorded(options: BackupOptions, recorder: RunRecorder): Pr
       jobs: plan.jobs,
       lockWaitSeconds: plan.lockWaitSeconds,
       sourceUrl: plan.source,
+      archives: portableArchives,
       onEvent: recorder.onEvent,
     });
     const failedCheck = ['different', 'failed'].includes(manifest.check.testRestore.status);
@@ -71,7 +72,11 @@ async function backupRecorded(options: BackupOptions, recorder: RunRecorder): Pr
 
 /** A backup never mixes with other files: the directory must be new or empty. */
 async function refuseNonEmptyDir(dir: string): Promise<void> {
-  const entries = await readdir(dir).catch(() => [] as string[]);
+  const found = await stat(dir).catch(() => undefined);
+  if (found && !found.isDirectory()) {
+    throw new PgferryError('BACKUP_FAILED', `${dir} is a file, not a directory`, { hint: 'Give --out a new or empty directory.' });
+  }
+  const entries = found ? await readdir(dir) : [];
   if (entries.length > 0) {
     throw new PgferryError('BACKUP_FAILED', `${dir} is not empty; a backup goes into a new or empty directory`, {
       hint: 'Give another --out, or leave it out to write a new directory under --run-dir.',

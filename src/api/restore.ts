@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { manifestFileName } from '../model/backup-manifest.js';
 import { commandPathsFor } from '../run/run-paths.js';
 import { withRunRecord, type Recorded, type RunRecorder } from './with-run-record.js';
-import { openEndpoint } from '../endpoints/open-endpoint.js';
+import { openEndpoint, portableArchives } from '../endpoints/open-endpoint.js';
 import type { TargetEndpoint } from '../endpoints/endpoint.js';
 import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
 import type { EventListener } from '../model/events.js';
@@ -55,6 +55,7 @@ async function restoreRecorded(options: RestoreOptions, recorder: RunRecorder): 
       serverRoles: options.serverRoles ?? false,
       jobs: plan.jobs,
       pgBinDir: plan.backup.pgBinDir,
+      archives: portableArchives,
       onEvent: recorder.onEvent,
     });
     const status = facts.differences === 0 ? ('restored' as const) : ('different' as const);

@@ -36,3 +36,5 @@ export function openEndpoint(url: string, options: OpenEndpointOptions): SourceE
     hint: 'Give a URL such as postgres://user@host:5432/dbname (postgresql:// works too).',
   });
 }
+
+export { portableArchives } from './archive/archive-directory.js';

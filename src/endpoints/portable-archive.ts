@@ -67,8 +67,18 @@ export interface PortableArchiveWriter {
   finish(sections: readonly SchemaSection[], tables: readonly ArchivedTable[], largeObjects: readonly ArchivedLargeObjects[]): Promise<BackupFile[]>;
 }
 
+/** Where portable archives are written and read: one directory format, the archive adapter's. */
+export interface PortableArchiveStore {
+  /** `origin` says what the archive is of (the source, without its password), for restore.sql's heading. */
+  createWriter(dir: string, origin: string): Promise<PortableArchiveWriter>;
+  openReader(dir: string): PortableArchiveReader;
+}
+
 export interface PortableArchiveReader {
   readonly dir: string;
+  /** The restore plan's file and a section's SQL file, relative to the archive directory, for messages. */
+  readonly restorePlanPath: string;
+  sectionPath(section: SchemaSectionName): string;
   readPlan(): Promise<RestorePlan>;
   /** One table's rows, read from its data file as COPY text. */
   openTableRows(table: ArchivedTable): TableRows;

@@ -8,6 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NativeDump, ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import type { PortableArchiveStore } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { nativeArchiveFile, rolesFile, type BackupCheck, type BackupFile, type BackupKind, type BackupManifest } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
@@ -29,6 +30,8 @@ export interface BackupSettings {
   readonly backup: Plan['backup'];
   readonly jobs: number;
   readonly lockWaitSeconds: number;
+  /** Where the portable archive is written (and read back by the test restore). */
+  readonly archives: PortableArchiveStore;
   /** The source's URL as the plan gives it: hooks get it (PGFERRY_SOURCE_URL) to reach the source themselves. */
   readonly sourceUrl: string;
   readonly onEvent?: EventListener;
@@ -70,7 +73,7 @@ export async function runBackup(
   const { kind, files, tables, notes, listedEntries, largeObjects, tool } = written;
 
   const hooks = await runHooks(dir, backup.hooks, { PGFERRY_PHASE: 'backup', PGFERRY_BACKUP_DIR: dir, PGFERRY_SOURCE_URL: settings.sourceUrl });
-  files.push(...(await Promise.all(hooks.map((h) => describeFile(dir, hookOutputPath(h.name), 'hook')))));
+  files.push(...(await Promise.all(hooks.map((h, index) => describeFile(dir, hookOutputPath(index, h.name), 'hook')))));
   const manifestWithoutCheck = {
     formatVersion: 1 as const,
     kind,
@@ -88,7 +91,7 @@ export async function runBackup(
   const failedHook = hooks.find((h) => h.exitCode !== 0);
   if (failedHook) {
     throw new PgferryError('BACKUP_HOOK_FAILED', `the backup hook "${failedHook.name}" ${failedHook.timedOut ? 'timed out' : `exited with ${failedHook.exitCode}`}: ${failedHook.outputTail.split('\n').slice(-3).join(' / ')}`, {
-      hint: `Its whole output is in ${join(dir, hookOutputPath(failedHook.name))}; fix the command in the plan (backup.hooks) and run again.`,
+      hint: `Its whole output is in ${join(dir, hookOutputPath(hooks.indexOf(failedHook), failedHook.name))}; fix the command in the plan (backup.hooks) and run again.`,
     });
   }
 
@@ -128,7 +131,7 @@ async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, di
 }
 
 async function writePortable(source: SourceEndpoint, dir: string, settings: BackupSettings): Promise<ArchiveWritten> {
-  const written = await writePortableArchive(source, dir, { lockWaitMs: settings.lockWaitSeconds * 1000, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
+  const written = await writePortableArchive(source, dir, { archives: settings.archives, lockWaitMs: settings.lockWaitSeconds * 1000, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
   return { kind: 'portable', files: [...written.files], tables: [...written.tables], notes: [...written.notes], ...(written.largeObjects ? { largeObjects: written.largeObjects } : {}) };
 }
 
@@ -167,14 +170,25 @@ async function refuseWithoutSpace(dir: string, estimatedBytes: number, reserveMb
   }
 }
 
-/** The backup directory is pgferry's: what an interrupted attempt left there is removed. */
+/**
+ * The backup directory is pgferry's: what an interrupted attempt left there is removed. Only its owner may read it
+ * (it holds the data, and roles.sql may hold password hashes).
+ */
 async function emptyBackupDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  try {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new PgferryError('BACKUP_FAILED', `the backup directory ${dir} cannot be made: ${(error as Error).message}`, {
+      hint: 'Choose a run directory (--run-dir) or --out on a local disk you may write to.',
+      cause: error,
+    });
+  }
 }
 
-function hookOutputPath(name: string): string {
-  return `hooks/${name.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
+/** `hooks/<n>-<name>.log`: numbered, so two hooks whose names read alike never share a file. */
+function hookOutputPath(index: number, name: string): string {
+  return `hooks/${index + 1}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}.log`;
 }
 
 /** Runs the plan's hooks one after another; the first that fails ends the list (its record says so). */
@@ -182,8 +196,8 @@ async function runHooks(dir: string, hooks: Plan['backup']['hooks'], env: Readon
   if (hooks.length === 0) return [];
   await mkdir(join(dir, 'hooks'), { recursive: true });
   const records: ShellHookRecord[] = [];
-  for (const hook of hooks) {
-    const record = await runShellHook(hook, env, join(dir, hookOutputPath(hook.name)));
+  for (const [index, hook] of hooks.entries()) {
+    const record = await runShellHook(hook, env, join(dir, hookOutputPath(index, hook.name)));
     records.push(record);
     if (record.exitCode !== 0) break;
   }
@@ -246,7 +260,7 @@ async function restoreAndVerify(
   const options = { privileges: scratch.rolesReady, jobs: settings.jobs };
   if (toolVersion !== undefined) await scratch.endpoint.restoreNativeArchive({ file: join(dir, nativeArchiveFile), toolVersion }, { ...options, binDir: settings.backup.pgBinDir });
   // Roles belong to the whole server: a check never changes them (the portable restore does not unless asked).
-  else await restorePortableArchive(dir, scratch.endpoint, { ...options, filesChecked: true });
+  else await restorePortableArchive(dir, scratch.endpoint, { ...options, archives: settings.archives, filesChecked: true });
   const verified = await runVerify(source, scratch.endpoint, { jobs: settings.jobs, tables: [], exclude: [], countsOnly: false, maxDiffs: 3, owners: { map: {}, drop: true } });
   return {
     status: verified.differences === 0 ? 'equal' : 'different',

@@ -4,8 +4,7 @@
  * migrate's own planners, and restore.sql for psql. The manifest is the caller's (writeManifest); this returns its parts.
  */
 import type { SourceEndpoint, SourceReader, SourceSnapshot, TableRows } from '../endpoints/endpoint.js';
-import { createArchiveWriter } from '../endpoints/archive/archive-directory.js';
-import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveWriter } from '../endpoints/portable-archive.js';
+import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveStore, PortableArchiveWriter } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { BackupFile } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
@@ -14,6 +13,8 @@ import { tablesOf, type QualifiedName, type SchemaModel } from '../model/schema-
 import { planArchiveSchema } from './archive-schema-plan.js';
 
 export interface PortableArchiveOptions {
+  /** The archive's directory format (the archive adapter's portableArchives). */
+  readonly archives: PortableArchiveStore;
   /** How long a read waits for another session's lock on a table before failing (TABLE_LOCKED). */
   readonly lockWaitMs: number;
   /** The source's data size, if known, so progress events can show a share and an ETA. */
@@ -174,12 +175,12 @@ async function writeLargeObjects(snapshot: SourceSnapshot, reader: SourceReader,
  * overwritten). Reads only from the source.
  *
  * @example
- * const archive = await writePortableArchive(source, '/backups/2024-05-01', { lockWaitMs: 60_000 });
+ * const archive = await writePortableArchive(source, '/backups/2024-05-01', { archives: portableArchives, lockWaitMs: 60_000 });
  * await writeManifest(dir, { formatVersion: 1, kind: 'portable', files: archive.files, tables: archive.tables, notes: archive.notes, … });
  */
 export async function writePortableArchive(source: SourceEndpoint, dir: string, options: PortableArchiveOptions): Promise<PortableArchiveResult> {
   const model = await source.readSchema();
-  const writer = await createArchiveWriter(dir, source.display);
+  const writer = await options.archives.createWriter(dir, source.display);
   const snapshot = await source.openSnapshot();
   let written: Array<{ table: ArchivedTable; file: BackupFile }>;
   let largeObjects: WrittenLargeObjects = { written: [], metadata: [] };

@@ -5,13 +5,12 @@
  * number of large objects on the target compared with the manifest.
  */
 import type { TableRows, TargetEndpoint, TargetSession } from '../endpoints/endpoint.js';
-import { openArchiveReader } from '../endpoints/archive/archive-directory.js';
-import { restorePlanPath, sectionPath } from '../endpoints/archive/archive-layout.js';
 import {
   sectionsBeforeData,
   type ArchivedLargeObjects,
   type ArchivedTable,
   type PortableArchiveReader,
+  type PortableArchiveStore,
   type RestorePlan,
   type SchemaSection,
 } from '../endpoints/portable-archive.js';
@@ -24,6 +23,8 @@ import { checkBackupFiles, readManifest } from '../run/backup-files.js';
 import { runGraph, type GraphStep } from '../run/scheduler.js';
 
 export interface RestorePortableOptions {
+  /** The archive's directory format (the archive adapter's portableArchives). */
+  readonly archives: PortableArchiveStore;
   /** The caller checked every file against the manifest just now (they are not read twice). */
   readonly filesChecked?: boolean;
   /** Also create the roles the schema names and apply owners, grants and what names roles (policies, memberships…). */
@@ -57,16 +58,16 @@ function restoreFailed(message: string, hint: string, cause?: unknown): PgferryE
 }
 
 /** A statement as an error shows it: a DO block (a role with its password hash, a setting's value) only by its place. */
-function statementShown(section: SchemaSection, index: number): string {
+function statementShown(archive: PortableArchiveReader, section: SchemaSection, index: number): string {
   const statement = section.statements[index]!;
-  const place = `statement ${index + 1} of ${sectionPath(section.name)}`;
+  const place = `statement ${index + 1} of ${archive.sectionPath(section.name)}`;
   if (/^DO\s/.test(statement)) return place;
   const flat = shownStatement(statement).replace(/\s+/g, ' ');
   return `${place}: ${flat.length > 300 ? `${flat.slice(0, 297)}...` : flat}`;
 }
 
 /** A section in transactions of a bounded number of statements; function bodies are not checked, as in pg_dump's output. */
-async function applySection(target: TargetSession, section: SchemaSection, emit: EventListener): Promise<void> {
+async function applySection(target: TargetSession, archive: PortableArchiveReader, section: SchemaSection, emit: EventListener): Promise<void> {
   const started = Date.now();
   const step = `restore:${section.name}`;
   emit({ type: 'step:start', phase, step });
@@ -81,7 +82,7 @@ async function applySection(target: TargetSession, section: SchemaSection, emit:
       const statement = section.statements[at] ?? '';
       const reason = shownReason(statement, (error as Error).message);
       throw restoreFailed(
-        `${target.label} refused ${statementShown(section, at)}: ${reason}`,
+        `${target.label} refused ${statementShown(archive, section, at)}: ${reason}`,
         section.namesRoles
           ? 'Create the roles the archive names on the target first (or connect as a role that may), or restore without privileges.'
           : 'Restore into an empty database on a server of the source\'s major or newer with the extensions the schema uses; fix the cause and restore again into a new empty database.',
@@ -93,7 +94,7 @@ async function applySection(target: TargetSession, section: SchemaSection, emit:
 }
 
 /** The plan's tables and files must be the ones the manifest lists (checked), with the rows it records. */
-function checkPlanAgainstManifest(plan: RestorePlan, manifest: BackupManifest): void {
+function checkPlanAgainstManifest(plan: RestorePlan, manifest: BackupManifest, restorePlanPath: string): void {
   const listed = new Map(manifest.files.map((f) => [f.path, f]));
   const problems = [
     ...(listed.has(restorePlanPath) ? [] : [`${restorePlanPath} is not listed`]),
@@ -190,7 +191,7 @@ async function checkCounts(target: TargetEndpoint, manifest: BackupManifest, tab
  * table the target refused.
  *
  * @example
- * await restorePortableArchive('/backups/2024-05-01', target, { privileges: true, jobs: 4 });
+ * await restorePortableArchive('/backups/2024-05-01', target, { archives: portableArchives, privileges: true, jobs: 4 });
  */
 export async function restorePortableArchive(dir: string, target: TargetEndpoint, options: RestorePortableOptions): Promise<RestorePortableResult> {
   const emit = emitter(options.onEvent);
@@ -199,18 +200,18 @@ export async function restorePortableArchive(dir: string, target: TargetEndpoint
     throw restoreFailed(`${dir} holds a ${manifest.kind} backup, not a portable archive`, 'Restore it as the kind of backup it is (pg_restore for a pg_dump backup).');
   }
   if (!options.filesChecked) await checkBackupFiles(dir, manifest);
-  const archive = openArchiveReader(dir);
+  const archive = options.archives.openReader(dir);
   const plan = await archive.readPlan();
-  checkPlanAgainstManifest(plan, manifest);
+  checkPlanAgainstManifest(plan, manifest, archive.restorePlanPath);
 
   const serverRoles = options.privileges && (options.serverRoles ?? false);
   const applied = plan.sections.filter((s) => (s.changesServerRoles ? serverRoles : options.privileges || !s.namesRoles));
   const skipped = plan.sections.filter((s) => !applied.includes(s)).map((s) => s.name);
   const session = await target.openLoadSession();
   try {
-    for (const section of applied.filter((s) => sectionsBeforeData.includes(s.name))) await applySection(session, section, emit);
+    for (const section of applied.filter((s) => sectionsBeforeData.includes(s.name))) await applySection(session, archive, section, emit);
     await loadData(target, archive, plan, options);
-    for (const section of applied.filter((s) => !sectionsBeforeData.includes(s.name))) await applySection(session, section, emit);
+    for (const section of applied.filter((s) => !sectionsBeforeData.includes(s.name))) await applySection(session, archive, section, emit);
   } finally {
     await session.close();
   }

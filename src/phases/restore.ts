@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { TargetEndpoint } from '../endpoints/endpoint.js';
+import type { PortableArchiveStore } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { nativeArchiveFile, type BackupManifest } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
@@ -19,6 +20,7 @@ export interface RestoreSettings {
   readonly serverRoles: boolean;
   readonly jobs: number;
   readonly pgBinDir: string | undefined;
+  readonly archives: PortableArchiveStore;
   readonly onEvent?: EventListener;
 }
 
@@ -54,7 +56,7 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
         { binDir: settings.pgBinDir, privileges: settings.privileges, jobs: settings.jobs },
       );
     } else {
-      await restorePortableArchive(dir, target, { filesChecked: true, privileges: settings.privileges, serverRoles: settings.serverRoles, jobs: settings.jobs, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
+      await restorePortableArchive(dir, target, { archives: settings.archives, filesChecked: true, privileges: settings.privileges, serverRoles: settings.serverRoles, jobs: settings.jobs, ...(settings.onEvent ? { onEvent: settings.onEvent } : {}) });
     }
   });
   const tables = await phase('restore:count-rows', async () => {

@@ -238,11 +238,18 @@ async function backupSource(
       jobs: plan.jobs,
       lockWaitSeconds: plan.lockWaitSeconds,
       sourceUrl: plan.source,
+      archives: endpoints.archives,
       ...(onEvent ? { onEvent } : {}),
     });
     return { bytes: manifest.files.reduce((n, f) => n + f.bytes, 0) };
   });
-  manifest ??= await readManifest(dir);
+  // Taken by an earlier attempt of this run: it must still be there.
+  manifest ??= await readManifest(dir).catch((error: unknown) => {
+    throw new PgferryError('BACKUP_CORRUPT', `this run took its backup into ${dir}, but it cannot be read now: ${(error as Error).message}`, {
+      hint: 'Put the backup back, or resume without it (--no-backup; the run then has no backup of the source).',
+      cause: error,
+    });
+  });
   return { dir, manifest };
 }
 

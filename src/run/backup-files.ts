@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { manifestFileName, manifestTextFileName, type BackupFile, type BackupManifest } from '../model/backup-manifest.js';
-import { renderManifestText } from '../report/manifest-text.js';
+import { renderManifestText } from '../model/manifest-text.js';
 
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');

@@ -1,13 +1,16 @@
 /** Opens the source and target of a plan, refusing a plan whose two ends are the same database. */
 import { sameDatabase } from '../model/database-fingerprint.js';
 import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
-import { openEndpoint } from '../endpoints/open-endpoint.js';
+import { openEndpoint, portableArchives } from '../endpoints/open-endpoint.js';
+import type { PortableArchiveStore } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Plan } from '../plan/plan-schema.js';
 
 export interface RunEndpoints {
   readonly source: SourceEndpoint;
   readonly target: TargetEndpoint;
+  /** Where a portable archive of the source is written (the backup, when no pg_dump can read the source). */
+  readonly archives: PortableArchiveStore;
   close(): Promise<void>;
 }
 
@@ -19,6 +22,7 @@ export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.en
   return {
     source,
     target,
+    archives: portableArchives,
     close: async () => {
       await Promise.all([source.close(), target.close()]);
     },

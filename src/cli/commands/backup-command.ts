@@ -1,7 +1,7 @@
 /** `pgferry backup`: back up the source, check the backup, write its manifest; exit 1 when the test restore differs. */
 import { Command, Option } from 'commander';
 import { backup } from '../../api/backup.js';
-import { renderManifestText } from '../../report/manifest-text.js';
+import { renderManifestText } from '../../model/manifest-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';

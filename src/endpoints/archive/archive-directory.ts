@@ -1,9 +1,9 @@
 /** The portable archive adapter: a directory written table by table and read back by a restore. */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupFile } from '../../model/backup-manifest.js';
-import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveReader, PortableArchiveWriter, SchemaSection } from '../portable-archive.js';
+import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveReader, PortableArchiveStore, PortableArchiveWriter, SchemaSection } from '../portable-archive.js';
 import { dataFilePath, largeObjectFilePath, restorePlanPath, restoreScriptPath, sectionPath } from './archive-layout.js';
 import { openDataFileRows, writeDataFile } from './data-file.js';
 import { readLargeObjectFile, writeLargeObjectFile } from './large-object-file.js';
@@ -14,6 +14,16 @@ async function writeTextFile(dir: string, path: string, text: string, role: Back
   const bytes = Buffer.from(text, 'utf8');
   await writeFile(join(dir, path), bytes);
   return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), role };
+}
+
+/** A file whose writing failed is removed: the archive holds only files its manifest lists. */
+async function withoutPartialFile<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    await rm(path, { force: true }).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** `origin` says what the archive is of (the source, without its password), for restore.sql's heading. */
@@ -27,7 +37,7 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
     writeTable: async (table, rows, onProgress) => {
       written += 1;
       const path = dataFilePath(table, written);
-      const file = await writeDataFile(join(dir, path), rows, onProgress);
+      const file = await withoutPartialFile(join(dir, path), () => writeDataFile(join(dir, path), rows, onProgress));
       const rowCount = rows.rowsRead();
       const id = `${table.schema}.${table.name}`;
       return {
@@ -38,7 +48,7 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
     writeLargeObjects: async (range, batches, onProgress) => {
       largeObjectFiles += 1;
       const path = largeObjectFilePath(largeObjectFiles);
-      const file = await writeLargeObjectFile(join(dir, path), batches, onProgress);
+      const file = await withoutPartialFile(join(dir, path), () => writeLargeObjectFile(join(dir, path), batches, onProgress));
       return {
         largeObjects: { path, from: range.from, to: range.to, objects: file.objects, bytes: file.dataBytes },
         file: { path, bytes: file.bytes, sha256: file.sha256, role: 'data' },
@@ -57,8 +67,13 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
 export function openArchiveReader(dir: string): PortableArchiveReader {
   return {
     dir,
+    restorePlanPath,
+    sectionPath,
     readPlan: () => readRestorePlan(dir),
     openTableRows: (table) => openDataFileRows(join(dir, table.path), table.path, table.columns),
     readLargeObjects: (file) => readLargeObjectFile(join(dir, file.path), file.path),
   };
 }
+
+/** The portable archive's directory format, as phases reach it. */
+export const portableArchives: PortableArchiveStore = { createWriter: createArchiveWriter, openReader: openArchiveReader };

@@ -1,6 +1,6 @@
 /** manifest.txt: the backup manifest as a person reads it. */
-import type { BackupManifest } from '../model/backup-manifest.js';
-import { formatBytes } from '../model/units.js';
+import type { BackupManifest } from './backup-manifest.js';
+import { formatBytes } from './units.js';
 
 export function renderManifestText(manifest: BackupManifest): string {
   const lines = [
