@@ -30,7 +30,7 @@ function sampleLog(): RunRecord[] {
     createdAt: at(5),
     source: { display: 'postgres://app:****@old/app', serverVersion: '16.4', major: 16, database: 'app' },
     tool: { path: 'pg_dump', version: '17.2' },
-    files: [{ path: 'app.dump', bytes: 123456, sha256: 'ab'.repeat(32), role: 'archive' }],
+    files: [{ path: 'app.dump', bytes: 123456, sha256: 'ab'.repeat(32), createdAt: at(7), role: 'archive' }],
     tables: [{ table: tableNames[0]!, rows: 10 }],
     hooks: [{ name: 'volume-snapshot', command: 'snapshot create vol_1', startedAt: at(4), ms: 900, exitCode: 0, timedOut: false, outputTail: 'ok' }],
     check: { listedEntries: 42, testRestore: { status: 'equal', ms: 3000, database: 'scratch', differences: 0, compared: 'counts and checksums', differing: [] } },

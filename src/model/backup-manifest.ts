@@ -12,6 +12,8 @@ export interface BackupFile {
   readonly path: string;
   readonly bytes: number;
   readonly sha256: string;
+  /** When the file was finished (UTC). */
+  readonly createdAt: string;
   /**
    * archive: pg_dump's file; roles: pg_dumpall --roles-only; schema / data / script: the portable archive's parts
    * (a data file without a table holds large objects); hook: a hook's output.

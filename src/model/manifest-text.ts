@@ -10,7 +10,7 @@ export function renderManifestText(manifest: BackupManifest): string {
     ...(manifest.tool ? [`written by: ${manifest.tool.path} ${manifest.tool.version}`] : []),
     '',
     'files:',
-    ...manifest.files.map((f) => `  ${f.path}  ${formatBytes(f.bytes)}  sha256 ${f.sha256}${f.rows !== undefined ? `  ${f.rows} rows` : ''}`),
+    ...manifest.files.map((f) => `  ${f.path}  ${formatBytes(f.bytes)}  ${f.createdAt}  sha256 ${f.sha256}${f.rows !== undefined ? `  ${f.rows} rows` : ''}`),
     '',
     `tables: ${manifest.tables.length}, rows: ${manifest.tables.reduce((n, t) => n + t.rows, 0)}`,
     ...manifest.tables.map((t) => `  ${t.table}  ${t.rows} rows`),

@@ -16,8 +16,8 @@ export async function sha256OfFile(path: string): Promise<string> {
 /** Size and sha256 of one file of the backup directory `dir`. */
 export async function describeFile(dir: string, path: string, role: BackupFile['role'], extra: Pick<BackupFile, 'table' | 'rows'> = {}): Promise<BackupFile> {
   const full = join(dir, path);
-  const [{ size }, sha256] = await Promise.all([stat(full), sha256OfFile(full)]);
-  return { path, bytes: size, sha256, role, ...extra };
+  const [{ size, mtime }, sha256] = await Promise.all([stat(full), sha256OfFile(full)]);
+  return { path, bytes: size, sha256, createdAt: mtime.toISOString(), role, ...extra };
 }
 
 /** Writes manifest.json and manifest.txt, each through a temporary file, so a crash never leaves half a manifest. */

@@ -13,7 +13,7 @@ import { renderRestoreScript, renderSectionFile } from './restore-script.js';
 async function writeTextFile(dir: string, path: string, text: string, role: BackupFile['role']): Promise<BackupFile> {
   const bytes = Buffer.from(text, 'utf8');
   await writeFile(join(dir, path), bytes);
-  return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), role };
+  return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), createdAt: new Date().toISOString(), role };
 }
 
 /** A file whose writing failed is removed: the archive holds only files its manifest lists. */
@@ -42,7 +42,7 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
       const id = `${table.schema}.${table.name}`;
       return {
         table: { schema: table.schema, name: table.name, columns: rows.columns, path, rows: rowCount },
-        file: { path, bytes: file.bytes, sha256: file.sha256, role: 'data', table: id, rows: rowCount },
+        file: { path, bytes: file.bytes, sha256: file.sha256, createdAt: new Date().toISOString(), role: 'data', table: id, rows: rowCount },
       };
     },
     writeLargeObjects: async (range, batches, onProgress) => {
@@ -51,7 +51,7 @@ export async function createArchiveWriter(dir: string, origin: string): Promise<
       const file = await withoutPartialFile(join(dir, path), () => writeLargeObjectFile(join(dir, path), batches, onProgress));
       return {
         largeObjects: { path, from: range.from, to: range.to, objects: file.objects, bytes: file.dataBytes },
-        file: { path, bytes: file.bytes, sha256: file.sha256, role: 'data' },
+        file: { path, bytes: file.bytes, sha256: file.sha256, createdAt: new Date().toISOString(), role: 'data' },
       };
     },
     finish: async (sections: readonly SchemaSection[], tables: readonly ArchivedTable[], largeObjects: readonly ArchivedLargeObjects[]) => {
