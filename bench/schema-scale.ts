@@ -85,7 +85,7 @@ const pgferryChild = fileURLToPath(new URL('./pgferry-child.js', import.meta.url
 async function migrate(source: string, target: string): Promise<RunFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'pgferry-schema-bench-'));
   const started = Date.now();
-  const child = spawn(process.execPath, [pgferryChild, 'migrate', '--json', '--from', source, '--to', target, '--run-dir', dir, '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [pgferryChild, 'migrate', '--json', '--no-backup', '--from', source, '--to', target, '--run-dir', dir, '--jobs', String(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const phases: Array<{ phase: string; ms: number }> = [];
   let buffered = '';
   let tail = '';

@@ -92,10 +92,11 @@ export function benchTools(jobs: number, selected: readonly ToolId[]): Tool[] {
       name: 'pgferry migrate',
       unavailable: null,
       version: null,
-      // The other tools copy without checking; pgferry's verification is timed on its own (see verify-bench).
+      // The other tools copy without checking or backing up; pgferry's verification is timed on its own (see
+      // verify-bench), and so is its backup (`pgferry backup` against `pg_dump -Fc`, docs/BENCHMARKS.md).
       run: (source, target) =>
         inFreshDir(async (dir) => {
-          const { ms, stderr } = await timed(process.execPath, [pgferryChild, 'migrate', '--no-verify', '--from', source, '--to', target, '--run-dir', dir, '--jobs', j]);
+          const { ms, stderr } = await timed(process.execPath, [pgferryChild, 'migrate', '--no-verify', '--no-backup', '--from', source, '--to', target, '--run-dir', dir, '--jobs', j]);
           return { ms, ...pgferryStats(stderr) };
         }),
     },
