@@ -20,6 +20,23 @@ const moments = {
   'during an index build': (steps: StepRow[]) => steps.some((s) => s.phase === 'index' && s.status === 'running' && s.id.includes('big_')),
 };
 
+/** Ends the first source session seen running a COPY in `database` (while `child` runs); how many were ended. */
+async function terminateFirstCopy(serverUrl: string, database: string, child: { exitCode: number | null }): Promise<number> {
+  let terminated = 0;
+  await withClient(serverUrl, async (c) => {
+    while (terminated === 0 && child.exitCode === null) {
+      const { rows } = await c.query(
+        `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+          WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY%'`,
+        [database],
+      );
+      terminated = rows[0].n;
+      await sleep(5);
+    }
+  });
+  return terminated;
+}
+
 describe('resume after kill -9', () => {
   for (const [when, moment] of Object.entries(moments)) {
     it(`killed ${when}, the same command finishes the run with no duplicate and no missing rows`, async () => {
@@ -52,18 +69,7 @@ describe('resume after kill -9', () => {
     const runDir = mkdtempSync(join(tmpdir(), 'pgferry-retry-'));
     // Without the backup, whose reads come first (they are retried the same way: the next test).
     const run = spawnCli('migrate', '--from', source.url, '--to', target.url, '--run-dir', runDir, '--chunk-size-mb', '2', '--jobs', '2', '--no-backup');
-    let terminated = 0;
-    await withClient(sourceServer.url(), async (c) => {
-      while (terminated === 0 && run.child.exitCode === null) {
-        const { rows } = await c.query(
-          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-            WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY%'`,
-          [source.name],
-        );
-        terminated = rows[0].n;
-        await sleep(5);
-      }
-    });
+    const terminated = await terminateFirstCopy(sourceServer.url(), source.name, run.child);
     const result = await run.exited;
     assert.ok(terminated > 0, 'a copying source session was terminated');
     assert.equal(result.code, 0, result.stderr + result.stdout);
@@ -76,18 +82,7 @@ describe('resume after kill -9', () => {
     const source = await freshDatabase(sourceServer, fixtureSql('resume-fixture.sql'));
     const out = join(mkdtempSync(join(tmpdir(), 'pgferry-backup-retry-')), 'run');
     const run = spawnCli('backup', '--from', source.url, '--format', 'portable', '--out', out);
-    let terminated = 0;
-    await withClient(sourceServer.url(), async (c) => {
-      while (terminated === 0 && run.child.exitCode === null) {
-        const { rows } = await c.query(
-          `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
-            WHERE datname = $1 AND state = 'active' AND query LIKE 'COPY%'`,
-          [source.name],
-        );
-        terminated = rows[0].n;
-        await sleep(5);
-      }
-    });
+    const terminated = await terminateFirstCopy(sourceServer.url(), source.name, run.child);
     const result = await run.exited;
     assert.ok(terminated > 0, 'a copying source session was terminated');
     assert.equal(result.code, 0, result.stderr + result.stdout);

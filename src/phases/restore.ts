@@ -12,6 +12,7 @@ import { emitter, type EventListener } from '../model/events.js';
 import { checkBackupFiles, readManifest } from '../run/backup-files.js';
 import { tableId } from './copy-plan.js';
 import { restorePortableArchive } from './restore-portable.js';
+import { timedPhase } from './timed-phase.js';
 
 export interface RestoreSettings {
   /** Owners and grants as the backup has them (the roles must exist on the target); false: everything owned by the connecting user. */
@@ -34,13 +35,7 @@ export interface RestoreFacts {
 
 export async function runRestore(dir: string, target: TargetEndpoint, settings: RestoreSettings): Promise<RestoreFacts> {
   const emit = emitter(settings.onEvent);
-  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    emit({ type: 'phase:start', phase: name, at: new Date(started).toISOString() });
-    const result = await work();
-    emit({ type: 'phase:end', phase: name, at: new Date().toISOString(), ms: Date.now() - started });
-    return result;
-  };
+  const phase = <T>(name: string, work: () => Promise<T>): Promise<T> => timedPhase(emit, name, work);
   const manifest = await phase('restore:check-files', () => readCheckedBackup(dir));
   await target.lockForRun();
   const existing = (await target.inventoryTarget([])).existingObjectCount;

@@ -17,6 +17,7 @@ import { runPreflight, type PreflightFacts } from '../phases/preflight.js';
 import { recheckDoneSteps } from '../phases/recheck-done-steps.js';
 import { reconcileSourceChanges } from '../phases/source-changes.js';
 import { runJournaledStep } from '../phases/journaled-step.js';
+import { timedPhase } from '../phases/timed-phase.js';
 import { runBackup } from '../phases/backup.js';
 import type { BackupManifest } from '../model/backup-manifest.js';
 import { readManifest } from '../run/backup-files.js';
@@ -68,13 +69,7 @@ export interface MigrationOptions {
 export async function runMigration(plan: Plan, endpoints: RunEndpoints, options: MigrationOptions = {}): Promise<MigrationFacts> {
   const { onEvent } = options;
   const emit = emitter(onEvent);
-  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    emit({ type: 'phase:start', phase: name, at: new Date(started).toISOString() });
-    const result = await work();
-    emit({ type: 'phase:end', phase: name, at: new Date().toISOString(), ms: Date.now() - started });
-    return result;
-  };
+  const phase = <T>(name: string, work: () => Promise<T>): Promise<T> => timedPhase(emit, name, work);
   // Held until the endpoints close: a second run into this target refuses here, before it reads or writes anything.
   await endpoints.target.lockForRun();
   const paths = runPathsFor(plan.runDir, endpoints.source.identity, endpoints.target.identity);
