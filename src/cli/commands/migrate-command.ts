@@ -1,7 +1,7 @@
 /** `pgferry migrate`: preflight, then schema, data, indexes, constraints and sequences; resumable. */
 import { Command } from 'commander';
 import { migrate } from '../../api/migrate.js';
-import { renderMigrateText } from '../../report/migrate-text.js';
+import { renderMigrateText } from '../text/migrate-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';

@@ -1,7 +1,7 @@
 /** `pgferry preflight`: reads both ends and says whether the move can go ahead. */
 import { Command } from 'commander';
 import { preflight } from '../../api/preflight.js';
-import { renderPreflightText } from '../../report/preflight-text.js';
+import { renderPreflightText } from '../text/preflight-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';

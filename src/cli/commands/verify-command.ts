@@ -1,7 +1,7 @@
 /** `pgferry verify`: exit 0 when source and target are equal, 1 when they differ, 2 when they cannot be compared. */
 import { Command } from 'commander';
 import { verify } from '../../api/verify.js';
-import { renderVerifyText } from '../../report/verify-text.js';
+import { renderVerifyText } from '../text/verify-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';

@@ -1,7 +1,7 @@
 /** Renders a migrate result as text: warnings, per-table rows and bytes, step totals, what was not covered, verdict. */
-import type { MigrateResult } from '../api/migrate.js';
+import type { MigrateResult } from '../../api/migrate.js';
 import { findingSection, renderPreflightText, table } from './preflight-text.js';
-import { formatBytes, formatCount, formatMs } from '../model/units.js';
+import { formatBytes, formatCount, formatMs } from '../../model/units.js';
 import { renderVerification } from './verify-text.js';
 
 type Finished = Extract<MigrateResult, { status: 'migrated' | 'blocked' }>;

@@ -1,8 +1,8 @@
 /** Renders a verify result: ✓/✗ per table with counts, the differing rows, schema and sequence differences, verdict. */
-import type { VerifyResult } from '../api/verify.js';
-import type { VerifyFacts } from '../phases/verify.js';
+import type { VerifyResult } from '../../api/verify.js';
+import type { VerifyFacts } from '../../phases/verify.js';
 import { table } from './preflight-text.js';
-import { formatCount, formatMs } from '../model/units.js';
+import { formatCount, formatMs } from '../../model/units.js';
 
 type Compared = Extract<VerifyResult, { status: 'equal' | 'different' }>;
 

@@ -1,10 +1,10 @@
 /** Renders a preflight result as the readable text the CLI prints: blockers, warnings, then facts. */
 import Table from 'cli-table3';
-import type { PreflightResult } from '../api/preflight.js';
-import type { Finding } from '../model/findings.js';
-import type { CollationFacts, ServerFacts, SourceInventory, TargetInventory } from '../model/inventory.js';
-import type { LocalFacts } from '../run/local-disk.js';
-import { formatBytes, formatCount, formatMs } from '../model/units.js';
+import type { PreflightResult } from '../../api/preflight.js';
+import type { Finding } from '../../model/findings.js';
+import type { CollationFacts, ServerFacts, SourceInventory, TargetInventory } from '../../model/inventory.js';
+import type { LocalFacts } from '../../run/local-disk.js';
+import { formatBytes, formatCount, formatMs } from '../../model/units.js';
 
 type Facts = Extract<PreflightResult, { status: 'ready' | 'blocked' }>;
 
