@@ -118,8 +118,14 @@ async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, di
   const snapshot = await source.openSnapshot();
   let tables: ArchiveWritten['tables'];
   try {
-    tables = await countRowsInSnapshot(source, snapshot.id, inventory);
-    await native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
+    // At once: pg_dump -Fc works on one core, the counts on another.
+    const counted = countRowsInSnapshot(source, snapshot.id, inventory);
+    const dumped = native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
+    // Both settle before the snapshot is released, so neither is left running when the other failed.
+    const [counts, dump] = await Promise.allSettled([counted, dumped]);
+    if (counts.status === 'rejected') throw counts.reason;
+    if (dump.status === 'rejected') throw dump.reason;
+    tables = counts.value;
   } finally {
     await snapshot.release();
   }
