@@ -37,7 +37,6 @@ export interface BackupSettings {
   readonly onEvent?: EventListener;
 }
 
-
 /** Takes, checks and describes the backup; `target` (when given) is the server the test restore goes to. */
 export async function runBackup(
   source: SourceEndpoint,
