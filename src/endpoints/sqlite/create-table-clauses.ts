@@ -34,7 +34,7 @@ export interface TableClauses {
   readonly foreignKeys: readonly ForeignKeyClause[];
 }
 
-const clauseStarts = ['CONSTRAINT', 'CHECK', 'DEFAULT', 'COLLATE', 'GENERATED', 'AS', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'NULL'];
+const clauseStarts = ['CONSTRAINT', 'CHECK', 'DEFAULT', 'COLLATE', 'GENERATED', 'AS', 'PRIMARY', 'UNIQUE', 'REFERENCES'];
 
 function names(tokens: readonly SqlToken[]): string[] {
   return splitTopLevel(tokens).map((part) => nameOf(part[0]) ?? '');
@@ -51,6 +51,7 @@ function referencesClause(part: readonly SqlToken[], at: number, name: string | 
     if (isSymbol(token, '(')) j = closingParen(part, j) - 1;
     else if (isWord(token, 'DEFERRABLE')) deferrable = !isWord(part[j - 1], 'NOT');
     else if (isWord(token, 'INITIALLY')) initiallyDeferred = isWord(part[j + 1], 'DEFERRED');
+    else if (isWord(part[j - 1], 'SET')) continue; // ON DELETE SET DEFAULT
     else if (isWord(token, ...clauseStarts) || (isWord(token, 'NOT') && isWord(part[j + 1], 'NULL'))) break;
   }
   return { clause: { name, from, table, deferrable, initiallyDeferred: deferrable && initiallyDeferred }, end: j };

@@ -45,13 +45,13 @@ export function translateExpression(tokens: readonly SqlToken[], columns: Expres
       const op = operators[token.text];
       if (!op) return { refused: `the operator ${token.text}` };
       out.push(op);
-    } else if (token.kind === 'word' && isSymbol(tokens[i + 1], '(')) {
+    } else if (token.kind === 'word' && upper === 'LIKE') out.push('ILIKE'); // SQLite's LIKE ignores ASCII case
+    else if (token.kind === 'word' && keywords.has(upper)) out.push(upper);
+    else if (token.kind === 'word' && isSymbol(tokens[i + 1], '(')) {
       const fn = functions[upper];
       if (!fn) return { refused: `the function ${token.text}()` };
       out.push(fn);
-    } else if (token.kind === 'word' && upper === 'LIKE') out.push('ILIKE'); // SQLite's LIKE ignores ASCII case
-    else if (token.kind === 'word' && keywords.has(upper)) out.push(upper);
-    else {
+    } else {
       const column = columns.names.get(token.text.toLowerCase());
       if (column === undefined) return { refused: `the name ${token.text}` };
       if (columns.booleans.has(token.text.toLowerCase())) return { refused: `the boolean column ${token.text}, which SQLite compares as a number` };
