@@ -57,6 +57,7 @@ CREATE TABLE "order" (
   placed TEXT
 );
 CREATE TABLE order_pkey (id TEXT PRIMARY KEY);
+CREATE INDEX user_nick ON "User"(nick);
 CREATE INDEX order_open ON "order"(user_id) WHERE status <> 'shipped';
 CREATE INDEX order_lower_status ON "order"(lower(status), total DESC);
 CREATE INDEX order_glob ON "order"(note) WHERE note GLOB 'x*';
@@ -227,7 +228,8 @@ describe('reading a SQLite schema', () => {
     }
     assert.equal(left.length, 6, JSON.stringify(left));
     assert.deepEqual(model.notCovered, ['trigger order_touch', 'view recent']);
-    assert.deepEqual(report.adjusted.map((a) => a.object), ['column line_item.total_cents']);
+    assert.deepEqual(report.adjusted.map((a) => `${a.object}: ${a.what}`).sort(), ['column line_item.total_cents: GENERATED ALWAYS AS … VIRTUAL', 'index user_nick: COLLATE NOCASE']);
+    assert.ok(model.indexes.some((i) => i.name === 'user_nick' && i.structure.keys[0]?.column === 'nick'));
   });
 
   it('refuses two names that fold to one, naming both', () => {

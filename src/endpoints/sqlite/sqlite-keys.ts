@@ -54,7 +54,7 @@ function keyConstraint(table: SqliteTable, kind: 'primary key' | 'unique', sqlit
   };
 }
 
-/** A CREATE INDEX, or null (reported) when a key, collation or WHERE does not translate. */
+/** A CREATE INDEX, or null (reported) when a key expression or the WHERE does not translate. */
 function createdIndex(db: Database.Database, table: SqliteTable, index: string, sql: string, unique: boolean, names: PgNames, notes: Notes): IndexDef | null {
   const clauses = parseCreateIndex(sql);
   const refuse = (reason: string) => {
@@ -63,7 +63,10 @@ function createdIndex(db: Database.Database, table: SqliteTable, index: string, 
   };
   const keys: IndexKey[] = [];
   for (const [i, row] of readIndexColumns(db, index).entries()) {
-    if (row.coll.toUpperCase() !== 'BINARY') return refuse(`a key uses COLLATE ${row.coll}, which PostgreSQL has no built-in equivalent of`);
+    if (row.coll.toUpperCase() !== 'BINARY') {
+      // Kept: the rows already satisfy it, and PostgreSQL's comparison is only stricter for a unique index.
+      notes.adjusted.push({ object: `index ${index}`, what: `COLLATE ${row.coll}`, reason: "the key compares with the column's PostgreSQL collation" });
+    }
     if (row.cid >= 0) {
       keys.push(columnKey(table.columns.names.get(row.name!.toLowerCase())!, row.desc === 1));
       continue;
@@ -88,7 +91,12 @@ function createdIndex(db: Database.Database, table: SqliteTable, index: string, 
 export function readSqliteIndexes(db: Database.Database, table: SqliteTable, indexSql: ReadonlyMap<string, string>, names: PgNames, notes: Notes): IndexDef[] {
   const indexes: IndexDef[] = table.primaryKey.length > 0 ? [keyConstraint(table, 'primary key', table.primaryKey, names)] : [];
   for (const entry of readIndexList(db, table.sqliteName)) {
-    if (entry.origin === 'u') indexes.push(keyConstraint(table, 'unique', readIndexColumns(db, entry.name).map((c) => c.name!), names));
+    if (entry.origin === 'u') {
+      const columns = readIndexColumns(db, entry.name);
+      const collated = columns.filter((c) => c.coll.toUpperCase() !== 'BINARY');
+      if (collated.length > 0) notes.adjusted.push({ object: `UNIQUE (${columns.map((c) => c.name).join(', ')}) of ${table.sqliteName}`, what: collated.map((c) => `COLLATE ${c.coll}`).join(', '), reason: 'unique by PostgreSQL\'s comparison, which tells more values apart' });
+      indexes.push(keyConstraint(table, 'unique', columns.map((c) => c.name!), names));
+    }
     if (entry.origin !== 'c') continue;
     const index = createdIndex(db, table, entry.name, indexSql.get(entry.name) ?? '', entry.unique === 1, names, notes);
     if (index) indexes.push(index);

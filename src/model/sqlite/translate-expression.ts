@@ -31,10 +31,9 @@ const functions: Record<string, string> = {
 };
 const operators: Record<string, string> = { '==': '=', '=': '=', '!=': '<>', '<>': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '||': '||', '(': '(', ')': ')', ',': ',' };
 
-/** Translates `tokens`; `columns` names the table's columns. Returns the column names it used beside the SQL. */
-export function translateExpression(tokens: readonly SqlToken[], columns: ExpressionColumns): Translated & { readonly used?: readonly string[] } {
+/** Translates `tokens`; `columns` names the table's columns. */
+export function translateExpression(tokens: readonly SqlToken[], columns: ExpressionColumns): Translated {
   const out: string[] = [];
-  const used = new Set<string>();
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     const upper = token.text.toUpperCase();
@@ -56,10 +55,9 @@ export function translateExpression(tokens: readonly SqlToken[], columns: Expres
       if (column === undefined) return { refused: `the name ${token.text}` };
       if (columns.booleans.has(token.text.toLowerCase())) return { refused: `the boolean column ${token.text}, which SQLite compares as a number` };
       if (isWord(tokens[i + 1], 'COLLATE')) return { refused: 'a COLLATE clause' };
-      used.add(column);
       out.push(quoteIdent(column));
     }
   }
   if (out.length === 0) return { refused: 'an empty expression' };
-  return { sql: out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')').replace(/ ,/g, ','), used: [...used] };
+  return { sql: out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')').replace(/ ,/g, ',') };
 }
