@@ -116,7 +116,11 @@ interface ArchiveWritten {
 async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, dir: string, inventory: SourceInventory): Promise<ArchiveWritten> {
   const snapshot = await source.openSnapshot();
   let tables: ArchiveWritten['tables'];
+  let largeObjects: ArchiveWritten['largeObjects'];
   try {
+    // pg_dump writes the large objects of the same snapshot: their number and bytes let a restore check them.
+    const sizes = source.capabilities.largeObjects ? await snapshot.largeObjectSizes() : [];
+    if (sizes.length > 0) largeObjects = { count: sizes.length, bytes: sizes.reduce((n, s) => n + s.bytes, 0) };
     // At once: pg_dump -Fc works on one core, the counts on another.
     const counted = countRowsInSnapshot(source, snapshot.id, inventory);
     const dumped = native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
@@ -132,7 +136,7 @@ async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, di
   const roles = await native.dumpRoles(join(dir, rolesFile));
   if (roles.written) files.push(await describeFile(dir, rolesFile, 'roles'));
   const listedEntries = await native.countEntries(join(dir, nativeArchiveFile));
-  return { kind: 'pg_dump', files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool };
+  return { kind: 'pg_dump', files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool, ...(largeObjects ? { largeObjects } : {}) };
 }
 
 async function writePortable(source: SourceEndpoint, dir: string, settings: BackupSettings): Promise<ArchiveWritten> {

@@ -29,7 +29,9 @@ export interface RestoreFacts {
   readonly manifest: BackupManifest;
   readonly tables: ReadonlyArray<{ readonly table: string; readonly expected: number; /** null: the table is not on the target. */
   readonly restored: number | null }>;
-  /** Tables whose restored row count differs from the manifest's. */
+  /** Large objects as the manifest records them and as restored; null when the backup holds none. */
+  readonly largeObjects: { readonly expected: number; readonly restored: number } | null;
+  /** Tables whose restored row count differs from the manifest's, and the large objects when their count differs. */
   readonly differences: number;
 }
 
@@ -64,12 +66,14 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
         const found = restoredTables.get(table);
         counted.push({ table, expected: rows, restored: found ? await reader.countRows(found) : null });
       }
-      return counted;
+      const largeObjects = manifest.largeObjects ? { expected: manifest.largeObjects.count, restored: await reader.countLargeObjects() } : null;
+      return { counted, largeObjects };
     } finally {
       await reader.close();
     }
   });
-  return { manifest, tables, differences: tables.filter((t) => t.expected !== t.restored).length };
+  const differences = tables.counted.filter((t) => t.expected !== t.restored).length + (tables.largeObjects && tables.largeObjects.expected !== tables.largeObjects.restored ? 1 : 0);
+  return { manifest, tables: tables.counted, largeObjects: tables.largeObjects, differences };
 }
 
 /**
