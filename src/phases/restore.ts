@@ -59,11 +59,14 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
   const tables = await phase('restore:count-rows', async () => {
     const reader = await target.openVerifyReader();
     try {
-      // Matched by the same "schema.table" text the manifest was written with, so no name is parsed back.
-      const restoredTables = new Map((await reader.listTables()).map((t) => [tableId(t), t]));
+      // By schema and name apart where the manifest has them (a name may hold a dot), else by "schema.table".
+      const key = (t: { schema: string; name: string }) => JSON.stringify([t.schema, t.name]);
+      const listed = await reader.listTables();
+      const bySchemaAndName = new Map(listed.map((t) => [key(t), t]));
+      const byText = new Map(listed.map((t) => [tableId(t), t]));
       const counted: Array<RestoreFacts['tables'][number]> = [];
-      for (const { table, rows } of manifest.tables) {
-        const found = restoredTables.get(table);
+      for (const { table, schema, name, rows } of manifest.tables) {
+        const found = schema !== undefined && name !== undefined ? bySchemaAndName.get(key({ schema, name })) : byText.get(table);
         counted.push({ table, expected: rows, restored: found ? await reader.countRows(found) : null });
       }
       const largeObjects = manifest.largeObjects ? { expected: manifest.largeObjects.count, restored: await reader.countLargeObjects() } : null;
