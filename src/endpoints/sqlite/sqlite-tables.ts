@@ -47,7 +47,19 @@ function identityOf(schema: string, sequence: string): ColumnDef['identity'] {
   };
 }
 
-function readColumn(row: TableColumnRow, table: string, pgTable: string, clauses: TableClauses, rowidAlias: boolean, names: PgNames, pgName: string, columns: ExpressionColumns, options: ReadTableOptions, notes: Notes): ColumnDef {
+/** What reading one table's columns shares. */
+interface TableContext {
+  readonly table: string;
+  readonly pgTable: string;
+  readonly clauses: TableClauses;
+  readonly columns: ExpressionColumns;
+  readonly names: PgNames;
+  readonly options: ReadTableOptions;
+  readonly notes: Notes;
+}
+
+function readColumn(row: TableColumnRow, pgName: string, rowidAlias: boolean, context: TableContext): ColumnDef {
+  const { table, pgTable, clauses, columns, names, options, notes } = context;
   const object = `column ${table}.${row.name}`;
   const mapped = mapSqliteType(table, row.name, row.type, rowidAlias, options.types);
   if (mapped.note) notes.adjusted.push({ object, what: row.type, reason: mapped.note });
@@ -105,7 +117,8 @@ export function readSqliteTable(db: Database.Database, table: string, sql: strin
   rows.forEach((r) => {
     if (mapSqliteType(table, r.name, r.type, false, options.types).type === 'boolean') booleans.add(r.name.toLowerCase());
   });
-  const defs = rows.map((r) => readColumn(r, table, pgTable, clauses, rowidAlias && r.pk === 1, names, columnNames.get(r.name)!, columns, options, notes));
+  const context: TableContext = { table, pgTable, clauses, columns, names, options, notes };
+  const defs = rows.map((r) => readColumn(r, columnNames.get(r.name)!, rowidAlias && r.pk === 1, context));
   const def: TableDef = {
     kind: 'table',
     key: `table:${options.schema}.${pgTable}`,
