@@ -25,6 +25,7 @@ const sourceSql = `
     SELECT 'customer ' || i, date '2020-01-01' + i, i * 1.25, ARRAY['a', 'b' || i], jsonb_build_object('n', i) FROM generate_series(1, 500) i;
   INSERT INTO orders (customer_id, placed_at, total, note)
     SELECT 1 + i % 500, timestamptz '2024-01-01 00:00+00' + i * interval '1 hour', i * 0.5, CASE WHEN i % 7 = 0 THEN NULL ELSE 'n' || i END FROM generate_series(1, 3000) i;
+  SELECT lo_from_bytea(0, convert_to(repeat('large object ', 1000), 'UTF8')), lo_from_bytea(0, '');
 `;
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -54,6 +55,7 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     const manifest = manifestOf(backupDir);
     assert.equal(manifest.kind, 'pg_dump');
     assert.match(manifest.tool.version, /^15\./);
+    assert.deepEqual(manifest.largeObjects, { count: 2, bytes: 13000 });
     assert.equal(readFileSync(join(backupDir, 'database.dump')).subarray(0, 5).toString(), 'PGDMP');
     assert.ok(manifest.check.listedEntries > 5, `listed ${manifest.check.listedEntries}`);
     assert.equal(manifest.check.testRestore.status, 'equal', JSON.stringify(manifest.check));
@@ -87,10 +89,14 @@ describe('backup with pg_dump: 15 source, checked on 17, restored into 18', () =
     const run = await cli('restore', backupRun, '--to', restored.url, '--run-dir', runDir);
     assert.equal(run.code, 0, run.stderr + run.stdout);
     assert.match(run.stdout, /every table holds the rows the manifest lists/);
+    assert.match(run.stdout, /large objects: 2 restored, the manifest lists 2/);
     const [restoreRun] = readdirSync(runDir);
     const report = JSON.parse(readFileSync(join(runDir, restoreRun!, 'report.json'), 'utf8'));
     assert.equal(report.status, 'restored');
     assert.deepEqual(report.restore.tables.map((t: { table: string; restored: number }) => [t.table, t.restored]), [['public.customers', 500], ['public.orders', 3000]]);
+    assert.deepEqual(report.restore.largeObjects, { expected: 2, restored: 2 });
+    const objects = await withClient(restored.url, async (c) => (await c.query(`SELECT count(*)::int AS n, sum(length(lo_get(oid)))::int AS bytes FROM pg_largeobject_metadata`)).rows[0]);
+    assert.deepEqual(objects, { n: 2, bytes: 13000 });
     assert.deepEqual(await tableDigests(restored.url), await tableDigests(sourceUrl));
     assert.deepEqual(await catalogInventory(restored.url), await catalogInventory(sourceUrl));
   });

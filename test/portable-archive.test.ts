@@ -142,6 +142,11 @@ lines" text);
 break \\! echo injected" ("two
 lines") VALUES ('a'), (E'b\nc'), (NULL)`),
     );
+    // Two tables whose "schema.table" text is the same (a dot in a schema name, a dot in a table name), with other counts.
+    await withClient(sourceUrl, (c) =>
+      c.query(`CREATE SCHEMA "a.b"; CREATE TABLE "a.b".c (id int); INSERT INTO "a.b".c VALUES (1);
+               CREATE SCHEMA a; CREATE TABLE a."b.c" (id int); INSERT INTO a."b.c" VALUES (1), (2)`),
+    );
     archiveDir = mkdtempSync(join(tmpdir(), 'pgferry-archive-'));
     archive = await writeArchive(endpoint(sourceUrl, 'source'), archiveDir, name);
     expected = await snapshotOf(sourceUrl);

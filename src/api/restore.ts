@@ -36,7 +36,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   return withRunRecord('restore', options.onEvent, (recorder) => restoreRecorded(options, recorder), (result) =>
     result.status === 'failed'
       ? {}
-      : { backup: { dir: result.dir, manifest: result.manifest }, restore: { backupDir: result.dir, tables: result.tables, differences: result.differences } },
+      : { backup: { dir: result.dir, manifest: result.manifest }, restore: { backupDir: result.dir, tables: result.tables, largeObjects: result.largeObjects, differences: result.differences } },
   );
 }
 

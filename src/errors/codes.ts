@@ -31,6 +31,8 @@ export const errorCodes = {
   RESTORE_FAILED: 'restoring a backup into the target failed',
   RUN_LOG_NOT_FOUND: 'the directory given to pgferry report holds no run log (events.ndjson)',
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
+  SQLITE_NAME_COLLISION: 'two SQLite table or column names become the same PostgreSQL name once folded to lower case or shortened',
+  SQLITE_READ_FAILED: 'the SQLite database file cannot be opened or its schema cannot be read',
   INTERNAL: 'a bug in pgferry',
 } as const;
 

@@ -24,6 +24,14 @@ export interface BackupFile {
   readonly rows?: number;
 }
 
+/** A table's rows in the backup: "schema.table" to read, and its schema and name apart (a name may hold a dot). */
+export interface ManifestTable {
+  readonly table: string;
+  readonly schema?: string;
+  readonly name?: string;
+  readonly rows: number;
+}
+
 export interface BackupCheck {
   /** pg_restore --list: how many entries the archive holds (pg_dump kind). */
   readonly listedEntries?: number;
@@ -59,7 +67,7 @@ export interface BackupManifest {
   /** Every file of the backup but the manifest itself. */
   readonly files: readonly BackupFile[];
   /** Rows per table in the backup's snapshot ("schema.table"). */
-  readonly tables: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
+  readonly tables: readonly ManifestTable[];
   /** The large objects a portable archive carries, in the same snapshot; absent in manifests of archives without them. */
   readonly largeObjects?: { readonly count: number; readonly bytes: number };
   /** Plan-level extra backup steps (e.g. a provider's volume snapshot): each command and what it did. */

@@ -57,6 +57,7 @@ export interface RunFacts {
 export interface RestoreSummary {
   readonly backupDir: string;
   readonly tables: ReadonlyArray<{ readonly table: string; readonly expected: number; readonly restored: number | null }>;
+  readonly largeObjects?: { readonly expected: number; readonly restored: number } | null;
   readonly differences: number;
 }
 

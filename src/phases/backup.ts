@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { NativeDump, ScratchDatabase, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
 import type { PortableArchiveStore } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
-import { nativeArchiveFile, rolesFile, type BackupCheck, type BackupFile, type BackupKind, type BackupManifest } from '../model/backup-manifest.js';
+import { nativeArchiveFile, rolesFile, type BackupCheck, type BackupFile, type BackupKind, type BackupManifest, type ManifestTable } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
 import type { SourceInventory } from '../model/inventory.js';
 import type { ShellHookRecord } from '../model/shell-hook.js';
@@ -106,7 +106,7 @@ export async function runBackup(
 interface ArchiveWritten {
   readonly kind: BackupKind;
   readonly files: BackupFile[];
-  readonly tables: Array<{ table: string; rows: number }>;
+  readonly tables: ManifestTable[];
   readonly notes: string[];
   readonly listedEntries?: number;
   readonly largeObjects?: BackupManifest['largeObjects'];
@@ -116,7 +116,11 @@ interface ArchiveWritten {
 async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, dir: string, inventory: SourceInventory): Promise<ArchiveWritten> {
   const snapshot = await source.openSnapshot();
   let tables: ArchiveWritten['tables'];
+  let largeObjects: ArchiveWritten['largeObjects'];
   try {
+    // pg_dump writes the large objects of the same snapshot: their number and bytes let a restore check them.
+    const sizes = source.capabilities.largeObjects ? await snapshot.largeObjectSizes() : [];
+    if (sizes.length > 0) largeObjects = { count: sizes.length, bytes: sizes.reduce((n, s) => n + s.bytes, 0) };
     // At once: pg_dump -Fc works on one core, the counts on another.
     const counted = countRowsInSnapshot(source, snapshot.id, inventory);
     const dumped = native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
@@ -132,7 +136,7 @@ async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, di
   const roles = await native.dumpRoles(join(dir, rolesFile));
   if (roles.written) files.push(await describeFile(dir, rolesFile, 'roles'));
   const listedEntries = await native.countEntries(join(dir, nativeArchiveFile));
-  return { kind: 'pg_dump', files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool };
+  return { kind: 'pg_dump', files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool, ...(largeObjects ? { largeObjects } : {}) };
 }
 
 async function writePortable(source: SourceEndpoint, dir: string, settings: BackupSettings): Promise<ArchiveWritten> {
@@ -144,12 +148,12 @@ async function writePortable(source: SourceEndpoint, dir: string, settings: Back
  * Counted in the snapshot the archive is written from, so the manifest's counts are the archive's rows; each count
  * in a read of its own, so no transaction holds a lock on every table.
  */
-async function countRowsInSnapshot(source: SourceEndpoint, snapshotId: string, inventory: SourceInventory): Promise<Array<{ table: string; rows: number }>> {
+async function countRowsInSnapshot(source: SourceEndpoint, snapshotId: string, inventory: SourceInventory): Promise<ManifestTable[]> {
   const reader = await source.openReader(snapshotId);
   try {
     const counted = [];
     for (const table of inventory.tables.filter((t) => t.kind !== 'partitioned')) {
-      counted.push({ table: `${table.schema}.${table.name}`, rows: await reader.countRows(table) });
+      counted.push({ table: `${table.schema}.${table.name}`, schema: table.schema, name: table.name, rows: await reader.countRows(table) });
       await reader.endRead();
     }
     return counted;

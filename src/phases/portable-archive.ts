@@ -6,7 +6,7 @@
 import type { SourceEndpoint, SourceReader, SourceSnapshot, TableRows } from '../endpoints/endpoint.js';
 import type { ArchivedLargeObjects, ArchivedTable, PortableArchiveStore, PortableArchiveWriter } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
-import type { BackupFile } from '../model/backup-manifest.js';
+import type { BackupFile, ManifestTable } from '../model/backup-manifest.js';
 import { emitter, type EventListener } from '../model/events.js';
 import { objectsPerRange, planLargeObjectRanges, type LargeObjectMetadata } from '../model/large-objects.js';
 import { tablesOf, type QualifiedName, type SchemaModel } from '../model/schema-model.js';
@@ -26,7 +26,7 @@ export interface PortableArchiveResult {
   /** Every file written, with its size and sha256: the manifest's `files`. */
   readonly files: BackupFile[];
   /** Rows per table ("schema.table") in the archive's snapshot. */
-  readonly tables: Array<{ readonly table: string; readonly rows: number }>;
+  readonly tables: ManifestTable[];
   /** The large objects carried, in the same snapshot; absent when the source has none. */
   readonly largeObjects?: { readonly count: number; readonly bytes: number };
   /** What the archive does not carry, or carries differently, said once each. */
@@ -205,7 +205,7 @@ export async function writePortableArchive(source: SourceEndpoint, dir: string, 
   const carried = largeObjects.written.map((w) => w.largeObjects);
   return {
     files: [...written.map((w) => w.file), ...largeObjects.written.map((w) => w.file), ...schemaFiles],
-    tables: written.map((w) => ({ table: `${w.table.schema}.${w.table.name}`, rows: w.table.rows })),
+    tables: written.map((w) => ({ table: `${w.table.schema}.${w.table.name}`, schema: w.table.schema, name: w.table.name, rows: w.table.rows })),
     ...(carried.length > 0 ? { largeObjects: { count: carried.reduce((n, f) => n + f.objects, 0), bytes: carried.reduce((n, f) => n + f.bytes, 0) } } : {}),
     notes: schema.notes,
   };

@@ -165,24 +165,27 @@ async function loadData(target: TargetEndpoint, archive: PortableArchiveReader, 
 
 /** Each table's rows and the large objects counted by the target itself, against the manifest's counts. */
 async function checkCounts(target: TargetEndpoint, manifest: BackupManifest, tables: readonly ArchivedTable[]): Promise<Pick<RestorePortableResult, 'tables' | 'largeObjects'>> {
-  const expected = new Map(manifest.tables.map((t) => [t.table, t.rows]));
+  // By schema and name apart where the manifest has them (a name may hold a dot); an older manifest by "schema.table".
+  const byNames = manifest.tables.every((t) => t.schema !== undefined && t.name !== undefined);
+  const keyOf = (schema: string, name: string) => (byNames ? JSON.stringify([schema, name]) : `${schema}.${name}`);
+  const expected = new Map(manifest.tables.map((t) => [byNames ? keyOf(t.schema!, t.name!) : t.table, t.rows]));
   const reader = await target.openVerifyReader();
-  const counted: Array<{ table: string; rows: number }> = [];
+  const counted: Array<{ table: string; key: string; rows: number }> = [];
   let largeObjects: number;
   try {
-    for (const table of tables) counted.push({ table: `${table.schema}.${table.name}`, rows: await reader.countRows(table) });
+    for (const table of tables) counted.push({ table: `${table.schema}.${table.name}`, key: keyOf(table.schema, table.name), rows: await reader.countRows(table) });
     largeObjects = target.capabilities.largeObjects ? await reader.countLargeObjects() : 0;
   } finally {
     await reader.close();
   }
-  const differing = counted.filter((c) => expected.get(c.table) !== c.rows).map((c) => `${c.table}: ${c.rows} on the target, ${expected.get(c.table) ?? 'none'} in the manifest`);
+  const differing = counted.filter((c) => expected.get(c.key) !== c.rows).map((c) => `${c.table}: ${c.rows} on the target, ${expected.get(c.key) ?? 'none'} in the manifest`);
   // An archive written before large objects were carried records none, whatever the source had.
   const expectedLargeObjects = manifest.largeObjects?.count ?? 0;
   if (largeObjects !== expectedLargeObjects) differing.push(`large objects: ${largeObjects} on the target, ${expectedLargeObjects} in the manifest`);
   if (differing.length > 0) {
     throw restoreFailed(`after the restore, counts differ from the backup's: ${differing.join('; ')}`, 'Something wrote into the target during the restore, or the archive is not what its manifest says; restore again into a new empty database.');
   }
-  return { tables: counted, largeObjects };
+  return { tables: counted.map(({ table, rows }) => ({ table, rows })), largeObjects };
 }
 
 /**

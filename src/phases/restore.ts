@@ -29,7 +29,9 @@ export interface RestoreFacts {
   readonly manifest: BackupManifest;
   readonly tables: ReadonlyArray<{ readonly table: string; readonly expected: number; /** null: the table is not on the target. */
   readonly restored: number | null }>;
-  /** Tables whose restored row count differs from the manifest's. */
+  /** Large objects as the manifest records them and as restored; null when the backup holds none. */
+  readonly largeObjects: { readonly expected: number; readonly restored: number } | null;
+  /** Tables whose restored row count differs from the manifest's, and the large objects when their count differs. */
   readonly differences: number;
 }
 
@@ -57,19 +59,24 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
   const tables = await phase('restore:count-rows', async () => {
     const reader = await target.openVerifyReader();
     try {
-      // Matched by the same "schema.table" text the manifest was written with, so no name is parsed back.
-      const restoredTables = new Map((await reader.listTables()).map((t) => [tableId(t), t]));
+      // By schema and name apart where the manifest has them (a name may hold a dot), else by "schema.table".
+      const key = (t: { schema: string; name: string }) => JSON.stringify([t.schema, t.name]);
+      const listed = await reader.listTables();
+      const bySchemaAndName = new Map(listed.map((t) => [key(t), t]));
+      const byText = new Map(listed.map((t) => [tableId(t), t]));
       const counted: Array<RestoreFacts['tables'][number]> = [];
-      for (const { table, rows } of manifest.tables) {
-        const found = restoredTables.get(table);
+      for (const { table, schema, name, rows } of manifest.tables) {
+        const found = schema !== undefined && name !== undefined ? bySchemaAndName.get(key({ schema, name })) : byText.get(table);
         counted.push({ table, expected: rows, restored: found ? await reader.countRows(found) : null });
       }
-      return counted;
+      const largeObjects = manifest.largeObjects ? { expected: manifest.largeObjects.count, restored: await reader.countLargeObjects() } : null;
+      return { counted, largeObjects };
     } finally {
       await reader.close();
     }
   });
-  return { manifest, tables, differences: tables.filter((t) => t.expected !== t.restored).length };
+  const differences = tables.counted.filter((t) => t.expected !== t.restored).length + (tables.largeObjects && tables.largeObjects.expected !== tables.largeObjects.restored ? 1 : 0);
+  return { manifest, tables: tables.counted, largeObjects: tables.largeObjects, differences };
 }
 
 /**

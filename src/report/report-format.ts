@@ -114,7 +114,11 @@ function testRestoreText(restore: NonNullable<RunReport['backup']>['manifest']['
 
 export const restoreHead = ['', 'table', 'manifest rows', 'restored rows'];
 export function restoreRows(report: RunReport): string[][] {
-  return (report.restore?.tables ?? []).map((t) => [t.restored === t.expected ? '✓' : '✗', t.table, formatCount(t.expected), t.restored === null ? 'missing' : formatCount(t.restored)]);
+  const largeObjects = report.restore?.largeObjects;
+  return [
+    ...(report.restore?.tables ?? []).map((t) => [t.restored === t.expected ? '✓' : '✗', t.table, formatCount(t.expected), t.restored === null ? 'missing' : formatCount(t.restored)]),
+    ...(largeObjects ? [[largeObjects.restored === largeObjects.expected ? '✓' : '✗', 'large objects', formatCount(largeObjects.expected), formatCount(largeObjects.restored)]] : []),
+  ];
 }
 
 export function restoreVerdict(report: RunReport): string {

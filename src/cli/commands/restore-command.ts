@@ -41,6 +41,7 @@ export function restoreCommand(output: CommandOutput): Command {
       output.stdout(
         [
           `restored ${result.dir} (${result.manifest.kind}) into ${result.target}: ${result.tables.length} tables, ${result.tables.reduce((n, t) => n + (t.restored ?? 0), 0)} rows${result.manifest.largeObjects ? `, ${result.manifest.largeObjects.count} large objects` : ''}`,
+          ...(result.largeObjects ? [`large objects: ${result.largeObjects.restored} restored, the manifest lists ${result.largeObjects.expected}`] : []),
           ...(differing.length === 0
             ? ['every table holds the rows the manifest lists']
             : differing.map((t) => `  ${t.table}: manifest ${t.expected} rows, restored ${t.restored ?? 'table missing'}`)),

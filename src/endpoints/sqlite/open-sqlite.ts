@@ -1,0 +1,33 @@
+/** Opens a SQLite file read-only and holds one read transaction, so every read sees one snapshot. */
+import Database from 'better-sqlite3';
+import { PgferryError } from '../../errors/pgferry-error.js';
+
+export interface SqliteSnapshot {
+  readonly db: Database.Database;
+  /** Ends the read transaction and closes the file. */
+  close(): void;
+}
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** The transaction starts at its first read, so one is made here: later reads (the schema, then the rows) share it. */
+export function openSqliteSnapshot(path: string): SqliteSnapshot {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db.exec('BEGIN');
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+  } catch (error) {
+    throw new PgferryError('SQLITE_READ_FAILED', `cannot read the SQLite database ${path}: ${(error as Error).message}`, {
+      hint: 'Check that the file exists, is a SQLite database and that this user may read it (and its -wal file).',
+      cause: error,
+    });
+  }
+  return {
+    db,
+    close() {
+      if (db.inTransaction) db.exec('COMMIT');
+      db.close();
+    },
+  };
+}
