@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import type { RejectSink, SourceEndpoint, TargetEndpoint } from '../src/endpoints/endpoint.js';
 import { openRejectFile } from '../src/run/reject-file.js';
-import { openEndpoint } from '../src/endpoints/open-endpoint.js';
+import { openPostgresEndpoint } from '../src/endpoints/open-endpoint.js';
 import { PgferryError } from '../src/errors/pgferry-error.js';
 import { runLoad } from '../src/phases/load.js';
 import type { LoadStep } from '../src/phases/load-plan.js';
@@ -22,7 +22,7 @@ after(async () => {
 });
 
 function endpoint(url: string, role: 'source' | 'target'): SourceEndpoint & TargetEndpoint {
-  const opened1 = openEndpoint(url, { role, connectTimeoutSeconds: 10 });
+  const opened1 = openPostgresEndpoint(url, { role, connectTimeoutSeconds: 10 });
   opened.push(opened1);
   return opened1;
 }

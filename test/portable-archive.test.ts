@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openEndpoint } from '../src/endpoints/open-endpoint.js';
+import { openPostgresEndpoint } from '../src/endpoints/open-endpoint.js';
 import type { SourceEndpoint, TargetEndpoint } from '../src/endpoints/endpoint.js';
 import { PgferryError } from '../src/errors/pgferry-error.js';
 import type { BackupManifest } from '../src/model/backup-manifest.js';
@@ -28,7 +28,7 @@ import { freshDatabase, testServer, withClient, type TestServer } from './harnes
 
 const opened: Array<SourceEndpoint | TargetEndpoint> = [];
 function endpoint(url: string, role: 'source' | 'target'): SourceEndpoint & TargetEndpoint {
-  const e = openEndpoint(url, { role, connectTimeoutSeconds: 10 });
+  const e = openPostgresEndpoint(url, { role, connectTimeoutSeconds: 10 });
   opened.push(e);
   return e;
 }

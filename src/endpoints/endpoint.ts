@@ -2,6 +2,7 @@
  * The interfaces every endpoint kind (postgres now; sqlite, json, archive later) implements. Phases use only these
  * and the model: a phase never holds a driver's client.
  */
+import type { BackupKind } from '../model/backup-manifest.js';
 import type { ColumnCollationVersion } from '../model/collation-version.js';
 import type { DatabaseFingerprint } from '../model/database-fingerprint.js';
 import type { PgferryEvent } from '../model/events.js';
@@ -91,6 +92,12 @@ export interface SourceEndpoint extends EndpointBase {
 
 /** A dump tool that can read the source: what a native backup is written and checked with. */
 export interface NativeDump {
+  /** The backup kind the manifest names: pg_dump's archive, or a copy of a SQLite file. */
+  readonly kind: Exclude<BackupKind, 'portable'>;
+  /** The file in the backup directory the database is written to. */
+  readonly fileName: string;
+  /** Why a backup of this kind cannot be test-restored into a scratch database; absent when it can. */
+  readonly notTestRestorable?: string;
   readonly tool: { readonly path: string; readonly version: string };
   /** Writes the database as it is in `snapshotId` (from openSnapshot) as the tool's archive (pg_dump -Fc). */
   dumpDatabase(file: string, snapshotId: string): Promise<void>;

@@ -4,6 +4,8 @@ import { redactSecrets } from '../errors/redact.js';
 import type { EndpointRole, SourceEndpoint, TargetEndpoint } from './endpoint.js';
 import { postgresConnectionConfig } from './postgres/connection-config.js';
 import { PostgresEndpoint } from './postgres/postgres-endpoint.js';
+import { SqliteEndpoint } from './sqlite/sqlite-endpoint.js';
+import { isSqliteLocation, sqliteFilePath } from './sqlite/sqlite-location.js';
 
 export interface OpenEndpointOptions {
   readonly role: EndpointRole;
@@ -15,26 +17,35 @@ export interface OpenEndpointOptions {
 
 /** Endpoint kinds the design reserves for later versions, so their URLs get a clear "not yet" rather than "invalid". */
 const reservedKinds: ReadonlyArray<{ readonly pattern: RegExp; readonly kind: string }> = [
-  { pattern: /^sqlite:\/\//i, kind: 'SQLite' },
-  { pattern: /\.(sqlite3?|db)$/i, kind: 'SQLite' },
   { pattern: /^json:\/\//i, kind: 'JSON' },
   { pattern: /^mysql:\/\//i, kind: 'MySQL' },
 ];
 
-export function openEndpoint(url: string, options: OpenEndpointOptions): SourceEndpoint & TargetEndpoint {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    return new PostgresEndpoint(postgresConnectionConfig(url, options.env), options);
-  }
+export function openEndpoint(url: string, options: OpenEndpointOptions & { readonly role: 'source' }): SourceEndpoint;
+export function openEndpoint(url: string, options: OpenEndpointOptions & { readonly role: 'target' }): TargetEndpoint;
+export function openEndpoint(url: string, options: OpenEndpointOptions): SourceEndpoint | TargetEndpoint {
+  if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresEndpoint(url, options);
   const display = redactSecrets(url);
+  if (isSqliteLocation(url)) {
+    if (options.role === 'source') return new SqliteEndpoint(sqliteFilePath(url));
+    throw new PgferryError('URL_UNSUPPORTED', `target ${display}: SQLite is a source only; pgferry writes into PostgreSQL`, {
+      hint: 'Give the target as a postgres:// URL; a SQLite file can be the source (--from sqlite:///path/to/app.db).',
+    });
+  }
   const reserved = reservedKinds.find((r) => r.pattern.test(url));
   if (reserved) {
     throw new PgferryError('URL_UNSUPPORTED', `${options.role} ${display}: ${reserved.kind} endpoints are not supported yet`, {
-      hint: 'This version moves PostgreSQL to PostgreSQL; give a postgres:// URL.',
+      hint: 'This version reads PostgreSQL and SQLite; give a postgres:// or sqlite:// URL.',
     });
   }
   throw new PgferryError('URL_INVALID', `${options.role} "${display}" is not a connection string pgferry understands`, {
-    hint: 'Give a URL such as postgres://user@host:5432/dbname (postgresql:// works too).',
+    hint: 'Give a URL such as postgres://user@host:5432/dbname (postgresql:// works too), or a SQLite file as sqlite:///path/to/app.db.',
   });
+}
+
+/** A PostgreSQL database, which can be either end. */
+export function openPostgresEndpoint(url: string, options: OpenEndpointOptions): SourceEndpoint & TargetEndpoint {
+  return new PostgresEndpoint(postgresConnectionConfig(url, options.env), options);
 }
 
 export { portableArchives } from './archive/archive-directory.js';

@@ -4,8 +4,11 @@
  */
 import type { ShellHookRecord } from './shell-hook.js';
 
-/** pg_dump: a pg_dump custom-format archive (+ roles); portable: pgferry's own archive, restorable by psql alone. */
-export type BackupKind = 'pg_dump' | 'portable';
+/**
+ * pg_dump: a pg_dump custom-format archive (+ roles); portable: pgferry's own archive, restorable by psql alone;
+ * sqlite: a SQLite source's file copied with SQLite's online backup API.
+ */
+export type BackupKind = 'pg_dump' | 'portable' | 'sqlite';
 
 export interface BackupFile {
   /** Relative to the backup directory, with forward slashes. */

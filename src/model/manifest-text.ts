@@ -4,9 +4,9 @@ import { formatBytes } from './units.js';
 
 export function renderManifestText(manifest: BackupManifest): string {
   const lines = [
-    `pgferry backup (${manifest.kind === 'pg_dump' ? 'pg_dump custom-format archive' : 'pgferry portable archive'})`,
+    `pgferry backup (${({ pg_dump: 'pg_dump custom-format archive', portable: 'pgferry portable archive', sqlite: 'copy of the SQLite file' } as const)[manifest.kind]})`,
     `created:  ${manifest.createdAt}`,
-    `source:   ${manifest.source.display} (PostgreSQL ${manifest.source.serverVersion}, database ${manifest.source.database})`,
+    `source:   ${manifest.source.display} (${manifest.kind === 'sqlite' ? '' : 'PostgreSQL '}${manifest.source.serverVersion}, database ${manifest.source.database})`,
     ...(manifest.tool ? [`written by: ${manifest.tool.path} ${manifest.tool.version}`] : []),
     '',
     'files:',

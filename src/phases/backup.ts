@@ -94,7 +94,9 @@ export async function runBackup(
     });
   }
 
-  const testRestore = await testRestoreBackup(source, target, { dir, toolVersion: tool?.version }, settings, estimatedBytes);
+  const testRestore = native?.notTestRestorable
+    ? { status: 'skipped' as const, reason: native.notTestRestorable }
+    : await testRestoreBackup(source, target, { dir, toolVersion: tool?.version }, settings, estimatedBytes);
   const manifest: BackupManifest = { ...manifestWithoutCheck, check: { ...(listedEntries !== undefined ? { listedEntries } : {}), testRestore } };
   await writeManifest(dir, manifest);
   emit({ type: 'backup:done', dir, manifest });
@@ -123,7 +125,7 @@ async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, di
     if (sizes.length > 0) largeObjects = { count: sizes.length, bytes: sizes.reduce((n, s) => n + s.bytes, 0) };
     // At once: pg_dump -Fc works on one core, the counts on another.
     const counted = countRowsInSnapshot(source, snapshot.id, inventory);
-    const dumped = native.dumpDatabase(join(dir, nativeArchiveFile), snapshot.id);
+    const dumped = native.dumpDatabase(join(dir, native.fileName), snapshot.id);
     // Both settle before the snapshot is released, so neither is left running when the other failed.
     const [counts, dump] = await Promise.allSettled([counted, dumped]);
     if (counts.status === 'rejected') throw counts.reason;
@@ -132,11 +134,11 @@ async function writeNativeArchive(source: SourceEndpoint, native: NativeDump, di
   } finally {
     await snapshot.release();
   }
-  const files = [await describeFile(dir, nativeArchiveFile, 'archive')];
+  const files = [await describeFile(dir, native.fileName, 'archive')];
   const roles = await native.dumpRoles(join(dir, rolesFile));
   if (roles.written) files.push(await describeFile(dir, rolesFile, 'roles'));
-  const listedEntries = await native.countEntries(join(dir, nativeArchiveFile));
-  return { kind: 'pg_dump', files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool, ...(largeObjects ? { largeObjects } : {}) };
+  const listedEntries = await native.countEntries(join(dir, native.fileName));
+  return { kind: native.kind, files, tables, notes: roles.note ? [roles.note] : [], listedEntries, tool: native.tool, ...(largeObjects ? { largeObjects } : {}) };
 }
 
 async function writePortable(source: SourceEndpoint, dir: string, settings: BackupSettings): Promise<ArchiveWritten> {

@@ -47,6 +47,11 @@ export async function runRestore(dir: string, target: TargetEndpoint, settings: 
     });
   }
   await phase('restore', async () => {
+    if (manifest.kind === 'sqlite') {
+      throw new PgferryError('RESTORE_FAILED', `the backup in ${dir} is a copy of a SQLite file, which pgferry cannot restore yet; nothing was written`, {
+        hint: 'The backup is a SQLite database file: copy it back by hand, or migrate from it (pgferry migrate --from sqlite:///path/to/it).',
+      });
+    }
     if (manifest.kind === 'pg_dump') {
       await target.restoreNativeArchive(
         { file: join(dir, nativeArchiveFile), toolVersion: manifest.tool?.version ?? String(manifest.source.major) },

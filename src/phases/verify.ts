@@ -58,7 +58,9 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
   // Before the table readers open, so they never sit idle while the schemas are read and compared.
   const [sourceModel, targetModel] = await Promise.all([source.readSchema(), target.readSchema()]);
   // The source's definitions as the target deparses them: another major's formatting is no difference.
-  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, settings.owners);
+  // A source without roles owns nothing: the target's owners and grants are its connecting user's, not a difference.
+  const owners = source.capabilities.roles ? settings.owners : { ...settings.owners, drop: true };
+  const schema = diffSchemas(await target.restateSchema(sourceModel), targetModel, owners);
   const first = await openPair();
   try {
     const included = settings.tables.length > 0 ? globMatcher(settings.tables) : () => true;

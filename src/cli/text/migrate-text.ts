@@ -34,5 +34,5 @@ function backupLine(backup: NonNullable<Extract<Finished, { status: 'migrated' }
   const bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
   const check = manifest.check.testRestore;
   const tested = check.status === 'skipped' ? `test restore skipped: ${check.reason}` : `test restore ${check.status}`;
-  return `${backup.dir} (${manifest.kind === 'pg_dump' ? `pg_dump ${manifest.tool?.version ?? ''} custom archive` : 'portable archive'}, ${formatBytes(bytes)}, ${tested})`;
+  return `${backup.dir} (${manifest.kind === 'pg_dump' ? `pg_dump ${manifest.tool?.version ?? ''} custom archive` : manifest.kind === 'sqlite' ? 'copy of the SQLite file' : 'portable archive'}, ${formatBytes(bytes)}, ${tested})`;
 }

@@ -4,6 +4,7 @@
  */
 import type { NativeArchive, NativeDump, NativeRestoreOptions } from '../endpoint.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
+import { nativeArchiveFile } from '../../model/backup-manifest.js';
 import { listPgTools, pickPgTools, quickCallMs, runPgTool, type PgTools } from './pg-tools.js';
 
 export async function findNativeDump(
@@ -16,6 +17,8 @@ export async function findNativeDump(
   if (!tools) return null;
   const backupFailure = (what: string, hint: string) => ({ code: 'BACKUP_FAILED' as const, what, hint });
   return {
+    kind: 'pg_dump',
+    fileName: nativeArchiveFile,
     tool: { path: tools.pgDump, version: tools.version },
     dumpDatabase: async (file, snapshotId) => {
       const args = ['--format=custom', `--snapshot=${snapshotId}`, `--lock-wait-timeout=${lockWaitSeconds * 1000}`, `--file=${file}`];

@@ -32,7 +32,10 @@ const noServerObjects: SchemaModel['serverObjects'] = { languages: [], foreignDa
  * const snapshot = openSqliteSnapshot('app.db');
  * const { model, report } = readSqliteSchema(snapshot.db);
  */
-export function readSqliteSchema(db: Database.Database, options: SqliteSchemaOptions = defaultSqliteSchemaOptions): { model: SchemaModel; report: SqliteSchemaReport } {
+export function readSqliteSchema(
+  db: Database.Database,
+  options: SqliteSchemaOptions = defaultSqliteSchemaOptions,
+): { model: SchemaModel; report: SqliteSchemaReport; tables: readonly SqliteTable[] } {
   const entries = listSchemaEntries(db);
   const notes: Notes = { notMigrated: [], adjusted: [] };
   const notCovered: string[] = [];
@@ -68,5 +71,5 @@ export function readSqliteSchema(db: Database.Database, options: SqliteSchemaOpt
     notCovered,
     access: emptyAccess,
   };
-  return { model, report: { renames: names.renames, notMigrated: notes.notMigrated, adjusted: notes.adjusted } };
+  return { model, report: { renames: names.renames, notMigrated: notes.notMigrated, adjusted: notes.adjusted }, tables };
 }

@@ -23,6 +23,8 @@ export interface SqliteTable {
   /** SQLite primary key columns in key order. */
   readonly primaryKey: readonly string[];
   readonly columns: ExpressionColumns;
+  /** SQLite's name of each of `def.columns`, in the same order: what the row reader selects. */
+  readonly sqliteColumns: readonly string[];
 }
 
 export interface Notes {
@@ -136,5 +138,5 @@ export function readSqliteTable(db: Database.Database, table: string, sql: strin
     options: [],
     rowSecurity: { enabled: false, forced: false },
   };
-  return { sqliteName: table, def, clauses, primaryKey, columns };
+  return { sqliteName: table, def, clauses, primaryKey, columns, sqliteColumns: rows.map((r) => r.name) };
 }

@@ -1,0 +1,171 @@
+/**
+ * A SQLite file as a source. The file is opened read-only once, with one read transaction held until the endpoint
+ * closes: the schema, the copy, the backup and verify all read one snapshot of it, while in WAL mode the
+ * application may go on writing, unseen.
+ */
+import { createHash } from 'node:crypto';
+import type { DatabaseFingerprint } from '../../model/database-fingerprint.js';
+import type { SourceInventory } from '../../model/inventory.js';
+import type { SchemaModel } from '../../model/schema-model.js';
+import type {
+  EndpointCapabilities,
+  NativeDump,
+  SequenceValue,
+  SourceEndpoint,
+  SourceReader,
+  SourceSnapshot,
+  TableRows,
+  VerifyReader,
+} from '../endpoint.js';
+import { PgferryError } from '../../errors/pgferry-error.js';
+import { openSqliteSnapshot, type SqliteSnapshot } from './open-sqlite.js';
+import { readSqliteSchema } from './read-sqlite-schema.js';
+import { sqliteBackup } from './sqlite-backup.js';
+import { countSqliteRows, readSqliteInventory } from './sqlite-inventory.js';
+import { convertedRows } from './sqlite-row-pages.js';
+import { readSqliteSequenceValues } from './sqlite-sequences.js';
+import { sqliteSourceTables, type SqliteSourceTable } from './sqlite-source-tables.js';
+import { sqliteVerifyReader } from './sqlite-verify-reader.js';
+
+interface Opened {
+  readonly snapshot: SqliteSnapshot;
+  readonly model: SchemaModel;
+  readonly tables: readonly SqliteSourceTable[];
+}
+
+export class SqliteEndpoint implements SourceEndpoint {
+  readonly kind = 'sqlite';
+  readonly capabilities: EndpointCapabilities = {
+    sharedSnapshot: true,
+    binaryCopy: false,
+    roles: false,
+    chunkKeys: false,
+    serverDigests: false,
+    changeCapture: false,
+    largeObjects: false,
+  };
+  readonly display: string;
+  readonly identity: string;
+  private opened: Opened | undefined;
+
+  /** `path`: the file's absolute path. */
+  constructor(private readonly path: string) {
+    this.display = `sqlite://${path}`;
+    this.identity = `sqlite:${path}`;
+  }
+
+  /** Opened at the first read, so a command that fails before reading never touches the file. */
+  private open(): Opened {
+    if (!this.opened) {
+      const snapshot = openSqliteSnapshot(this.path);
+      try {
+        const { model, tables } = readSqliteSchema(snapshot.db);
+        this.opened = { snapshot, model, tables: sqliteSourceTables(tables) };
+      } catch (error) {
+        snapshot.close();
+        throw error;
+      }
+    }
+    return this.opened;
+  }
+
+  private table(name: { schema: string; name: string }): SqliteSourceTable {
+    const found = this.open().tables.find((t) => t.schema === name.schema && t.name === name.name);
+    if (!found) throw new PgferryError('INTERNAL', `the SQLite source has no table ${name.schema}.${name.name}`, { hint: 'Report this as a bug.' });
+    return found;
+  }
+
+  /** A file is not a server: its fingerprint's database is the path, which no PostgreSQL database OID can equal. */
+  async fingerprint(): Promise<DatabaseFingerprint> {
+    this.open();
+    return { cluster: `sqlite:${createHash('sha256').update(this.path).digest('hex').slice(0, 16)}`, instance: this.identity, standby: false, database: this.identity };
+  }
+
+  async columnCollationVersions(): Promise<[]> {
+    return [];
+  }
+
+  async inventorySource(): Promise<SourceInventory> {
+    const { snapshot, model, tables } = this.open();
+    return readSqliteInventory(snapshot.db, this.path, model, tables);
+  }
+
+  async readSchema(): Promise<SchemaModel> {
+    return this.open().model;
+  }
+
+  /** The one read transaction is the snapshot: releasing it ends nothing (close does). */
+  async openSnapshot(): Promise<SourceSnapshot> {
+    const { snapshot, tables } = this.open();
+    return {
+      id: 'sqlite',
+      chunkKey: async () => null,
+      changeCounters: async () => Object.fromEntries(tables.map((t) => [`${t.schema}.${t.name}`, String(countSqliteRows(snapshot.db, t))])),
+      largeObjectSizes: async () => [],
+      largeObjectMetadata: async () => [],
+      release: async () => undefined,
+    };
+  }
+
+  async openReader(): Promise<SourceReader> {
+    const { snapshot } = this.open();
+    return {
+      readRows: async (name) => this.readRows(name),
+      readLargeObjects: async function* () {},
+      countRows: async (name) => countSqliteRows(snapshot.db, this.table(name)),
+      endRead: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+
+  private readRows(name: { schema: string; name: string }): TableRows {
+    const table = this.table(name);
+    const columns = table.columns.filter((c) => !c.generated);
+    let read = 0;
+    let cancelled = false;
+    const db = this.open().snapshot.db;
+    return {
+      columns: columns.map((c) => c.name),
+      rows: async function* () {
+        for await (const row of convertedRows(db, table, columns)) {
+          if (cancelled) return;
+          read += 1;
+          yield row;
+        }
+      },
+      rowsRead: () => read,
+      failure: (error) => (error instanceof Error ? error : new Error(String(error))),
+      cancel: () => {
+        cancelled = true;
+      },
+    };
+  }
+
+  async readSequenceValues(): Promise<SequenceValue[]> {
+    const { snapshot, tables } = this.open();
+    return readSqliteSequenceValues(snapshot.db, tables);
+  }
+
+  lostConnection(): boolean {
+    return false;
+  }
+
+  async readLargeObjectMetadata(): Promise<[]> {
+    return [];
+  }
+
+  /** SQLite's online backup API: always there, so a SQLite source is always backed up this way. */
+  async findNativeDump(): Promise<NativeDump | null> {
+    return sqliteBackup(this.open().snapshot.db);
+  }
+
+  async openVerifyReader(): Promise<VerifyReader> {
+    const { snapshot, tables } = this.open();
+    return sqliteVerifyReader(snapshot.db, tables);
+  }
+
+  async close(): Promise<void> {
+    this.opened?.snapshot.close();
+    this.opened = undefined;
+  }
+}

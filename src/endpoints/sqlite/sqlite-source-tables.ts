@@ -1,0 +1,49 @@
+/** What the row, count and sequence readers need of each SQLite table: its PostgreSQL name and columns beside SQLite's. */
+import type { QualifiedName } from '../../model/schema-model.js';
+import type { SqliteTable } from './sqlite-tables.js';
+
+export interface SqliteSourceColumn {
+  readonly sqliteName: string;
+  readonly name: string;
+  /** The PostgreSQL type the column becomes (the model's type name). */
+  readonly type: string;
+  /** Computed by the target from its expression, so never copied. */
+  readonly generated: boolean;
+}
+
+export interface SqliteSourceTable extends QualifiedName {
+  readonly sqliteName: string;
+  readonly columns: readonly SqliteSourceColumn[];
+  /** PostgreSQL names of the primary key columns, in key order; empty without one. */
+  readonly key: readonly string[];
+  /** WITHOUT ROWID: rows are paged by primary key instead of rowid. */
+  readonly withoutRowid: boolean;
+  readonly sqliteKey: readonly string[];
+  /** The rowid alias made an identity column, with its sequence, and whether it was AUTOINCREMENT. */
+  readonly identity: { readonly column: string; readonly sequence: QualifiedName; readonly autoincrement: boolean } | null;
+}
+
+export function sqliteSourceTables(tables: readonly SqliteTable[]): SqliteSourceTable[] {
+  return tables.map((t) => {
+    const columns = t.def.columns.map((c, i) => ({ sqliteName: t.sqliteColumns[i]!, name: c.name, type: c.type, generated: c.generated !== null }));
+    const pgName = (sqlite: string) => columns.find((c) => c.sqliteName.toLowerCase() === sqlite.toLowerCase())?.name ?? sqlite;
+    const identityAt = t.def.columns.findIndex((c) => c.identity !== null);
+    const identityColumn = t.def.columns[identityAt];
+    const autoincrement = t.clauses.columns.some((c) => c.autoincrement);
+    return {
+      schema: t.def.schema,
+      name: t.def.name,
+      sqliteName: t.sqliteName,
+      columns,
+      key: t.primaryKey.map(pgName),
+      sqliteKey: t.primaryKey,
+      withoutRowid: t.clauses.withoutRowid,
+      identity: identityColumn?.identity ? { column: t.sqliteColumns[identityAt]!, sequence: { schema: identityColumn.identity.sequence.schema, name: identityColumn.identity.sequence.name }, autoincrement } : null,
+    };
+  });
+}
+
+/** SQLite's quoting of an identifier. */
+export function quoteSqliteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

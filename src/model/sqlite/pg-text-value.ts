@@ -1,0 +1,110 @@
+/**
+ * Pure: one SQLite value (as better-sqlite3 reads it with safe integers: bigint, number, string, Buffer or null)
+ * in PostgreSQL's text form for its mapped column type — what COPY takes and what the target prints back under
+ * verify's settings, so the same text serves the copy and the client-side row hash. A value the type cannot hold
+ * is rejected with the reason, never bent into something else.
+ */
+import { dateText, timestampText } from './sqlite-time.js';
+
+export type SqliteValue = bigint | number | string | Buffer | null;
+export type PgText = { readonly text: string | null } | { readonly rejected: string };
+
+const int32 = { min: -2147483648n, max: 2147483647n };
+const int16 = { min: -32768n, max: 32767n };
+
+function storage(value: SqliteValue): string {
+  if (value === null) return 'null';
+  if (typeof value === 'bigint') return 'an INTEGER';
+  if (typeof value === 'number') return 'a REAL';
+  return typeof value === 'string' ? 'a TEXT' : 'a BLOB';
+}
+
+const refuse = (value: SqliteValue, type: string): PgText => ({ rejected: `${storage(value)} value in a column that becomes ${type}` });
+
+/** The shortest text that reads back as the same double (SQLite REAL is a double). */
+export function doubleText(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+function integerText(value: SqliteValue, type: string, range?: { min: bigint; max: bigint }): PgText {
+  if (typeof value !== 'bigint') return refuse(value, type);
+  if (range && (value < range.min || value > range.max)) return { rejected: `outside the range of ${type}` };
+  return { text: value.toString() };
+}
+
+/** numeric(p,s): the decimal text padded to the scale, as PostgreSQL prints it; more places would be rounded, so refused. */
+function numericText(value: SqliteValue, type: string): PgText {
+  let text: string;
+  if (typeof value === 'bigint') text = value.toString();
+  else if (typeof value === 'number' && Number.isFinite(value)) text = doubleText(value);
+  else return refuse(value, type);
+  const modifiers = /^numeric\((\d+)(?:,(\d+))?\)$/.exec(type);
+  if (!modifiers) return { text };
+  if (/e/i.test(text)) return { rejected: `${text} does not fit ${type}` };
+  const [precision, scale] = [Number(modifiers[1]), Number(modifiers[2] ?? '0')];
+  const [whole = '', places = ''] = text.replace(/^-/, '').split('.');
+  if (places.length > scale) return { rejected: `has more decimal places than ${type} keeps (PostgreSQL would round it)` };
+  if (whole.replace(/^0+/, '').length > precision - scale) return { rejected: `too large for ${type}` };
+  return { text: scale === 0 ? text : `${text.split('.')[0]}.${places.padEnd(scale, '0')}` };
+}
+
+function textValue(value: SqliteValue, type: string): PgText {
+  if (typeof value === 'bigint') return { text: value.toString() };
+  if (typeof value === 'number') return { text: doubleText(value) };
+  if (typeof value !== 'string') return refuse(value, type);
+  if (value.includes('\0')) return { rejected: 'holds a NUL character, which PostgreSQL text cannot' };
+  // PostgreSQL stores char(n) padded with spaces and prints it so.
+  const fixed = /^char\((\d+)\)$/.exec(type);
+  return { text: fixed ? value.padEnd(Number(fixed[1]), ' ') : value };
+}
+
+/**
+ * `value` as PostgreSQL's text input for a column of `type` (the model's type name), or why it cannot be.
+ *
+ * @example pgText(1n, 'boolean') // { text: 't' }
+ * @example pgText('2024-01-02 03:04:05', 'timestamptz') // { text: '2024-01-02 03:04:05+00' }
+ */
+export function pgText(value: SqliteValue, type: string): PgText {
+  if (value === null) return { text: null };
+  switch (type) {
+    case 'bigint':
+      return integerText(value, type);
+    case 'integer':
+      return integerText(value, type, int32);
+    case 'smallint':
+      return integerText(value, type, int16);
+    case 'boolean':
+      if (value === 0n || value === 1n) return { text: value === 1n ? 't' : 'f' };
+      return typeof value === 'bigint' ? { rejected: 'neither 0 nor 1 in a column that becomes boolean' } : refuse(value, type);
+    case 'double precision':
+      if (typeof value === 'number') return { text: doubleText(value) };
+      return typeof value === 'bigint' ? { text: value.toString() } : refuse(value, type);
+    case 'timestamptz':
+    case 'timestamp':
+      return typeof value === 'string' || typeof value === 'bigint' || typeof value === 'number' ? timestampText(value, type === 'timestamptz') : refuse(value, type);
+    case 'date':
+      return typeof value === 'string' ? dateText(value) : refuse(value, type);
+    case 'bytea':
+      if (Buffer.isBuffer(value)) return { text: `\\x${value.toString('hex')}` };
+      return typeof value === 'string' ? { text: `\\x${Buffer.from(value, 'utf8').toString('hex')}` } : refuse(value, type);
+    case 'json':
+    case 'jsonb':
+      if (typeof value !== 'string') return typeof value === 'bigint' || typeof value === 'number' ? textValue(value, type) : refuse(value, type);
+      try {
+        JSON.parse(value);
+      } catch {
+        return { rejected: 'not valid JSON' };
+      }
+      return textValue(value, type);
+    default:
+      if (type.startsWith('numeric')) return numericText(value, type);
+      if (Buffer.isBuffer(value)) return type === 'text' || /^(var)?char/.test(type) ? refuse(value, type) : { text: `\\x${value.toString('hex')}` };
+      return textValue(value, type);
+  }
+}
+
+/** A value as a message shows it: clipped, a BLOB as hex. */
+export function shownValue(value: SqliteValue): string {
+  const text = Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : typeof value === 'string' ? `'${value}'` : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
