@@ -44,6 +44,8 @@ function withRoles(value: object, owners: OwnerMapping, role: RoleMap): unknown 
     JSON.stringify(value, (key, v: unknown) => {
       if (key === 'key') return undefined;
       if (key === 'owner' && typeof v === 'string') return owners.drop ? undefined : (role(v) ?? owners.connectingUser ?? v);
+      // Not compared: also the default privileges (null) against the target's explicit ones.
+      if (key === 'grants' && v === null && owners.drop) return undefined;
       if (key === 'grants' && Array.isArray(v)) {
         if (owners.drop) return undefined;
         return sortGrants(

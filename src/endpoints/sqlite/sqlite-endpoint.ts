@@ -18,6 +18,7 @@ import type {
   VerifyReader,
 } from '../endpoint.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
+import { asPostgresStatesIt } from '../../model/sqlite/as-postgres-states-it.js';
 import { openSqliteSnapshot, type SqliteSnapshot } from './open-sqlite.js';
 import { readSqliteSchema } from './read-sqlite-schema.js';
 import { sqliteBackup } from './sqlite-backup.js';
@@ -60,7 +61,7 @@ export class SqliteEndpoint implements SourceEndpoint {
       const snapshot = openSqliteSnapshot(this.path);
       try {
         const { model, tables } = readSqliteSchema(snapshot.db);
-        this.opened = { snapshot, model, tables: sqliteSourceTables(tables) };
+        this.opened = { snapshot, model: asPostgresStatesIt(model), tables: sqliteSourceTables(tables) };
       } catch (error) {
         snapshot.close();
         throw error;

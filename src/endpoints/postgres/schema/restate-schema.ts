@@ -9,6 +9,8 @@ import { statementsPerTransaction } from '../../../model/ddl/statements-per-tran
 import { trySavepoint } from '../savepoint.js';
 import { serverErrorFields } from '../server-error.js';
 import { planRestate, restatedModel, type RestateGroup } from './restate-plan.js';
+import { requoteIdentifiers } from '../../../model/ddl/minimal-quoting.js';
+import { readQuotedKeywords } from '../queries/quoted-keywords.js';
 
 
 /** The deparsed fragments of every temporary object this session holds, keyed as RestateRead.at. */
@@ -115,5 +117,26 @@ export async function restateSchema(session: Session, model: SchemaModel): Promi
     }
     start = end;
   }
-  return restatedModel(model, texts);
+  return requoteKeyDefinitions(restatedModel(model, texts), await readQuotedKeywords(session));
+}
+
+/**
+ * Keys and index heads name columns and tables only, so the server has nothing to deparse in them; a model another
+ * tool rendered (always quoting, as a SQLite source's is) gets the server's quoting. Re-quoting a server's own text
+ * changes nothing.
+ */
+function requoteKeyDefinitions(model: SchemaModel, keywords: ReadonlySet<string>): SchemaModel {
+  const requote = (text: string) => requoteIdentifiers(text, keywords);
+  const head = (definition: string) => {
+    const at = definition.indexOf(' USING ');
+    return at < 0 ? definition : requote(definition.slice(0, at)) + definition.slice(at);
+  };
+  const isKey = (kind: string | null) => kind === 'primary key' || kind === 'unique' || kind === 'foreign key';
+  return {
+    ...model,
+    indexes: model.indexes.map((i) =>
+      isKey(i.constraint) ? { ...i, definition: requote(i.definition), indexDefinition: requote(i.indexDefinition) } : { ...i, definition: head(i.definition), indexDefinition: head(i.indexDefinition) },
+    ),
+    constraints: model.constraints.map((c) => (isKey(c.kind) ? { ...c, definition: requote(c.definition) } : c)),
+  };
 }

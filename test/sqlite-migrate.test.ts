@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { cli } from './harness/cli.js';
+import { freshDatabase, testServer, withClient } from './harness/servers.js';
+import { junkTableSql, valueCases } from './fixtures/sqlite/quirky-values.js';
+
+const chinook = fileURLToPath(new URL('../../test/fixtures/external/chinook/Chinook_Sqlite.sqlite', import.meta.url));
+
+/** Read with better-sqlite3 directly: the oracle never goes through pgferry's reader. */
+function fromSqlite<T>(path: string, sql: string): T[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite source', () => {
+  it('migrates Chinook into PostgreSQL 17 and proves it: counts, totals, dates, non-ASCII names, identities continuing', async () => {
+    const target = await freshDatabase(await testServer(17));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-'));
+    const run = await cli('migrate', '--from', `sqlite://${chinook}`, '--to', target.url, '--run-dir', runDir, '--jobs', '2');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /verified equal/);
+
+    const tables = fromSqlite<{ name: string }>(chinook, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    assert.equal(tables.length, 11);
+    await withClient(target.url, async (client) => {
+      for (const { name } of tables) {
+        const [expected] = fromSqlite<{ n: number }>(chinook, `SELECT count(*) AS n FROM "${name}"`);
+        const { rows } = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM public."${name.toLowerCase()}"`);
+        assert.equal(Number(rows[0]!.n), expected!.n, name);
+      }
+
+      const invoices = fromSqlite<{ id: number; total: string; at: string }>(chinook, `SELECT InvoiceId AS id, printf('%.2f', Total) AS total, InvoiceDate AS at FROM Invoice ORDER BY InvoiceId`);
+      const copied = await client.query<{ id: string; total: string; at: string; type: string }>(
+        `SELECT invoiceid::text AS id, total::text AS total, to_char(invoicedate AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at, pg_typeof(invoicedate)::text AS type FROM public.invoice ORDER BY invoiceid`,
+      );
+      assert.equal(copied.rows[0]!.type, 'timestamp with time zone');
+      assert.deepEqual(
+        copied.rows.map((r) => [Number(r.id), r.total, r.at]),
+        invoices.map((r) => [r.id, r.total, r.at]),
+      );
+
+      const names = fromSqlite<{ id: number; name: string }>(chinook, 'SELECT TrackId AS id, Name AS name FROM Track ORDER BY TrackId');
+      assert.ok(names.some((r) => /[^\x00-\x7f]/.test(r.name)), 'Chinook has non-ASCII track names');
+      const copiedNames = await client.query<{ id: string; name: string }>('SELECT trackid::text AS id, name FROM public.track ORDER BY trackid');
+      assert.deepEqual(copiedNames.rows.map((r) => [Number(r.id), r.name]), names.map((r) => [r.id, r.name]));
+
+      const [maxGenre] = fromSqlite<{ n: number }>(chinook, 'SELECT max(GenreId) AS n FROM Genre');
+      const inserted = await client.query<{ id: string }>("INSERT INTO public.genre (name) VALUES ('Polka') RETURNING genreid::text AS id");
+      assert.equal(Number(inserted.rows[0]!.id), maxGenre!.n + 1);
+    });
+  });
+
+  it('verify reports a table different (exit 1) after one value changed on the target', async () => {
+    const target = await freshDatabase(await testServer(17));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-'));
+    const run = await cli('migrate', '--from', `sqlite://${chinook}`, '--to', target.url, '--run-dir', runDir, '--no-backup');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const equal = await cli('verify', '--from', chinook, '--to', target.url, '--run-dir', runDir);
+    assert.equal(equal.code, 0, equal.stdout + equal.stderr);
+
+    await withClient(target.url, (client) => client.query("UPDATE public.invoice SET invoicedate = invoicedate + interval '1 second' WHERE invoiceid = 7"));
+    const different = await cli('verify', '--from', `sqlite://${chinook}`, '--to', target.url, '--run-dir', runDir);
+    assert.equal(different.code, 1, different.stdout + different.stderr);
+    assert.match(different.stdout, /✗\s+public\.invoice\b/);
+    assert.doesNotMatch(different.stdout, /✗\s+public\.track\b/);
+  });
+
+  it('fails the table holding junk with SQLITE_VALUE_REJECTED naming table, rowid and column, and commits none of its rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-junk-'));
+    const file = join(dir, 'app.db');
+    const db = new Database(file);
+    db.exec(junkTableSql);
+    const cases = ['integer-max-int64', 'datetime-iso-space', 'datetime-epoch-seconds', 'integer-holds-text'].map((name) => valueCases.find((c) => c.name === name)!);
+    cases.forEach((c, i) => db.exec(`INSERT INTO junk (id, case_name, ${c.column}) VALUES (${i + 1}, '${c.name}', ${c.sql})`));
+    db.close();
+
+    const target = await freshDatabase(await testServer(17));
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--no-backup');
+    assert.notEqual(run.code, 0);
+    const output = run.stdout + run.stderr;
+    assert.match(output, /SQLITE_VALUE_REJECTED/);
+    assert.match(output, /table junk, rowid 4, column n: value 'abc' rejected/);
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM public.junk');
+      assert.equal(rows[0]!.n, '0');
+    });
+  });
+
+  it('backs the file up with SQLite\'s online backup API, sha256 in the manifest; its test restore is skipped with the reason', async () => {
+    const target = await freshDatabase(await testServer(17));
+    const out = join(mkdtempSync(join(tmpdir(), 'pgferry-sqlite-backup-')), 'b');
+    const run = await cli('backup', '--from', `sqlite://${chinook}`, '--to', target.url, '--out', out);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const { readFileSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const manifest = JSON.parse(readFileSync(join(out, 'backup', 'manifest.json'), 'utf8')) as {
+      kind: string;
+      files: Array<{ path: string; sha256: string }>;
+      check: { testRestore: { status: string; reason?: string } };
+    };
+    assert.equal(manifest.kind, 'sqlite');
+    const copy = manifest.files.find((f) => f.path === 'database.sqlite')!;
+    assert.equal(copy.sha256, createHash('sha256').update(readFileSync(join(out, 'backup', copy.path))).digest('hex'));
+    assert.deepEqual(
+      fromSqlite<{ n: number }>(join(out, 'backup', copy.path), 'SELECT count(*) AS n FROM Track'),
+      fromSqlite<{ n: number }>(chinook, 'SELECT count(*) AS n FROM Track'),
+    );
+    assert.equal(manifest.check.testRestore.status, 'skipped');
+    assert.match(manifest.check.testRestore.reason ?? '', /not supported yet/);
+  });
+
+  it('refuses a SQLite file as the target', async () => {
+    const run = await cli('migrate', '--from', 'postgres://localhost/app', '--to', 'sqlite:///tmp/out.db');
+    assert.notEqual(run.code, 0);
+    assert.match(run.stdout + run.stderr, /URL_UNSUPPORTED[\s\S]*SQLite is a source only/);
+  });
+});
