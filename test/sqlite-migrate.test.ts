@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { cli } from './harness/cli.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
 import { junkTableSql, valueCases } from './fixtures/sqlite/quirky-values.js';
+import { pgText } from '../src/model/sqlite/pg-text-value.js';
 
 const chinook = fileURLToPath(new URL('../../test/fixtures/external/chinook/Chinook_Sqlite.sqlite', import.meta.url));
 
@@ -116,6 +117,10 @@ describe('SQLite source', () => {
     );
     assert.equal(manifest.check.testRestore.status, 'skipped');
     assert.match(manifest.check.testRestore.reason ?? '', /not supported yet/);
+
+    const restored = await cli('restore', out, '--to', (await freshDatabase(await testServer(17))).url);
+    assert.notEqual(restored.code, 0);
+    assert.match(restored.stdout + restored.stderr, /RESTORE_FAILED[\s\S]*copy of a SQLite file/);
   });
 
   it('refuses a SQLite file as the target', async () => {
@@ -123,4 +128,48 @@ describe('SQLite source', () => {
     assert.notEqual(run.code, 0);
     assert.match(run.stdout + run.stderr, /URL_UNSUPPORTED[\s\S]*SQLite is a source only/);
   });
+});
+
+describe('SQLite values in PostgreSQL\'s text form', () => {
+  const cases: ReadonlyArray<readonly [unknown, string, string | null]> = [
+    [1n, 'boolean', 't'],
+    [0n, 'boolean', 'f'],
+    [0.1 + 0.2, 'double precision', '0.30000000000000004'],
+    [1.0000000000000002, 'double precision', '1.0000000000000002'],
+    [9223372036854775807n, 'bigint', '9223372036854775807'],
+    [2n, 'numeric(10,2)', '2.00'],
+    [12.3, 'numeric(10,2)', '12.30'],
+    ['2023-11-14 22:13:20', 'timestamptz', '2023-11-14 22:13:20+00'],
+    ['2023-11-14T23:13:20+01:00', 'timestamptz', '2023-11-14 22:13:20+00'],
+    ['2023-11-14T22:13:20.123Z', 'timestamptz', '2023-11-14 22:13:20.123+00'],
+    ['2023-11-14', 'timestamptz', '2023-11-14 00:00:00+00'],
+    [1700000000n, 'timestamptz', '2023-11-14 22:13:20+00'],
+    [1700000000123n, 'timestamptz', '2023-11-14 22:13:20.123+00'],
+    [1700000000.5, 'timestamptz', '2023-11-14 22:13:20.5+00'],
+    [0n, 'timestamptz', '1970-01-01 00:00:00+00'],
+    ['2023-11-14', 'date', '2023-11-14'],
+    [Buffer.from([0xde, 0xad]), 'bytea', '\\xdead'],
+    ['{"a": 1}', 'jsonb', '{"a": 1}'],
+    ['ab', 'char(3)', 'ab '],
+    [null, 'bigint', null],
+  ];
+  for (const [value, type, text] of cases) {
+    it(`${String(value)} in ${type} → ${String(text)}`, () => assert.deepEqual(pgText(value as never, type), { text }));
+  }
+  const junk: ReadonlyArray<readonly [unknown, string]> = [
+    ['abc', 'bigint'],
+    [1.5, 'bigint'],
+    [2n, 'boolean'],
+    ['', 'timestamptz'],
+    ['yesterday', 'timestamptz'],
+    ['n/a', 'double precision'],
+    [0.125, 'numeric(10,2)'],
+    [123456789012.5, 'numeric(10,2)'],
+    ['{a:1}', 'jsonb'],
+    ['a\0b', 'text'],
+    [Buffer.from([1]), 'text'],
+  ];
+  for (const [value, type] of junk) {
+    it(`rejects ${JSON.stringify(String(value))} in ${type}`, () => assert.ok('rejected' in pgText(value as never, type)));
+  }
 });
