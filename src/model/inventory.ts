@@ -143,3 +143,8 @@ export interface TargetInventory {
   /** Compression methods for TOAST values (pglz; lz4 where the server was built with it). */
   readonly toastCompressions: readonly string[];
 }
+
+/** How a server is named to people: a version that names its product (a SQLite source's) as it is, a bare one as PostgreSQL's. */
+export function serverProduct(version: string): string {
+  return /^\d/.test(version) ? `PostgreSQL ${version}` : version;
+}

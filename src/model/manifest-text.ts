@@ -1,12 +1,13 @@
 /** manifest.txt: the backup manifest as a person reads it. */
 import type { BackupManifest } from './backup-manifest.js';
+import { serverProduct } from './inventory.js';
 import { formatBytes } from './units.js';
 
 export function renderManifestText(manifest: BackupManifest): string {
   const lines = [
     `pgferry backup (${({ pg_dump: 'pg_dump custom-format archive', portable: 'pgferry portable archive', sqlite: 'copy of the SQLite file' } as const)[manifest.kind]})`,
     `created:  ${manifest.createdAt}`,
-    `source:   ${manifest.source.display} (${manifest.kind === 'sqlite' ? '' : 'PostgreSQL '}${manifest.source.serverVersion}, database ${manifest.source.database})`,
+    `source:   ${manifest.source.display} (${serverProduct(manifest.source.serverVersion)}, database ${manifest.source.database})`,
     ...(manifest.tool ? [`written by: ${manifest.tool.path} ${manifest.tool.version}`] : []),
     '',
     'files:',

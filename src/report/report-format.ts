@@ -1,4 +1,5 @@
 /** Formatting shared by the Markdown and HTML reports: times, durations, rates and the rows of each table. */
+import { serverProduct } from '../model/inventory.js';
 import { formatBytes, formatCount, formatMs } from '../model/units.js';
 import type { RunReport } from './run-report.js';
 
@@ -63,11 +64,11 @@ export function preflightRows(report: RunReport): string[][] {
   const p = report.preflight;
   if (!p) return [];
   return [
-    ['source server', `PostgreSQL ${p.source.version}, database ${p.source.database}, ${p.source.encoding}`],
+    ['source server', `${serverProduct(p.source.version)}, database ${p.source.database}, ${p.source.encoding}`],
     ['source size', `${formatBytes(p.source.databaseBytes)}, ${formatCount(p.source.tableCount)} tables, ${p.source.rowsExact ? '' : '~'}${formatCount(p.source.rows)} rows`],
     ['extensions', p.source.extensions.join(', ') || 'none'],
     ['large objects', formatCount(p.source.largeObjects)],
-    ['target server', `PostgreSQL ${p.target.version}, database ${p.target.database}, ${p.target.encoding}`],
+    ['target server', `${serverProduct(p.target.version)}, database ${p.target.database}, ${p.target.encoding}`],
     ['target before the run', `${formatBytes(p.target.databaseBytes)}, ${formatCount(p.target.existingObjects)} existing objects`],
     ['free disk in the run directory', formatBytes(p.freeBytes)],
   ];
@@ -97,7 +98,7 @@ export function backupRows(report: RunReport): string[][] {
     ['directory', b.dir],
     ['kind', b.manifest.kind + (b.manifest.tool ? ` (${b.manifest.tool.version})` : '')],
     ['created', formatTime(b.manifest.createdAt)],
-    ['source', `${b.manifest.source.display} (PostgreSQL ${b.manifest.source.serverVersion})`],
+    ['source', `${b.manifest.source.display} (${serverProduct(b.manifest.source.serverVersion)})`],
     ['tables', `${formatCount(b.manifest.tables.length)} tables, ${formatCount(b.manifest.tables.reduce((n, t) => n + t.rows, 0))} rows`],
     ['pg_restore --list', b.manifest.check.listedEntries === undefined ? '—' : `${formatCount(b.manifest.check.listedEntries)} entries`],
     ['test restore', testRestoreText(restore)],

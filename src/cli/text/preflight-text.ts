@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { PreflightResult } from '../../api/preflight.js';
 import type { Finding } from '../../model/findings.js';
-import type { CollationFacts, ServerFacts, SourceInventory, TargetInventory } from '../../model/inventory.js';
+import { serverProduct, type CollationFacts, type ServerFacts, type SourceInventory, type TargetInventory } from '../../model/inventory.js';
 import type { LocalFacts } from '../../run/local-disk.js';
 import { formatBytes, formatCount, formatMs } from '../../model/units.js';
 
@@ -34,7 +34,7 @@ export function findingSection(title: string, mark: string, findings: readonly F
 function serverLine(side: string, server: ServerFacts, collation: CollationFacts, path: string): string {
   const who = `${server.user}${server.isSuperuser ? ' (superuser)' : ''}`;
   const coll = `${collation.provider} ${collation.locale ?? collation.collate}${collation.actualVersion ? ` v${collation.actualVersion}` : ''}`;
-  return `  ${side}: PostgreSQL ${server.version}, database ${server.database} (${formatBytes(server.databaseBytes)}), as ${who}, collation ${coll}, connection ${path}, max_connections ${server.maxConnections}`;
+  return `  ${side}: ${serverProduct(server.version)}, database ${server.database} (${formatBytes(server.databaseBytes)}), as ${who}, collation ${coll}, connection ${path}, max_connections ${server.maxConnections}`;
 }
 
 export function table(head: string[], rows: (string | number)[][]): string {
