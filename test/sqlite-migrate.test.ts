@@ -124,7 +124,7 @@ describe('SQLite source', () => {
   });
 
   it('refuses a SQLite file as the target', async () => {
-    const run = await cli('migrate', '--from', 'postgres://localhost/app', '--to', 'sqlite:///tmp/out.db');
+    const run = await cli('migrate', '--from', 'postgres://localhost/app', '--to', 'sqlite:///srv/app/out.db');
     assert.notEqual(run.code, 0);
     assert.match(run.stdout + run.stderr, /URL_UNSUPPORTED[\s\S]*SQLite is a source only/);
   });
