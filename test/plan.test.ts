@@ -83,10 +83,13 @@ describe('connection strings', () => {
     assert.doesNotMatch(run.stderr + run.stdout, /hunter2/);
   });
 
-  it('names endpoint kinds reserved for later versions', async () => {
-    const run = await cli('preflight', '--from', 'sqlite:///tmp/app.db', '--to', 'postgres://app@other/x');
-    assert.equal(run.code, 2);
-    assert.match(run.stderr, /URL_UNSUPPORTED.*SQLite endpoints are not supported yet/);
+  it('names endpoint kinds reserved for later versions, and a SQLite file that is not there', async () => {
+    const json = await cli('preflight', '--from', 'json:///tmp/app-data', '--to', 'postgres://app@other/x');
+    assert.equal(json.code, 2);
+    assert.match(json.stderr, /URL_UNSUPPORTED.*JSON endpoints are not supported yet/);
+    const missing = await cli('preflight', '--from', 'sqlite:///tmp/no-such-app.db', '--to', 'postgres://app@other/x');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /SQLITE_READ_FAILED.*the SQLite database \/tmp\/no-such-app\.db does not exist/);
   });
 
   it('refuses source and target that are the same database', async () => {

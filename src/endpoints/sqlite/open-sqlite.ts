@@ -1,4 +1,5 @@
 /** Opens a SQLite file read-only and holds one read transaction, so every read sees one snapshot. */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { PgferryError } from '../../errors/pgferry-error.js';
 
@@ -12,6 +13,11 @@ const BUSY_TIMEOUT_MS = 10_000;
 
 /** The transaction starts at its first read, so one is made here: later reads (the schema, then the rows) share it. */
 export function openSqliteSnapshot(path: string): SqliteSnapshot {
+  if (!existsSync(path)) {
+    throw new PgferryError('SQLITE_READ_FAILED', `the SQLite database ${path} does not exist`, {
+      hint: 'Give the path of the database file: sqlite:///absolute/path/app.db, or a relative path ending .db, .sqlite or .sqlite3.',
+    });
+  }
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
