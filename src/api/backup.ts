@@ -10,6 +10,7 @@ import { backupPlanSchema } from '../plan/plan-schema.js';
 import { resolvePlanWith, type PlanSources } from '../plan/resolve-plan.js';
 import { runBackup } from '../phases/backup.js';
 import type { Failed } from './with-endpoints.js';
+import { endpointOptions } from '../run/open-run-endpoints.js';
 import { recordPathsIn } from '../run/run-paths.js';
 import { withRunRecord, type Recorded, type RunRecorder } from './with-run-record.js';
 
@@ -43,9 +44,8 @@ async function backupRecorded(options: BackupOptions, recorder: RunRecorder): Pr
   let target: TargetEndpoint | undefined;
   try {
     const plan = await resolvePlanWith(options, backupPlanSchema);
-    const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env: options.env ?? process.env };
-    source = openEndpoint(plan.source, { ...common, role: 'source' });
-    target = plan.target ? openEndpoint(plan.target, { ...common, role: 'target' }) : undefined;
+    source = openEndpoint(plan.source, endpointOptions(plan, 'source', options.env));
+    target = plan.target ? openEndpoint(plan.target, endpointOptions(plan, 'target', options.env)) : undefined;
     const runDir = resolve(options.out ?? join(plan.runDir, `backup-${new Date(started).toISOString().replace(/[:.]/g, '-')}`));
     await refuseNonEmptyDir(runDir);
     recorder.begin({ paths: recordPathsIn(runDir), plan, source: source.display, target: target?.display ?? null });

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { manifestFileName } from '../model/backup-manifest.js';
+import { endpointOptions } from '../run/open-run-endpoints.js';
 import { commandPathsFor } from '../run/run-paths.js';
 import { withRunRecord, type Recorded, type RunRecorder } from './with-run-record.js';
 import { openEndpoint, portableArchives } from '../endpoints/open-endpoint.js';
@@ -47,7 +48,7 @@ async function restoreRecorded(options: RestoreOptions, recorder: RunRecorder): 
   try {
     const plan = await resolvePlanWith(options, restorePlanSchema);
     if (!options.backup) throw new PgferryError('PLAN_INVALID', 'no backup directory was given', { hint: 'Run pgferry restore <backup dir> --to <url>.' });
-    target = openEndpoint(plan.target, { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env: options.env ?? process.env, role: 'target' });
+    target = openEndpoint(plan.target, endpointOptions(plan, 'target', options.env));
     const dir = backupDirIn(resolve(options.backup));
     recorder.begin({ paths: commandPathsFor(plan.runDir, 'restore', dir, target.identity), plan: { ...plan, restoreFrom: dir }, source: dir, target: target.display });
     const facts = await runRestore(dir, target, {

@@ -23,6 +23,7 @@ import { runShellHook } from '../run/shell-hook.js';
 import { writePortableArchive } from './portable-archive.js';
 import { restorePortableArchive } from './restore-portable.js';
 import { readCheckedBackup } from './restore.js';
+import { timedPhase } from './timed-phase.js';
 import { runVerify, type VerifyFacts } from './verify.js';
 
 export interface BackupSettings {
@@ -45,8 +46,17 @@ export async function runBackup(
   settings: BackupSettings,
 ): Promise<BackupManifest> {
   const emit = emitter(settings.onEvent);
+  return timedPhase(emit, 'backup', () => takeBackup(source, target, inventory, settings, emit));
+}
+
+async function takeBackup(
+  source: SourceEndpoint,
+  target: TargetEndpoint | undefined,
+  inventory: SourceInventory,
+  settings: BackupSettings,
+  emit: EventListener,
+): Promise<BackupManifest> {
   const started = Date.now();
-  emit({ type: 'phase:start', phase: 'backup', at: new Date(started).toISOString() });
   const { dir, backup } = settings;
   const native = backup.format === 'portable' ? null : await source.findNativeDump(backup.pgBinDir);
   if (backup.format === 'pg_dump' && !native) {
@@ -100,7 +110,6 @@ export async function runBackup(
   const manifest: BackupManifest = { ...manifestWithoutCheck, check: { ...(listedEntries !== undefined ? { listedEntries } : {}), testRestore } };
   await writeManifest(dir, manifest);
   emit({ type: 'backup:done', dir, manifest });
-  emit({ type: 'phase:end', phase: 'backup', at: new Date().toISOString(), ms: Date.now() - started });
   return manifest;
 }
 

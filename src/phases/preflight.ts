@@ -8,6 +8,7 @@ import { readLocalFacts, type LocalFacts } from '../run/local-disk.js';
 import type { RunEndpoints } from '../run/open-run-endpoints.js';
 import { assessPreflight } from './preflight-assess.js';
 import { planSchemaRehearsal, rehearsalFindings } from './preflight-schema.js';
+import { timedPhase } from './timed-phase.js';
 
 export interface PreflightFacts {
   readonly source: { readonly display: string; readonly inventory: SourceInventory };
@@ -20,8 +21,16 @@ export interface PreflightFacts {
 /** `resuming`: the target holds what an unfinished run of this plan created, so its objects are expected. */
 export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?: EventListener, resuming = false): Promise<{ facts: PreflightFacts; schema: SchemaModel }> {
   const emit = emitter(onEvent);
-  const started = Date.now();
-  emit({ type: 'phase:start', phase: 'preflight', at: new Date(started).toISOString() });
+  return timedPhase(emit, 'preflight', () => readAndAssess(plan, endpoints, emit, onEvent, resuming));
+}
+
+async function readAndAssess(
+  plan: Plan,
+  endpoints: RunEndpoints,
+  emit: EventListener,
+  onEvent: EventListener | undefined,
+  resuming: boolean,
+): Promise<{ facts: PreflightFacts; schema: SchemaModel }> {
   const source = await endpoints.source.inventorySource({ estimateCounts: plan.preflight.estimateCounts, jobs: plan.jobs, onEvent });
   emit({ type: 'step', phase: 'preflight', endpoint: 'target', what: 'server, privileges, extensions, emptiness' });
   const target = await endpoints.target.inventoryTarget(source.schemas);
@@ -38,7 +47,6 @@ export async function runPreflight(plan: Plan, endpoints: RunEndpoints, onEvent?
     blockers.push(...rehearsal.blockers);
     warnings.push(...rehearsal.warnings);
   }
-  emit({ type: 'phase:end', phase: 'preflight', at: new Date().toISOString(), ms: Date.now() - started });
   const facts = {
     source: { display: endpoints.source.display, inventory: source },
     target: { display: endpoints.target.display, inventory: target },

@@ -1,7 +1,7 @@
 /** Opens the source and target of a plan, refusing a plan whose two ends are the same database. */
 import { sameDatabase } from '../model/database-fingerprint.js';
-import type { SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
-import { openEndpoint, portableArchives } from '../endpoints/open-endpoint.js';
+import type { EndpointRole, SourceEndpoint, TargetEndpoint } from '../endpoints/endpoint.js';
+import { openEndpoint, portableArchives, type OpenEndpointOptions } from '../endpoints/open-endpoint.js';
 import type { PortableArchiveStore } from '../endpoints/portable-archive.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { Plan } from '../plan/plan-schema.js';
@@ -14,10 +14,18 @@ export interface RunEndpoints {
   close(): Promise<void>;
 }
 
+/** How every endpoint of a run opens: the plan's timeouts, and the environment libpq's PG* settings come from. */
+export function endpointOptions<R extends EndpointRole>(
+  plan: Pick<Plan, 'connectTimeoutSeconds' | 'lockWaitSeconds'>,
+  role: R,
+  env: NodeJS.ProcessEnv = process.env,
+): OpenEndpointOptions & { readonly role: R } {
+  return { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env, role };
+}
+
 export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.env): RunEndpoints {
-  const common = { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env };
-  const source = openEndpoint(plan.source, { ...common, role: 'source' });
-  const target = openEndpoint(plan.target, { ...common, role: 'target' });
+  const source = openEndpoint(plan.source, endpointOptions(plan, 'source', env));
+  const target = openEndpoint(plan.target, endpointOptions(plan, 'target', env));
   if (source.identity === target.identity) throw sameDatabaseError(source.display, target.display, 'their URLs name one host, port and database');
   return {
     source,
