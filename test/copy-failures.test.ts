@@ -33,7 +33,7 @@ function copyStep(schema: string, name: string): LoadStep {
 }
 
 /** Runs the load of `steps` between two databases; resolves to the outcome, the events and the source sessions opened. */
-async function load(sourceUrl: string, targetUrl: string, steps: LoadStep[], extra: { lockWaitMs?: number; rejects?: (stepId: string) => Promise<RejectSink> } = {}) {
+async function load(sourceUrl: string, targetUrl: string, steps: LoadStep[], extra: { lockWaitMs?: number; rejectFile?: (stepId: string) => Promise<RejectSink>; targetRejects?: boolean } = {}) {
   const sourceOpens = { n: 0 };
   const source = endpoint(sourceUrl, 'source');
   const snapshot = await source.openSnapshot();
@@ -130,11 +130,11 @@ describe('copy failures end the run, close their sessions and say what happened 
     const targetUrl = targetServer.url(targetName);
     await withClient(targetUrl, (c) => c.query('CREATE TABLE big (id int PRIMARY KEY, pad text)'));
     const paths = runPathsFor(mkdtempSync(join(tmpdir(), 'pgferry-rejects-')), source.url, targetUrl);
-    const outcome = await load(source.url, targetUrl, [copyStep('public', 'big')], { rejects: (stepId) => openRejectFile(paths, stepId) });
+    const outcome = await load(source.url, targetUrl, [copyStep('public', 'big')], { rejectFile: (stepId) => openRejectFile(paths, stepId), targetRejects: true });
     assert.equal(outcome.error, undefined, String(outcome.error));
     const warning = outcome.events.find((e) => e.type === 'warning' && e.code === 'ROWS_REJECTED');
     assert.ok(warning && warning.type === 'warning', 'a ROWS_REJECTED warning');
-    assert.match(warning.message, /refused 2 of 20000 row\(s\); 19998 loaded/);
+    assert.match(warning.message, /20000 row\(s\) read = 19998 loaded \+ 2 rejected/);
     const { rows } = await withClient(targetUrl, (c) => c.query('SELECT count(*)::int AS n, bool_or(id IN (8000, 15000)) AS refused_there FROM big'));
     assert.deepEqual(rows[0], { n: 19998, refused_there: false });
     const lines = readFileSync(join(paths.rejects, 'public.big.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -157,6 +157,7 @@ describe('copy failures end the run, close their sessions and say what happened 
       return {
         location: sink.location,
         close: () => sink.close(),
+        writeSetAside: (entry) => sink.writeSetAside(entry),
         write: async (row, reason) => {
           if (terminated === 0) {
             const { rows } = await withClient(targetServer.url(), (c) =>
@@ -168,7 +169,7 @@ describe('copy failures end the run, close their sessions and say what happened 
         },
       };
     };
-    const outcome = await load(source.url, targetUrl, [copyStep('public', 'big')], { rejects });
+    const outcome = await load(source.url, targetUrl, [copyStep('public', 'big')], { rejectFile: rejects, targetRejects: true });
     assert.ok(terminated > 0, 'the target session was ended');
     assert.ok(outcome.error instanceof PgferryError, String(outcome.error));
     assert.equal(outcome.error.code, 'CONNECTION_LOST', outcome.error.message);

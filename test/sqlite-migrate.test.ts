@@ -7,7 +7,6 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { cli } from './harness/cli.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
-import { junkTableSql, valueCases } from './fixtures/sqlite/quirky-values.js';
 import { pgText } from '../src/model/sqlite/pg-text-value.js';
 
 const chinook = fileURLToPath(new URL('../../test/fixtures/external/chinook/Chinook_Sqlite.sqlite', import.meta.url));
@@ -73,27 +72,6 @@ describe('SQLite source', () => {
     assert.equal(different.code, 1, different.stdout + different.stderr);
     assert.match(different.stdout, /✗\s+public\.invoice\b/);
     assert.doesNotMatch(different.stdout, /✗\s+public\.track\b/);
-  });
-
-  it('fails the table holding junk with SQLITE_VALUE_REJECTED naming table, rowid and column, and commits none of its rows', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-junk-'));
-    const file = join(dir, 'app.db');
-    const db = new Database(file);
-    db.exec(junkTableSql);
-    const cases = ['integer-max-int64', 'datetime-iso-space', 'datetime-epoch-seconds', 'integer-holds-text'].map((name) => valueCases.find((c) => c.name === name)!);
-    cases.forEach((c, i) => db.exec(`INSERT INTO junk (id, case_name, ${c.column}) VALUES (${i + 1}, '${c.name}', ${c.sql})`));
-    db.close();
-
-    const target = await freshDatabase(await testServer(17));
-    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--no-backup');
-    assert.notEqual(run.code, 0);
-    const output = run.stdout + run.stderr;
-    assert.match(output, /SQLITE_VALUE_REJECTED/);
-    assert.match(output, /table junk, rowid 4, column n: value 'abc' rejected/);
-    await withClient(target.url, async (client) => {
-      const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM public.junk');
-      assert.equal(rows[0]!.n, '0');
-    });
   });
 
   it('backs the file up with SQLite\'s online backup API, sha256 in the manifest; its test restore is skipped with the reason', async () => {

@@ -1,6 +1,6 @@
 /** Flags every command that reads a plan shares, and their mapping onto plan settings. */
 import { Option, type Command } from 'commander';
-import { ifTargetNotEmptyChoices } from '../plan/plan-schema.js';
+import { ifTargetNotEmptyChoices, sqliteValuePolicies } from '../plan/plan-schema.js';
 import type { PlanOverrides, PlanSources } from '../plan/resolve-plan.js';
 
 export interface CommonFlags {
@@ -12,6 +12,7 @@ export interface CommonFlags {
   connectTimeout?: string;
   lockWait?: string;
   ifTargetNotEmpty?: string;
+  sqliteValues?: string;
   json?: boolean;
   debug?: boolean;
 }
@@ -26,6 +27,11 @@ export function addCommonOptions(command: Command): Command {
     .option('--connect-timeout <seconds>', 'how long to wait for a server to answer (default 10)')
     .option('--lock-wait <seconds>', 'how long to wait for a table another session keeps locked, then fail with TABLE_LOCKED (default 60)')
     .addOption(new Option('--if-target-not-empty <choice>', 'what to do with a target that holds objects').choices([...ifTargetNotEmptyChoices]))
+    .addOption(
+      new Option('--sqlite-values <policy>', 'a SQLite source: a value its column\'s type does not take goes to the reject file (reject, default), becomes NULL, widens the column\'s type, or fails the table').choices([
+        ...sqliteValuePolicies,
+      ]),
+    )
     .option('--json', 'print one JSON document instead of text')
     .option('--debug', 'print stack traces and causes of errors');
 }
@@ -42,6 +48,7 @@ export function planSourcesFromFlags(flags: CommonFlags, overrides: PlanOverride
       connectTimeoutSeconds: flags.connectTimeout,
       lockWaitSeconds: flags.lockWait,
       ifTargetNotEmpty: flags.ifTargetNotEmpty as PlanOverrides['ifTargetNotEmpty'],
+      ...(flags.sqliteValues ? { sqlite: { values: flags.sqliteValues as NonNullable<PlanOverrides['sqlite']>['values'] } } : {}),
       ...overrides,
     },
   };

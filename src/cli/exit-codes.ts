@@ -6,6 +6,11 @@ export const exitCodes = {
   blocked: 1,
   /** The command could not do its job: bad input, unreachable server, a bug. */
   error: 2,
+  /**
+   * Done and equal, except what a source's value policy kept from the target (rows in the reject file, values made
+   * NULL): counted and listed, never silent.
+   */
+  setAside: 3,
   /** Interrupted by Ctrl-C (SIGINT). */
   interrupted: 130,
 } as const;

@@ -14,7 +14,7 @@ import type { QualifiedName, SchemaModel } from '../model/schema-model.js';
 import type { Digest, DigestOptions, HashBuckets, KeyBounds, TableShape } from '../model/verify/table-shape.js';
 import type { TableRows } from './table-rows.js';
 
-export type { RejectSink, RowValues, TableRows } from './table-rows.js';
+export type { RejectSink, RowValues, SetAside, SetAsideCounts, TableRows } from './table-rows.js';
 
 /** What an endpoint can do; phases branch on these flags, never on the kind's name. */
 export interface EndpointCapabilities {
@@ -150,6 +150,8 @@ export interface ReadRowsOptions {
   /** How long to wait for another session's lock on the table. */
   readonly lockWaitMs: number;
   readonly onLockWait?: (message: string) => void;
+  /** Where a source with a value policy puts what it keeps from the target (rows left out, values made NULL). */
+  readonly setAside?: (entry: import('./table-rows.js').SetAside) => Promise<void>;
 }
 
 /**
@@ -231,10 +233,12 @@ export type RejectSinkOpener = () => Promise<import('./table-rows.js').RejectSin
 export interface LoadTableResult {
   /** Rows the target took (its own count). */
   readonly rows: number;
-  /** Rows the source handed over. */
+  /** Rows the source read (handed over, or left out by its value policy). */
   readonly rowsRead: number;
-  /** Rows the target refused, written to the reject sink; rows + rejected = rowsRead. */
+  /** Rows the target refused or the source's value policy left out, in the reject sink; rows + rejected = rowsRead. */
   readonly rejected: number;
+  /** Values the source's value policy made NULL (the rows were loaded), in the reject sink. */
+  readonly valuesNulled?: number;
   readonly bytes: number;
 }
 
@@ -312,9 +316,24 @@ export interface TargetTransaction {
 }
 
 /** Verification's reads on one end; see model/verify for what digests and row hashes mean. */
+/** What a source's value policy keeps of one table from the target: verify compares the rest, and says so. */
+export interface TableSetAside {
+  /** "schema.name" as the target names it. */
+  readonly table: string;
+  /** Rows left out. */
+  readonly rows: number;
+  /** Values made NULL in rows that were loaded. */
+  readonly values: number;
+  /** The first few, as the reject file has them. */
+  readonly examples: readonly import('./table-rows.js').SetAside[];
+}
+
 export interface VerifyReader {
   listTables(): Promise<TableFacts[]>;
+  /** Rows the target should hold: with a value policy, those it left out are not counted. */
   countRows(table: QualifiedName): Promise<number>;
+  /** A source with a value policy: what it keeps from the target, per table that has any (empty when nothing). */
+  setAside?(): Promise<TableSetAside[]>;
   /** The character set text is stored in (a difference decides how text is hashed). */
   encoding(): Promise<string>;
   /** The shapes of many tables at once, keyed by "schema.name"; a table this end lacks has no columns. */

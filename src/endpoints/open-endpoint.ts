@@ -5,6 +5,7 @@ import type { EndpointRole, SourceEndpoint, TargetEndpoint } from './endpoint.js
 import { postgresConnectionConfig } from './postgres/connection-config.js';
 import { PostgresEndpoint } from './postgres/postgres-endpoint.js';
 import { SqliteEndpoint } from './sqlite/sqlite-endpoint.js';
+import type { SqliteSourceOptions } from '../model/sqlite/sqlite-source-options.js';
 import { isSqliteLocation, sqliteFilePath } from './sqlite/sqlite-location.js';
 
 export interface OpenEndpointOptions {
@@ -13,6 +14,8 @@ export interface OpenEndpointOptions {
   /** How long a session waits for another session's table lock (lock_timeout). */
   readonly lockWaitSeconds?: number;
   readonly env?: NodeJS.ProcessEnv;
+  /** How a SQLite source maps to PostgreSQL (the plan's `sqlite` section); defaults when absent. */
+  readonly sqlite?: SqliteSourceOptions;
 }
 
 /** Endpoint kinds the design reserves for later versions, so their URLs get a clear "not yet" rather than "invalid". */
@@ -27,7 +30,7 @@ export function openEndpoint(url: string, options: OpenEndpointOptions): SourceE
   if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresEndpoint(url, options);
   const display = redactSecrets(url);
   if (isSqliteLocation(url)) {
-    if (options.role === 'source') return new SqliteEndpoint(sqliteFilePath(url));
+    if (options.role === 'source') return new SqliteEndpoint(sqliteFilePath(url), options.sqlite);
     throw new PgferryError('URL_UNSUPPORTED', `target ${display}: SQLite is a source only; pgferry writes into PostgreSQL`, {
       hint: 'Give the target as a postgres:// URL; a SQLite file can be the source (--from sqlite:///path/to/app.db).',
     });

@@ -1,4 +1,5 @@
 /** What an endpoint knows about itself before anything moves: the facts preflight reports. */
+import type { Finding } from './findings.js';
 
 export interface ServerFacts {
   /** e.g. "17.2" */
@@ -113,6 +114,8 @@ export interface SourceInventory {
   /** Their total size; null when the connected role may not read every one of them. */
   readonly largeObjectBytes: number | null;
   readonly unsupported: readonly UnsupportedObject[];
+  /** What mapping a source of another kind (SQLite) into PostgreSQL renamed, left out or changed: warnings. */
+  readonly mappingNotes?: readonly Finding[];
 }
 
 export interface TargetPrivileges {

@@ -12,6 +12,7 @@ import { emitter, type EventListener } from '../model/events.js';
 import type { Journal } from '../run/journal.js';
 import { runGraph } from '../run/scheduler.js';
 import { runJournaledStep } from './journaled-step.js';
+import { stepRejectSink } from '../run/reject-file.js';
 import { tableId, type CopyStep } from './copy-plan.js';
 import { largeObjectMetadataStep } from './large-object-metadata.js';
 import type { LoadStep } from './load-plan.js';
@@ -23,8 +24,13 @@ export interface LoadOptions {
   readonly snapshot: string | undefined;
   readonly source: SourceEndpoint;
   readonly target: TargetEndpoint;
-  /** Opens the reject sink of a copy step (emptied); absent, a row the target refuses fails its table. */
-  readonly rejects?: (stepId: string) => Promise<RejectSink>;
+  /**
+   * Opens a copy step's reject file (emptied): where a source's value policy sets rows and values aside, and, with
+   * `targetRejects`, the rows the target refuses. Absent, either fails the table.
+   */
+  readonly rejectFile?: (stepId: string) => Promise<RejectSink>;
+  /** A row the target refuses goes to the reject file instead of failing its table (`rejects: file`). */
+  readonly targetRejects?: boolean;
   readonly onEvent?: EventListener;
   readonly signal?: AbortSignal;
   /** How long a copy waits for another session's lock on its table (default 60 s). */
@@ -69,7 +75,8 @@ async function runDdl(target: TargetSession, sql: string): Promise<void> {
 interface CopyAttemptOptions {
   readonly binary: boolean;
   readonly lostConnection: (error: unknown) => boolean;
-  readonly rejects?: () => Promise<RejectSink>;
+  readonly rejects?: RejectSink & { restart(): Promise<void> };
+  readonly targetRejects: boolean;
   /** An earlier run started this step: its rows may be partly on the target. */
   readonly redo: boolean;
   readonly signal?: AbortSignal;
@@ -93,11 +100,17 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
   const attempt = async (attemptNumber: number) => {
     sourceLost = false;
     let opened = 0;
+    const { rejects } = options;
+    // Each pass over the rows writes the reject file from its start.
+    await rejects?.restart();
     // A second open (the row-by-row pass after a refused row) needs a new reader: the first one's read was cut.
     const open = async (binary: boolean) => {
-      if (opened++ > 0) await worker.dropSource();
+      if (opened++ > 0) {
+        await worker.dropSource();
+        await rejects?.restart();
+      }
       const reader = await worker.source();
-      return reader.readRows(table, range, { binary, lockWaitMs, onLockWait: options.onLockWait });
+      return reader.readRows(table, range, { binary, lockWaitMs, onLockWait: options.onLockWait, ...(rejects ? { setAside: (entry) => rejects.writeSetAside(entry) } : {}) });
     };
     const result = await worker.target
       .loadTable(open, {
@@ -109,7 +122,7 @@ async function copyWithRetries(copy: CopyStep, worker: LoadWorker, options: Copy
         lockWaitMs,
         onLockWait: options.onLockWait,
         onProgress: options.onProgress,
-        ...(options.rejects ? { rejects: options.rejects } : {}),
+        ...(rejects && options.targetRejects ? { rejects: async () => rejects } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       })
       .catch((error: unknown) => {
@@ -193,17 +206,24 @@ export async function runLoad(steps: readonly LoadStep[], options: LoadOptions):
             warn(warning);
           };
           const onLockWait = (message: string) => warn({ code: 'TABLE_LOCK_WAIT', message });
-          const rejects = options.rejects ? () => options.rejects!(step.id) : undefined;
-          const attempt = { binary, lostConnection, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait, ...(rejects ? { rejects } : {}) };
-          const result = await copyWithRetries(step.copy, worker, attempt);
+          const rejects = options.rejectFile ? stepRejectSink(() => options.rejectFile!(step.id)) : undefined;
+          const targetRejects = options.targetRejects ?? false;
+          const attempt = { binary, lostConnection, redo, signal: options.signal, lockWaitMs: options.lockWaitMs, onProgress, onRetry, onLockWait, targetRejects, ...(rejects ? { rejects } : {}) };
+          const result = await copyWithRetries(step.copy, worker, attempt).finally(() => rejects?.close());
           copiedBytes += step.cost - reported;
           // Past the last copy a worker only builds on the target: its source reader would sit idle until the graph ends.
           if (copiesNotStarted === 0) await worker.dropSource();
           if (result.rejected > 0) {
             warn({
               code: 'ROWS_REJECTED',
-              message: `${step.id}: the target refused ${result.rejected} of ${result.rowsRead} row(s); ${result.rows} loaded, the refused rows are in the reject file with their reasons`,
-              hint: 'Fix those rows (or the target column types) and load them from the reject file; verify reports the table as different until then.',
+              message: `${step.id}: ${result.rowsRead} row(s) read = ${result.rows} loaded + ${result.rejected} rejected; the rejected rows are in ${rejects?.location || 'the reject file'} with their reasons`,
+              hint: 'Fix those rows (in the source, or the column types) and migrate again, or load them from the reject file; verify names them until then.',
+            });
+          }
+          if ((result.valuesNulled ?? 0) > 0) {
+            warn({
+              code: 'VALUES_NULLED',
+              message: `${step.id}: ${result.valuesNulled} value(s) its column's type does not take were loaded as NULL (value policy null); each is in ${rejects?.location || 'the reject file'} with its row, value and reason`,
             });
           }
           return { rows: result.rows, bytes: result.bytes };

@@ -117,6 +117,8 @@ export function assessPreflight(source: SourceInventory, target: TargetInventory
     });
   }
 
+  warnings.push(...(source.mappingNotes ?? []));
+
   const activeSessions = source.server.connections.reduce((n, c) => n + c.count, 0);
   if (activeSessions > 0) {
     warnings.push({

@@ -3,7 +3,7 @@
  * servers in parallel (narrowed down to the differing rows); the two schema models compared object by object;
  * every sequence's state (last_value, is_called) compared with the source's.
  */
-import type { SourceEndpoint, TargetEndpoint, VerifyReader } from '../endpoints/endpoint.js';
+import type { SourceEndpoint, TableSetAside, TargetEndpoint, VerifyReader } from '../endpoints/endpoint.js';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { TableShape } from '../model/verify/table-shape.js';
 import { runGraph } from '../run/scheduler.js';
@@ -37,6 +37,11 @@ export interface VerifyFacts {
   readonly largeObjects: LargeObjectVerdict | null;
   /** Number of differences of every kind; 0 means equal. */
   readonly differences: number;
+  /**
+   * What the source's value policy kept from the target (rows left out, values made NULL), per table: not counted
+   * as differences, since the run put them in its reject file, but never hidden.
+   */
+  readonly setAside: readonly TableSetAside[];
 }
 
 function globMatcher(patterns: readonly string[]): (name: string) => boolean {
@@ -114,7 +119,9 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     const tableDifferences = verdicts.filter((v) => v.sourceRows !== v.targetRows || v.content === 'different').length;
     emit({ type: 'phase:end', phase: 'verify', at: new Date().toISOString(), ms: Date.now() - started });
     const largeObjectDifferences = largeObjects?.differences.length ?? 0;
-    return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences };
+    const compared = new Set(verdicts.map((v) => v.table));
+    const setAside = ((await first.source.setAside?.()) ?? []).filter((t) => compared.has(t.table)).sort((a, b) => a.table.localeCompare(b.table));
+    return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences, setAside };
   } finally {
     await closePair(first);
   }

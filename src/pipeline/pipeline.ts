@@ -166,9 +166,9 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         const largeObjectRanges = storedRanges ?? (await planLargeObjects(endpoints, snapshot!, plan.chunkSizeMb, plan.jobs));
         journal.setValue('large_object_plan', largeObjectRanges);
         const steps = planLoadSteps(created.model, copySteps, tableBytes, largeObjectRanges);
-        const rejects = plan.rejects === 'file' ? (stepId: string) => openRejectFile(paths, stepId) : undefined;
+        const rejectFile = (stepId: string) => openRejectFile(paths, stepId);
         const loadOptions = { jobs: plan.jobs, journal, snapshot: snapshot?.id, source: endpoints.source, target: endpoints.target, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 };
-        warnings.push(...(await runLoad(steps, { ...loadOptions, ...(rejects ? { rejects } : {}) })));
+        warnings.push(...(await runLoad(steps, { ...loadOptions, rejectFile, targetRejects: plan.rejects === 'file' })));
       } finally {
         // Ends the snapshot and the session holding it: nothing after the load reads the source through it.
         await snapshot?.release();

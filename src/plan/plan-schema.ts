@@ -4,6 +4,20 @@ import { z } from 'zod';
 export const ifTargetNotEmptyChoices = ['refuse', 'drop'] as const;
 export const sourceChangedChoices = ['refuse', 'recopy'] as const;
 export const rejectsChoices = ['fail', 'file'] as const;
+export const sqliteValuePolicies = ['reject', 'null', 'widen', 'fail'] as const;
+
+/** YAML reads a bare `null` as no value: `values: null` means the policy null. */
+const valuePolicy = z.preprocess((v) => (v === null ? 'null' : v), z.enum(sqliteValuePolicies));
+
+/** A SQLite column's rule: the PostgreSQL type it becomes and/or what happens to a value that type does not take. */
+const sqliteColumnRule = z.strictObject({
+  /** The table and column as SQLite spells them (matched ignoring ASCII case, as SQLite does). */
+  table: z.string().min(1),
+  column: z.string().min(1),
+  /** The PostgreSQL type, e.g. numeric(12,2), text, integer. */
+  type: z.string().min(1).optional(),
+  values: valuePolicy.optional(),
+});
 
 export const planSchema = z.strictObject({
   /** Where the data comes from: a postgres:// or postgresql:// URL. */
@@ -72,6 +86,25 @@ export const planSchema = z.strictObject({
         .default([]),
     })
     .prefault({}),
+  /** How a SQLite source becomes PostgreSQL (ignored for other sources). */
+  sqlite: z
+    .strictObject({
+      /** lower: names folded to lower case (what unquoted SQL finds); preserve: kept as SQLite spells them. */
+      identifiers: z.enum(['lower', 'preserve']).default('lower'),
+      /** The type of INT, INTEGER, BIGINT… columns that are not a rowid alias. */
+      integer: z.enum(['bigint', 'integer']).default('bigint'),
+      /** The type of DATETIME and TIMESTAMP columns. */
+      timestamp: z.enum(['timestamptz', 'timestamp']).default('timestamptz'),
+      /**
+       * A value its column's type does not take (text in an INTEGER, 2 in a BOOLEAN…). reject: the row goes to the
+       * reject file with table, rowid, column, value and reason; null: the value becomes NULL, logged there too;
+       * widen: the column gets a type that holds every value (text, numeric, bytea…); fail: the table fails.
+       */
+      values: valuePolicy.default('reject'),
+      /** Per-column rules, winning over the defaults above. */
+      columns: z.array(sqliteColumnRule).default([]),
+    })
+    .prefault({}),
   preflight: z
     .strictObject({
       /** Use planner statistics (pg_class.reltuples) instead of exact count(*) per table. */
@@ -118,4 +151,10 @@ export const planExamples: Readonly<Record<string, string>> = {
   'backup.reserveMb': 'backup: { reserveMb: 256 }',
   'backup.hooks': 'backup: { hooks: [ { name: volume-snapshot, run: "fly volumes snapshots create vol_123", timeoutSeconds: 600 } ] }',
   'preflight.estimateCounts': 'preflight: { estimateCounts: true }',
+  sqlite: 'sqlite: { identifiers: lower, values: reject }',
+  'sqlite.identifiers': 'sqlite: { identifiers: preserve }   # one of lower, preserve',
+  'sqlite.integer': 'sqlite: { integer: integer }   # one of bigint, integer',
+  'sqlite.timestamp': 'sqlite: { timestamp: timestamp }   # one of timestamptz, timestamp',
+  'sqlite.values': `sqlite: { values: null }   # one of ${sqliteValuePolicies.join(', ')}`,
+  'sqlite.columns': 'sqlite: { columns: [ { table: orders, column: total, type: "numeric(12,2)", values: widen } ] }',
 };

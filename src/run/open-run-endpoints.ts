@@ -16,11 +16,11 @@ export interface RunEndpoints {
 
 /** How every endpoint of a run opens: the plan's timeouts, and the environment libpq's PG* settings come from. */
 export function endpointOptions<R extends EndpointRole>(
-  plan: Pick<Plan, 'connectTimeoutSeconds' | 'lockWaitSeconds'>,
+  plan: Pick<Plan, 'connectTimeoutSeconds' | 'lockWaitSeconds' | 'sqlite'>,
   role: R,
   env: NodeJS.ProcessEnv = process.env,
 ): OpenEndpointOptions & { readonly role: R } {
-  return { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env, role };
+  return { connectTimeoutSeconds: plan.connectTimeoutSeconds, lockWaitSeconds: plan.lockWaitSeconds, env, role, sqlite: plan.sqlite };
 }
 
 export function openRunEndpoints(plan: Plan, env: NodeJS.ProcessEnv = process.env): RunEndpoints {

@@ -51,7 +51,9 @@ export function migrateCommand(output: CommandOutput): Command {
       if (where) output.stdout(where);
     }
     const verifiedEqual = result.status === 'migrated' && (result.verification?.differences ?? 0) === 0;
-    output.setExitCode(verifiedEqual ? exitCodes.ok : result.status === 'failed' ? exitCodes.error : exitCodes.blocked);
+    // Rows left out or values made NULL (the reject files) are never an exit 0, verified or not.
+    const setAside = result.status === 'migrated' && ((result.verification?.setAside.length ?? 0) > 0 || result.warnings.some((w) => w.code === 'ROWS_REJECTED' || w.code === 'VALUES_NULLED'));
+    output.setExitCode(verifiedEqual ? (setAside ? exitCodes.setAside : exitCodes.ok) : result.status === 'failed' ? exitCodes.error : exitCodes.blocked);
   });
   return command;
 }

@@ -52,7 +52,8 @@ export function verifyCommand(output: CommandOutput): Command {
     if (flags.json) output.stdout(JSON.stringify(result, null, 2));
     else if (result.status === 'failed') output.stderr([renderError(result.error, flags.debug ?? false), reportLocation(result)].filter(Boolean).join('\n'));
     else output.stdout([renderVerifyText(result), reportLocation(result)].filter(Boolean).join('\n'));
-    output.setExitCode(result.status === 'equal' ? exitCodes.ok : result.status === 'different' ? exitCodes.blocked : exitCodes.error);
+    const equal = result.status === 'equal' ? (result.setAside.length > 0 ? exitCodes.setAside : exitCodes.ok) : undefined;
+    output.setExitCode(equal ?? (result.status === 'different' ? exitCodes.blocked : exitCodes.error));
   });
   return command;
 }

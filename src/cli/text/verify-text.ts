@@ -14,11 +14,31 @@ function clip(text: string | undefined, width = 100): string {
 export function renderVerifyText(result: Compared): string {
   const out = [`pgferry verify: ${result.source} ↔ ${result.target}`, '', ...renderVerification(result)];
   out.push(
-    result.status === 'equal'
-      ? `EQUAL: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}`
-      : `DIFFERENT: ${result.differences} difference(s) found in ${formatMs(result.ms)}`,
+    result.status !== 'equal'
+      ? `DIFFERENT: ${result.differences} difference(s) found in ${formatMs(result.ms)}`
+      : result.setAside.length > 0
+        ? `EQUAL EXCEPT SET ASIDE: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}; the value policy kept ${setAsideSummary(result)} from the target`
+        : `EQUAL: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}`,
   );
   return out.join('\n');
+}
+
+/** "3 row(s) and 2 value(s)" the value policy kept from the target. */
+export function setAsideSummary(result: VerifyFacts): string {
+  const rows = result.setAside.reduce((n, t) => n + t.rows, 0);
+  const values = result.setAside.reduce((n, t) => n + t.values, 0);
+  return [rows > 0 ? `${formatCount(rows)} row(s)` : '', values > 0 ? `${formatCount(values)} value(s) made NULL` : ''].filter(Boolean).join(' and ');
+}
+
+function renderSetAside(result: VerifyFacts): string[] {
+  if (result.setAside.length === 0) return [];
+  const out = ['Set aside by the value policy (in the run\'s reject files; not on the target, not counted as differences)'];
+  for (const t of result.setAside) {
+    out.push(`  ! ${t.table}: ${[t.rows > 0 ? `${formatCount(t.rows)} row(s) left out` : '', t.values > 0 ? `${formatCount(t.values)} value(s) made NULL` : ''].filter(Boolean).join(', ')}`);
+    for (const e of t.examples) out.push(`      rowid ${e.rowid}, column ${e.column}: ${clip(e.value, 60)} ${e.action === 'nulled' ? 'made NULL' : 'rejected'}: ${e.reason}`);
+  }
+  out.push('');
+  return out;
 }
 
 /** The body shared by `verify` and the end of `migrate`: per-table verdicts, differing rows, schema, sequences. */
@@ -50,6 +70,7 @@ export function renderVerification(result: VerifyFacts): string[] {
     out.push('');
   } else out.push('Sequences: ✓ as on the source', '');
   out.push(...renderLargeObjects(result));
+  out.push(...renderSetAside(result));
   return out;
 }
 

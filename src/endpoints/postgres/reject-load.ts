@@ -90,7 +90,8 @@ export async function loadRowByRow(target: Session, open: () => Promise<TableRow
     }
     await flush(batch);
     await runQuery(target, `the commit of ${table}`, 'COMMIT');
-    return { rows: loaded, rowsRead: read, rejected, bytes };
+    const setAside = rows.setAside?.() ?? { rows: 0, values: 0 };
+    return { rows: loaded, rowsRead: read + setAside.rows, rejected: rejected + setAside.rows, valuesNulled: setAside.values, bytes };
   } catch (error) {
     rows?.cancel();
     await rollbackOrClose(target);

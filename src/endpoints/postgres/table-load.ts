@@ -64,7 +64,8 @@ async function pipeLoad(target: Session, open: (binary: boolean) => Promise<Tabl
     const counter = progressCounter(request.onProgress);
     await pipeline(source, counter.stream, writer, ...(request.signal ? [{ signal: request.signal }] : []));
     await runQuery(target, `the commit of ${table}`, 'COMMIT');
-    return { rows: writer.rowCount, rowsRead: opened.rowsRead(), rejected: 0, bytes: counter.bytes() };
+    const setAside = opened.setAside?.() ?? { rows: 0, values: 0 };
+    return { rows: writer.rowCount, rowsRead: opened.rowsRead() + setAside.rows, rejected: setAside.rows, valuesNulled: setAside.values, bytes: counter.bytes() };
   } catch (error) {
     rows?.cancel();
     await rollbackOrClose(target);

@@ -11,6 +11,7 @@ import type {
   EndpointCapabilities,
   NativeDump,
   SequenceValue,
+  SetAside,
   SourceEndpoint,
   SourceReader,
   SourceSnapshot,
@@ -20,7 +21,12 @@ import type {
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { asPostgresStatesIt } from '../../model/sqlite/as-postgres-states-it.js';
 import { openSqliteSnapshot, type SqliteSnapshot } from './open-sqlite.js';
-import { readSqliteSchema } from './read-sqlite-schema.js';
+import { readSqliteSchema, type SqliteSchemaOptions } from './read-sqlite-schema.js';
+import { defaultSqliteSourceOptions, type SqliteSourceOptions } from '../../model/sqlite/sqlite-source-options.js';
+import type { CastRule } from '../../model/sqlite/type-mapping.js';
+import type { SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
+import { widenedColumns } from './widen-columns.js';
+import { SetAsideTally } from './sqlite-set-aside.js';
 import { sqliteBackup } from './sqlite-backup.js';
 import { countSqliteRows, readSqliteInventory } from './sqlite-inventory.js';
 import { convertedRows } from './sqlite-row-pages.js';
@@ -31,7 +37,25 @@ import { sqliteVerifyReader } from './sqlite-verify-reader.js';
 interface Opened {
   readonly snapshot: SqliteSnapshot;
   readonly model: SchemaModel;
+  readonly report: SqliteSchemaReport;
   readonly tables: readonly SqliteSourceTable[];
+  readonly tally: SetAsideTally;
+}
+
+function schemaOptions(options: SqliteSourceOptions, widened: readonly CastRule[]): SqliteSchemaOptions {
+  const planned = options.columns.flatMap((c) => (c.type ? [{ table: c.table, column: c.column, type: c.type }] : []));
+  return { schema: 'public', owner: '', identifiers: options.identifiers, types: { integer: options.integer, timestamp: options.timestamp, casts: [...widened, ...planned] } };
+}
+
+/** The schema as the options map it; with the value policy widen, read twice: the second time with the widened types. */
+function readMappedSchema(snapshot: SqliteSnapshot, options: SqliteSourceOptions): Omit<Opened, 'snapshot' | 'tally'> {
+  const read = (widened: readonly CastRule[]) => {
+    const { model, report, tables } = readSqliteSchema(snapshot.db, schemaOptions(options, widened));
+    return { model: asPostgresStatesIt(model), report, tables: sqliteSourceTables(tables, options) };
+  };
+  const first = read([]);
+  const widened = widenedColumns(snapshot.db, first.tables);
+  return widened.length === 0 ? first : read(widened);
 }
 
 export class SqliteEndpoint implements SourceEndpoint {
@@ -50,7 +74,10 @@ export class SqliteEndpoint implements SourceEndpoint {
   private opened: Opened | undefined;
 
   /** `path`: the file's absolute path. */
-  constructor(private readonly path: string) {
+  constructor(
+    private readonly path: string,
+    private readonly options: SqliteSourceOptions = defaultSqliteSourceOptions,
+  ) {
     this.display = `sqlite://${path}`;
     this.identity = `sqlite:${path}`;
   }
@@ -60,8 +87,7 @@ export class SqliteEndpoint implements SourceEndpoint {
     if (!this.opened) {
       const snapshot = openSqliteSnapshot(this.path);
       try {
-        const { model, tables } = readSqliteSchema(snapshot.db);
-        this.opened = { snapshot, model: asPostgresStatesIt(model), tables: sqliteSourceTables(tables) };
+        this.opened = { snapshot, ...readMappedSchema(snapshot, this.options), tally: new SetAsideTally(snapshot.db) };
       } catch (error) {
         snapshot.close();
         throw error;
@@ -87,8 +113,8 @@ export class SqliteEndpoint implements SourceEndpoint {
   }
 
   async inventorySource(): Promise<SourceInventory> {
-    const { snapshot, model, tables } = this.open();
-    return readSqliteInventory(snapshot.db, this.path, model, tables);
+    const { snapshot, model, report, tables } = this.open();
+    return readSqliteInventory(snapshot.db, this.path, model, tables, report);
   }
 
   async readSchema(): Promise<SchemaModel> {
@@ -111,7 +137,7 @@ export class SqliteEndpoint implements SourceEndpoint {
   async openReader(): Promise<SourceReader> {
     const { snapshot } = this.open();
     return {
-      readRows: async (name) => this.readRows(name),
+      readRows: async (name, _range, options) => this.readRows(name, options.setAside),
       readLargeObjects: async function* () {},
       countRows: async (name) => countSqliteRows(snapshot.db, this.table(name)),
       endRead: async () => undefined,
@@ -119,22 +145,30 @@ export class SqliteEndpoint implements SourceEndpoint {
     };
   }
 
-  private readRows(name: { schema: string; name: string }): TableRows {
+  /** Without `setAside` (a caller with no reject file), a value the policy would set aside fails the table. */
+  private readRows(name: { schema: string; name: string }, setAside: ((entry: SetAside) => Promise<void>) | undefined): TableRows {
     const table = this.table(name);
-    const columns = table.columns.filter((c) => !c.generated);
+    const columns = table.columns.filter((c) => !c.generated).map((c) => (setAside ? c : { ...c, policy: 'fail' as const }));
     let read = 0;
+    const counts = { rows: 0, values: 0 };
     let cancelled = false;
     const db = this.open().snapshot.db;
+    const keep = async (entry: SetAside) => {
+      if (entry.action === 'rejected') counts.rows += 1;
+      else counts.values += 1;
+      await setAside?.(entry);
+    };
     return {
       columns: columns.map((c) => c.name),
       rows: async function* () {
-        for await (const row of convertedRows(db, table, columns)) {
+        for await (const row of convertedRows(db, table, columns, keep)) {
           if (cancelled) return;
           read += 1;
           yield row;
         }
       },
       rowsRead: () => read,
+      setAside: () => ({ ...counts }),
       failure: (error) => (error instanceof Error ? error : new Error(String(error))),
       cancel: () => {
         cancelled = true;
@@ -161,8 +195,8 @@ export class SqliteEndpoint implements SourceEndpoint {
   }
 
   async openVerifyReader(): Promise<VerifyReader> {
-    const { snapshot, tables } = this.open();
-    return sqliteVerifyReader(snapshot.db, tables);
+    const { snapshot, tables, tally } = this.open();
+    return sqliteVerifyReader(snapshot.db, tables, tally);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { SourceInventory, TableFacts } from '../../model/inventory.js';
 import type { SchemaModel } from '../../model/schema-model.js';
+import { schemaReportFindings, type SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
 import { quoteSqliteIdent, type SqliteSourceTable } from './sqlite-source-tables.js';
 
 export function sqliteVersion(db: Database.Database): string {
@@ -45,7 +46,7 @@ export function sqliteTableFacts(db: Database.Database, tables: readonly SqliteS
  * The file's facts in the shape a PostgreSQL server's take: major 0 (older than any target, so no rule on majors
  * refuses it), SQLite's BINARY comparison as the collation, no roles, extensions, sessions or large objects.
  */
-export function readSqliteInventory(db: Database.Database, path: string, model: SchemaModel, tables: readonly SqliteSourceTable[]): SourceInventory {
+export function readSqliteInventory(db: Database.Database, path: string, model: SchemaModel, tables: readonly SqliteSourceTable[], report: SqliteSchemaReport): SourceInventory {
   const pragma = (name: string) => Number(db.pragma(name, { simple: true }));
   return {
     server: {
@@ -71,5 +72,6 @@ export function readSqliteInventory(db: Database.Database, path: string, model: 
     largeObjects: 0,
     largeObjectBytes: 0,
     unsupported: model.notCovered.map((entry) => ({ kind: entry.split(' ').slice(0, -1).join(' '), name: entry.split(' ').slice(-1)[0]! })),
+    mappingNotes: schemaReportFindings(report),
   };
 }

@@ -2,19 +2,24 @@
  * A SQLite table's rows, converted to PostgreSQL's text form, in pages. better-sqlite3 is synchronous and a
  * connection runs one statement at a time: each page is a statement run to its end, so readers that take turns on
  * the one connection (and its one read transaction) never meet a half-read statement, and the event loop runs
- * between pages.
+ * between pages. A value its column's type does not take is handled by the column's value policy.
  */
 import type Database from 'better-sqlite3';
 import { PgferryError } from '../../errors/pgferry-error.js';
-import { pgText, shownValue, type SqliteValue } from '../../model/sqlite/pg-text-value.js';
+import { pgText, shownValue, type PgText, type SqliteValue } from '../../model/sqlite/pg-text-value.js';
+import type { SetAside } from '../table-rows.js';
 import { quoteSqliteIdent, type SqliteSourceColumn, type SqliteSourceTable } from './sqlite-source-tables.js';
 
 const pageRows = 2_000;
 
-type RawRow = readonly SqliteValue[];
+/** One row as read: the values that name it (the rowid, or a WITHOUT ROWID table's key), then the columns'. */
+interface RawRow {
+  readonly key: readonly SqliteValue[];
+  readonly values: readonly SqliteValue[];
+}
 
-/** Pages in rowid order, or for a WITHOUT ROWID table in key order; each raw row starts with what names it. */
-function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[]): Generator<RawRow[]> {
+/** Pages in rowid order, or for a WITHOUT ROWID table in key order. */
+export function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[]): Generator<RawRow[]> {
   const list = columns.map((c) => quoteSqliteIdent(c.sqliteName)).join(', ');
   const from = quoteSqliteIdent(table.sqliteName);
   if (table.withoutRowid) {
@@ -23,7 +28,7 @@ function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: rea
     for (let offset = 0; ; offset += pageRows) {
       const rows = page.all(pageRows, offset) as SqliteValue[][];
       if (rows.length === 0) return;
-      yield rows.map((r) => [`(${r.slice(0, key.length).map(String).join(', ')})`, ...r.slice(key.length)]);
+      yield rows.map((r) => ({ key: r.slice(0, key.length), values: r.slice(key.length) }));
     }
   }
   const page = db.prepare(`SELECT _rowid_${list ? `, ${list}` : ''} FROM ${from} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`).raw(true).safeIntegers(true);
@@ -31,30 +36,90 @@ function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: rea
     const rows = page.all(after, pageRows) as SqliteValue[][];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]![0] as bigint;
-    yield rows;
+    yield rows.map((r) => ({ key: r.slice(0, 1), values: r.slice(1) }));
   }
 }
 
-function rejected(table: SqliteSourceTable, rowid: SqliteValue, column: SqliteSourceColumn, value: SqliteValue, reason: string): PgferryError {
-  const row = table.withoutRowid ? `key ${String(rowid)}` : `rowid ${String(rowid)}`;
-  return new PgferryError('SQLITE_VALUE_REJECTED', `table ${table.sqliteName}, ${row}, column ${column.sqliteName}: value ${shownValue(value)} rejected: ${reason}`, {
-    hint: `Fix the value in the SQLite file (UPDATE ${quoteSqliteIdent(table.sqliteName)} SET ${quoteSqliteIdent(column.sqliteName)} = … WHERE ${table.withoutRowid ? '<key>' : `rowid = ${String(rowid)}`}), or give the column a type that holds it with a cast rule; nothing of this table was loaded.`,
+/** How a message and the reject file name a row: `17` (its rowid), or a WITHOUT ROWID table's key `(a, 1)`. */
+function rowName(table: SqliteSourceTable, key: readonly SqliteValue[]): string {
+  return table.withoutRowid ? `(${key.map(String).join(', ')})` : String(key[0]);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The driver reads text that is not valid UTF-8 with U+FFFD in place of the bad bytes. A text holding U+FFFD is
+ * read again as bytes: when they are not valid UTF-8 the value is those bytes, and no text type takes it.
+ */
+function checkedText(db: Database.Database, table: SqliteSourceTable, key: readonly SqliteValue[], column: SqliteSourceColumn, value: string): SqliteValue {
+  const where = table.withoutRowid ? table.sqliteKey.map((k) => `${quoteSqliteIdent(k)} = ?`).join(' AND ') : '_rowid_ = ?';
+  const bytes = db.prepare(`SELECT CAST(${quoteSqliteIdent(column.sqliteName)} AS BLOB) FROM ${quoteSqliteIdent(table.sqliteName)} WHERE ${where}`).pluck().get(...key) as Buffer | null;
+  if (!bytes) return value;
+  try {
+    strictUtf8.decode(bytes);
+    return value;
+  } catch {
+    return bytes;
+  }
+}
+
+/** A value as the copy reads it: text that is not valid UTF-8 becomes its bytes. */
+export function readValue(db: Database.Database, table: SqliteSourceTable, key: readonly SqliteValue[], column: SqliteSourceColumn, value: SqliteValue): SqliteValue {
+  return typeof value === 'string' && value.includes('\uFFFD') ? checkedText(db, table, key, column, value) : value;
+}
+
+/** `value` (as `readValue` gives it, `stored` as SQLite holds it) in the text form of `column`'s type, or why not. */
+export function convertValue(value: SqliteValue, stored: SqliteValue, column: SqliteSourceColumn): PgText {
+  if (typeof stored === 'string' && Buffer.isBuffer(value) && column.type !== 'bytea') return { rejected: 'text that is not valid UTF-8' };
+  const converted = pgText(value, column.type);
+  if ('text' in converted && converted.text === null && column.notNull) return { rejected: 'NULL in a column that is NOT NULL in PostgreSQL (part of the primary key, which SQLite lets hold NULL)' };
+  return converted;
+}
+
+function valueRejected(table: SqliteSourceTable, entry: SetAside): PgferryError {
+  const row = table.withoutRowid ? `key ${entry.rowid}` : `rowid ${entry.rowid}`;
+  return new PgferryError('SQLITE_VALUE_REJECTED', `table ${table.sqliteName}, ${row}, column ${entry.column}: value ${entry.value} rejected: ${entry.reason}`, {
+    hint: `Fix the value in the SQLite file (UPDATE ${quoteSqliteIdent(table.sqliteName)} SET ${quoteSqliteIdent(entry.column)} = … WHERE ${table.withoutRowid ? '<key>' : `rowid = ${entry.rowid}`}), give the column a type that holds it (sqlite.columns in the plan), or choose a value policy other than fail (sqlite.values: reject, null or widen); nothing of this table was loaded.`,
   });
 }
 
 /**
- * The rows of `columns` of `table`, each value in PostgreSQL's text form for its column's type; the first value
- * that does not convert fails the read with SQLITE_VALUE_REJECTED.
+ * The rows of `columns` of `table`, each value in PostgreSQL's text form for its column's type. A value that does
+ * not convert goes by its column's policy: `fail` ends the read with SQLITE_VALUE_REJECTED; `null` makes it NULL
+ * (unless the column is NOT NULL); otherwise (`reject`, or `widen` when no wider type took it) the row is left out.
+ * Each value nulled and each row left out is handed to `setAside` first.
  */
-export async function* convertedRows(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[]): AsyncGenerator<ReadonlyArray<string | null>> {
+export async function* convertedRows(
+  db: Database.Database,
+  table: SqliteSourceTable,
+  columns: readonly SqliteSourceColumn[],
+  setAside: (entry: SetAside) => void | Promise<void>,
+): AsyncGenerator<ReadonlyArray<string | null>> {
   for (const page of rawPages(db, table, columns)) {
-    for (const raw of page) {
-      yield columns.map((column, i) => {
-        const value = raw[i + 1] ?? null;
-        const converted = pgText(value, column.type);
-        if ('rejected' in converted) throw rejected(table, raw[0] ?? null, column, value, converted.rejected);
-        return converted.text;
-      });
+    rows: for (const raw of page) {
+      const row: Array<string | null> = new Array(columns.length);
+      const nulled: SetAside[] = [];
+      for (let i = 0; i < columns.length; i += 1) {
+        const column = columns[i]!;
+        const stored = raw.values[i] ?? null;
+        const value = readValue(db, table, raw.key, column, stored);
+        const converted = convertValue(value, stored, column);
+        if ('text' in converted) {
+          row[i] = converted.text;
+          continue;
+        }
+        const entry: SetAside = { action: 'rejected', table: table.sqliteName, rowid: rowName(table, raw.key), column: column.sqliteName, value: shownValue(value), reason: converted.rejected };
+        if (column.policy === 'fail') throw valueRejected(table, entry);
+        if (column.policy === 'null' && !column.notNull) {
+          nulled.push({ ...entry, action: 'nulled' });
+          row[i] = null;
+          continue;
+        }
+        await setAside(entry);
+        continue rows;
+      }
+      for (const entry of nulled) await setAside(entry);
+      yield row;
     }
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -1,5 +1,6 @@
 /** What the row, count and sequence readers need of each SQLite table: its PostgreSQL name and columns beside SQLite's. */
 import type { QualifiedName } from '../../model/schema-model.js';
+import { defaultValuePolicies, policyOf, type ValuePolicies, type ValuePolicy } from '../../model/sqlite/value-policy.js';
 import type { SqliteTable } from './sqlite-tables.js';
 
 export interface SqliteSourceColumn {
@@ -9,6 +10,10 @@ export interface SqliteSourceColumn {
   readonly type: string;
   /** Computed by the target from its expression, so never copied. */
   readonly generated: boolean;
+  /** NOT NULL on the target (declared so, or part of the primary key, which SQLite lets hold NULL in a rowid table). */
+  readonly notNull: boolean;
+  /** What becomes of a value `type` does not take. */
+  readonly policy: ValuePolicy;
 }
 
 export interface SqliteSourceTable extends QualifiedName {
@@ -23,9 +28,19 @@ export interface SqliteSourceTable extends QualifiedName {
   readonly identity: { readonly column: string; readonly sequence: QualifiedName; readonly autoincrement: boolean } | null;
 }
 
-export function sqliteSourceTables(tables: readonly SqliteTable[]): SqliteSourceTable[] {
+export function sqliteSourceTables(tables: readonly SqliteTable[], policies: ValuePolicies = defaultValuePolicies): SqliteSourceTable[] {
   return tables.map((t) => {
-    const columns = t.def.columns.map((c, i) => ({ sqliteName: t.sqliteColumns[i]!, name: c.name, type: c.type, generated: c.generated !== null }));
+    const columns = t.def.columns.map((c, i) => {
+      const sqliteName = t.sqliteColumns[i]!;
+      return {
+        sqliteName,
+        name: c.name,
+        type: c.type,
+        generated: c.generated !== null,
+        notNull: c.notNull,
+        policy: policyOf(policies, t.sqliteName, sqliteName),
+      };
+    });
     const pgName = (sqlite: string) => columns.find((c) => c.sqliteName.toLowerCase() === sqlite.toLowerCase())?.name ?? sqlite;
     const identityAt = t.def.columns.findIndex((c) => c.identity !== null);
     const identityColumn = t.def.columns[identityAt];

@@ -6,6 +6,7 @@ import type { SchemaNote } from '../../model/sqlite/sqlite-schema-report.js';
 import { translateDefault } from '../../model/sqlite/translate-default.js';
 import { translateExpression, type ExpressionColumns } from '../../model/sqlite/translate-expression.js';
 import { mapSqliteType, type TypeMappingOptions } from '../../model/sqlite/type-mapping.js';
+import { sameSqliteName } from '../../model/sqlite/value-policy.js';
 import { parseCreateTable, type TableClauses } from './create-table-clauses.js';
 import { readTableColumns, type TableColumnRow } from './sqlite-catalog.js';
 
@@ -84,7 +85,8 @@ function readColumn(row: TableColumnRow, pgName: string, rowidAlias: boolean, co
   return {
     name: pgName,
     type: mapped.type,
-    notNull: row.notnull === 1 || rowidAlias,
+    // PostgreSQL makes primary key columns NOT NULL; SQLite lets a rowid table's key hold NULL (rejected by the copy).
+    notNull: row.notnull === 1 || row.pk > 0,
     defaultValue: generated ? null : defaultValue,
     collation: collationOf(clause?.collation ?? null, mapped.type, object, notes),
     identity: rowidAlias ? identityOf(options.schema, names.unique('sequence', `${pgTable}_${pgName}_seq`)) : null,
@@ -114,10 +116,13 @@ export function readSqliteTable(db: Database.Database, table: string, sql: strin
   // SQLite's rule: a rowid table's one-column key declared exactly INTEGER is the rowid itself.
   const rowidAlias = !clauses.withoutRowid && primaryKey.length === 1 && pkRow?.type.toUpperCase() === 'INTEGER';
   const columnNames = names.scope('column', rows.map((r) => r.name), `columns of table ${table}`, table);
-  const booleans = new Set<string>();
-  const columns: ExpressionColumns = { names: new Map([...columnNames].map(([k, v]) => [k.toLowerCase(), v])), booleans };
+  const unusable = new Map<string, string>();
+  const columns: ExpressionColumns = { names: new Map([...columnNames].map(([k, v]) => [k.toLowerCase(), v])), unusable };
   rows.forEach((r) => {
-    if (mapSqliteType(table, r.name, r.type, false, options.types).type === 'boolean') booleans.add(r.name.toLowerCase());
+    const mapped = mapSqliteType(table, r.name, r.type, false, options.types);
+    if (mapped.type === 'boolean') unusable.set(r.name.toLowerCase(), 'which becomes boolean and SQLite compares as a number');
+    const widened = options.types.casts.find((c) => c.widened && sameSqliteName(c.table, table) && sameSqliteName(c.column, r.name));
+    if (widened) unusable.set(r.name.toLowerCase(), `widened to ${widened.type} by the value policy`);
   });
   const context: TableContext = { table, pgTable, clauses, columns, names, options, notes };
   const defs = rows.map((r) => readColumn(r, columnNames.get(r.name)!, rowidAlias && r.pk === 1, context));

@@ -11,6 +11,7 @@ import { convertedRows } from './sqlite-row-pages.js';
 import { readSqliteSequenceValues } from './sqlite-sequences.js';
 import { countSqliteRows, sqliteTableFacts } from './sqlite-inventory.js';
 import type { SqliteSourceTable } from './sqlite-source-tables.js';
+import type { SetAsideTally } from './sqlite-set-aside.js';
 
 /** pg_type.typname of each type the SQLite mapping gives a column, as a PostgreSQL end's shape names it. */
 export function typeName(type: string): string {
@@ -29,7 +30,11 @@ export function typeName(type: string): string {
   return names[base] ?? base;
 }
 
-export function sqliteVerifyReader(db: Database.Database, tables: readonly SqliteSourceTable[]): VerifyReader {
+/**
+ * `tally` (the endpoint's, shared by every reader) leaves out the rows the value policy sets aside: verify compares
+ * the rows the copy loaded, and reports what was kept out.
+ */
+export function sqliteVerifyReader(db: Database.Database, tables: readonly SqliteSourceTable[], tally: SetAsideTally): VerifyReader {
   const byName = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t]));
   const tableOf = (shape: { schema: string; name: string }) => byName.get(`${shape.schema}.${shape.name}`);
   const onServer = async (): Promise<never> => {
@@ -39,7 +44,11 @@ export function sqliteVerifyReader(db: Database.Database, tables: readonly Sqlit
     listTables: async () => sqliteTableFacts(db, tables),
     countRows: async (table) => {
       const found = tableOf(table);
-      return found ? countSqliteRows(db, found) : 0;
+      return found ? countSqliteRows(db, found) - (await tally.of(found)).rows : 0;
+    },
+    setAside: async () => {
+      for (const table of tables) await tally.of(table);
+      return tally.counted();
     },
     encoding: async () => 'UTF8',
     tableShapes: async (wanted) =>
@@ -59,8 +68,13 @@ export function sqliteVerifyReader(db: Database.Database, tables: readonly Sqlit
     rowValues: (shape) => {
       const table = tableOf(shape);
       if (!table) return (async function* () {})();
-      const columns = shape.columns.map((name) => table.columns.find((c) => c.name === name)!);
-      return convertedRows(db, table, columns);
+      // Every copied column decides whether the row was loaded; generated ones are compared only.
+      const copied = table.columns.filter((c) => !c.generated);
+      const read = [...copied, ...table.columns.filter((c) => c.generated).map((c) => ({ ...c, policy: 'fail' as const }))];
+      const at = shape.columns.map((name) => read.findIndex((c) => c.name === name));
+      return (async function* () {
+        for await (const row of convertedRows(db, table, read, () => undefined)) yield at.map((i) => row[i] ?? null);
+      })();
     },
     rowTexts: onServer,
     sequenceValues: async () => readSqliteSequenceValues(db, tables),

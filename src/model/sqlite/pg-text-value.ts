@@ -4,7 +4,8 @@
  * verify's settings, so the same text serves the copy and the client-side row hash. A value the type cannot hold
  * is rejected with the reason, never bent into something else.
  */
-import { dateText, timestampText } from './sqlite-time.js';
+import { jsonbText } from './jsonb-text.js';
+import { dateText, timeText, timestampText } from './sqlite-time.js';
 
 export type SqliteValue = bigint | number | string | Buffer | null;
 export type PgText = { readonly text: string | null } | { readonly rejected: string };
@@ -53,9 +54,24 @@ function textValue(value: SqliteValue, type: string): PgText {
   if (typeof value === 'number') return { text: doubleText(value) };
   if (typeof value !== 'string') return refuse(value, type);
   if (value.includes('\0')) return { rejected: 'holds a NUL character, which PostgreSQL text cannot' };
-  // PostgreSQL stores char(n) padded with spaces and prints it so.
-  const fixed = /^char\((\d+)\)$/.exec(type);
-  return { text: fixed ? value.padEnd(Number(fixed[1]), ' ') : value };
+  const sized = /^(var)?char\((\d+)\)$/.exec(type);
+  if (!sized) return { text: value };
+  const length = Number(sized[2]);
+  // PostgreSQL counts characters, and cuts (without an error) only trailing spaces past the length.
+  const characters = [...value.replace(/ +$/, '')].length;
+  if (characters > length) return { rejected: `${characters} characters, longer than ${type} holds` };
+  // It stores char(n) padded with spaces and prints it so; varchar(n) keeps at most n of the trailing spaces.
+  const kept = [...value].slice(0, length).join('');
+  return { text: sized[1] ? kept : kept.padEnd(length, ' ') };
+}
+
+/** A UUID as PostgreSQL prints it (lower case, hyphenated): from its text in either case, or 16 bytes. */
+function uuidText(value: SqliteValue): PgText {
+  let hex: string | undefined;
+  if (Buffer.isBuffer(value) && value.length === 16) hex = value.toString('hex');
+  else if (typeof value === 'string' && /^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$/i.test(value)) hex = value.replace(/[{}-]/g, '').toLowerCase();
+  if (hex === undefined) return { rejected: `${storage(value)} value that is not a UUID` };
+  return { text: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
 }
 
 /**
@@ -87,15 +103,17 @@ export function pgText(value: SqliteValue, type: string): PgText {
     case 'bytea':
       if (Buffer.isBuffer(value)) return { text: `\\x${value.toString('hex')}` };
       return typeof value === 'string' ? { text: `\\x${Buffer.from(value, 'utf8').toString('hex')}` } : refuse(value, type);
-    case 'json':
     case 'jsonb':
+      if (typeof value === 'bigint') return { text: value.toString() };
+      if (typeof value === 'number') return Number.isFinite(value) ? jsonbText(doubleText(value)) : { rejected: 'not a finite number, which JSON cannot hold' };
+      return typeof value === 'string' ? jsonbText(value) : refuse(value, type);
+    case 'json':
       if (typeof value !== 'string') return typeof value === 'bigint' || typeof value === 'number' ? textValue(value, type) : refuse(value, type);
-      try {
-        JSON.parse(value);
-      } catch {
-        return { rejected: 'not valid JSON' };
-      }
-      return textValue(value, type);
+      return 'rejected' in jsonbText(value) ? { rejected: 'not valid JSON' } : textValue(value, type);
+    case 'uuid':
+      return uuidText(value);
+    case 'time':
+      return typeof value === 'string' ? timeText(value) : refuse(value, type);
     default:
       if (type.startsWith('numeric')) return numericText(value, type);
       if (Buffer.isBuffer(value)) return type === 'text' || /^(var)?char/.test(type) ? refuse(value, type) : { text: `\\x${value.toString('hex')}` };
@@ -105,6 +123,7 @@ export function pgText(value: SqliteValue, type: string): PgText {
 
 /** A value as a message shows it: clipped, a BLOB as hex. */
 export function shownValue(value: SqliteValue): string {
-  const text = Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : typeof value === 'string' ? `'${value}'` : String(value);
+  const escaped = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const text = Buffer.isBuffer(value) ? `x'${value.toString('hex')}'` : typeof value === 'string' ? `'${escaped(value)}'` : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }

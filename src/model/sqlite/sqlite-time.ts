@@ -74,3 +74,11 @@ export function dateText(value: string): { text: string } | { rejected: string }
   if (!converted.text.endsWith(' 00:00:00')) return { rejected: 'holds a time of day, which a date column drops' };
   return { text: converted.text.slice(0, 10) };
 }
+
+/** A TIME value: `HH:MM[:SS[.fff]]` text, as PostgreSQL prints a time (seconds always, the fraction trimmed). */
+export function timeText(value: string): { text: string } | { rejected: string } {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$/.exec(value.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3] ?? '0') > 59) return { rejected: 'not a time of day HH:MM[:SS[.ffffff]]' };
+  const fraction = (m[4] ?? '').replace(/0+$/, '');
+  return { text: `${m[1]}:${m[2]}:${m[3] ?? '00'}${fraction ? `.${fraction}` : ''}` };
+}

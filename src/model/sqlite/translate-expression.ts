@@ -11,8 +11,12 @@ export type Translated = { readonly sql: string } | { readonly refused: string }
 export interface ExpressionColumns {
   /** SQLite column name, lower-cased (SQLite compares them so), to the PostgreSQL name. */
   readonly names: ReadonlyMap<string, string>;
-  /** Lower-cased SQLite names of columns that become boolean: SQLite compares them as 0 and 1, PostgreSQL refuses that. */
-  readonly booleans: ReadonlySet<string>;
+  /**
+   * Lower-cased SQLite names of columns an expression cannot use, with why: one that becomes boolean (SQLite
+   * compares it as 0 and 1, PostgreSQL refuses that), one the value policy widened (its values are no longer of the
+   * type the expression was written for).
+   */
+  readonly unusable: ReadonlyMap<string, string>;
 }
 
 const keywords = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'IN', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'TRUE', 'FALSE']);
@@ -53,7 +57,8 @@ export function translateExpression(tokens: readonly SqlToken[], columns: Expres
     } else {
       const column = columns.names.get(token.text.toLowerCase());
       if (column === undefined) return { refused: `the name ${token.text}` };
-      if (columns.booleans.has(token.text.toLowerCase())) return { refused: `the boolean column ${token.text}, which SQLite compares as a number` };
+      const unusable = columns.unusable.get(token.text.toLowerCase());
+      if (unusable !== undefined) return { refused: `the column ${token.text}, ${unusable}` };
       if (isWord(tokens[i + 1], 'COLLATE')) return { refused: 'a COLLATE clause' };
       out.push(quoteIdent(column));
     }

@@ -3,11 +3,17 @@
  * known declared names (BOOLEAN, DATETIME, JSON, UUID, VARCHAR(n)…) refine them, and a plan's cast rule wins over both.
  */
 
-/** A plan's override: this column of this table becomes this PostgreSQL type (names as SQLite spells them). */
+import { sameSqliteName } from './value-policy.js';
+
+/**
+ * This column of this table becomes this PostgreSQL type (names as SQLite spells them, ASCII case ignored): a plan's
+ * rule, or the value policy's widening, which says why in `widened`.
+ */
 export interface CastRule {
   readonly table: string;
   readonly column: string;
   readonly type: string;
+  readonly widened?: string;
 }
 
 export interface TypeMappingOptions {
@@ -106,8 +112,8 @@ function byAffinity(name: string, options: TypeMappingOptions): MappedType {
  * @example mapSqliteType('orders', 'total', 'DECIMAL(10,2)', false) // { type: 'numeric(10,2)', note: null }
  */
 export function mapSqliteType(table: string, column: string, declared: string, rowidAlias: boolean, options: TypeMappingOptions = defaultTypeMapping): MappedType {
-  const cast = options.casts.find((c) => c.table === table && c.column === column);
-  if (cast) return plain(cast.type);
+  const cast = options.casts.find((c) => sameSqliteName(c.table, table) && sameSqliteName(c.column, column));
+  if (cast) return { type: cast.type, note: cast.widened ?? null };
   if (rowidAlias) return plain('bigint');
   const parsed = parseDeclared(declared);
   const exact = exactNames[parsed.name];

@@ -1,0 +1,217 @@
+/**
+ * The value policies for a SQLite source's dynamic-typing junk (reject, null, widen, fail), run through the command
+ * line on the quirky fixture's junk table. The oracle is the fixture's own labels (which cases are junk) and the
+ * target read with plain queries, never pgferry's readers.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { cli } from './harness/cli.js';
+import { freshDatabase, testServer, withClient } from './harness/servers.js';
+import { junkTableSql, valueCases } from './fixtures/sqlite/quirky-values.js';
+import { jsonbText } from '../src/model/sqlite/jsonb-text.js';
+
+/** The cases the fixture labels junk: the default mapping's type does not take them. */
+const junk = valueCases.filter((c) => c.pgferry.startsWith('reject by default'));
+const good = valueCases.filter((c) => !junk.includes(c));
+
+/** The junk table (one case per row, id = position + 1) and a table whose text key holds a NULL. */
+function junkFile(withKeyed = true): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-values-'));
+  const file = join(dir, 'app.db');
+  const db = new Database(file);
+  db.exec(junkTableSql);
+  valueCases.forEach((c, i) => db.exec(`INSERT INTO junk (id, case_name, ${c.column}) VALUES (${i + 1}, '${c.name}', ${c.sql})`));
+  if (withKeyed) db.exec("CREATE TABLE keyed (code TEXT PRIMARY KEY, v INTEGER); INSERT INTO keyed VALUES ('a', 1), (NULL, 2), ('b', 3);");
+  db.close();
+  return { dir, file };
+}
+
+interface RejectLine {
+  readonly action: string;
+  readonly table: string;
+  readonly rowid: string;
+  readonly column: string;
+  readonly value: string;
+  readonly reason: string;
+}
+
+function rejectLines(runDir: string): RejectLine[] {
+  const [pair] = readdirSync(runDir).filter((d) => d.startsWith('migrate-'));
+  const dir = join(runDir, pair!, 'rejects');
+  return readdirSync(dir).flatMap((f) => readFileSync(join(dir, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RejectLine));
+}
+
+describe('SQLite value policies', () => {
+  it('reject (the default): each junk row goes to the reject file with table, rowid, column, value and reason; read = loaded + rejected; verify equal except those, exit 3', async () => {
+    const { dir, file } = junkFile();
+    const target = await freshDatabase(await testServer(17));
+    const runDir = join(dir, 'run');
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir, '--no-backup');
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`copy:public\\.junk: ${valueCases.length} row\\(s\\) read = ${good.length} loaded \\+ ${junk.length} rejected`));
+    assert.match(run.stdout, /copy:public\.keyed: 3 row\(s\) read = 2 loaded \+ 1 rejected/);
+    assert.match(run.stdout, /verified equal except what the value policy kept out/);
+
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ case_name: string }>('SELECT case_name FROM public.junk ORDER BY id');
+      assert.deepEqual(rows.map((r) => r.case_name), good.map((c) => c.name));
+      const keyed = await client.query<{ code: string }>('SELECT code FROM public.keyed ORDER BY code');
+      assert.deepEqual(keyed.rows.map((r) => r.code), ['a', 'b']);
+    });
+
+    const lines = rejectLines(runDir);
+    const junkLines = lines.filter((l) => l.table === 'junk');
+    assert.deepEqual(
+      junkLines.map((l) => [Number(l.rowid), l.column, l.action]).sort((a, b) => Number(a[0]) - Number(b[0])),
+      junk.map((c) => [valueCases.indexOf(c) + 1, c.column, 'rejected']),
+    );
+    for (const line of junkLines) assert.ok(line.reason.length > 0 && line.value.length > 0, JSON.stringify(line));
+    assert.match(junkLines.find((l) => l.column === 'body' && /61c328ff/.test(l.value))?.reason ?? '', /not valid UTF-8/);
+    assert.match(junkLines.find((l) => l.column === 'name')?.reason ?? '', /30 characters, longer than varchar\(20\)/);
+    assert.deepEqual(
+      lines.filter((l) => l.table === 'keyed').map((l) => [l.column, l.value]),
+      [['code', 'null']],
+    );
+
+    const verified = await cli('verify', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir);
+    assert.equal(verified.code, 3, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /EQUAL EXCEPT SET ASIDE/);
+    assert.match(verified.stdout, new RegExp(`public\\.junk: ${junk.length} row\\(s\\) left out`));
+
+    await withClient(target.url, (client) => client.query("UPDATE public.junk SET n = 7 WHERE case_name = 'integer-max-int64'"));
+    const changed = await cli('verify', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir);
+    assert.equal(changed.code, 1, changed.stdout + changed.stderr);
+    assert.match(changed.stdout, /✗\s+public\.junk\b/);
+  });
+
+  it('null: every junk value becomes NULL and is logged, the rows load; a NULL key is still rejected', async () => {
+    const { dir, file } = junkFile();
+    const target = await freshDatabase(await testServer(17));
+    const runDir = join(dir, 'run');
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir, '--no-backup', '--sqlite-values', 'null');
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`VALUES_NULLED[\\s\\S]*copy:public\\.junk: ${junk.length} value\\(s\\)`));
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ case_name: string }>('SELECT case_name FROM public.junk ORDER BY id');
+      assert.deepEqual(rows.map((r) => r.case_name), valueCases.map((c) => c.name));
+      for (const c of junk) {
+        const { rows: value } = await client.query<{ nulled: boolean }>(`SELECT ${c.column} IS NULL AS nulled FROM public.junk WHERE case_name = $1`, [c.name]);
+        assert.equal(value[0]!.nulled, true, c.name);
+      }
+      for (const c of good.filter((g) => g.storage !== 'null')) {
+        const { rows: value } = await client.query<{ nulled: boolean }>(`SELECT ${c.column} IS NULL AS nulled FROM public.junk WHERE case_name = $1`, [c.name]);
+        assert.equal(value[0]!.nulled, false, c.name);
+      }
+      const keyed = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM public.keyed');
+      assert.equal(keyed.rows[0]!.n, '2');
+    });
+    const lines = rejectLines(runDir);
+    assert.equal(lines.filter((l) => l.table === 'junk' && l.action === 'nulled').length, junk.length);
+    assert.equal(lines.filter((l) => l.table === 'keyed' && l.action === 'rejected').length, 1);
+    const verified = await cli('verify', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir, '--sqlite-values', 'null');
+    assert.equal(verified.code, 3, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, new RegExp(`public\\.junk: ${junk.length} value\\(s\\) made NULL`));
+  });
+
+  it('widen: each column holding junk gets the narrowest type that takes its values, reported; what no type takes is still rejected', async () => {
+    const { dir, file } = junkFile();
+    const target = await freshDatabase(await testServer(17));
+    const runDir = join(dir, 'run');
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir, '--no-backup', '--sqlite-values', 'widen');
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /SQLITE_TYPES_ADJUSTED[\s\S]*column junk\.n: INTEGER \(widened from bigint to text/);
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ column_name: string; data_type: string }>(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'junk' ORDER BY ordinal_position",
+      );
+      assert.deepEqual(Object.fromEntries(rows.map((r) => [r.column_name, r.data_type])), {
+        id: 'bigint',
+        case_name: 'text',
+        n: 'text',
+        created: 'text',
+        flag: 'text',
+        body: 'bytea',
+        score: 'text',
+        price: 'text',
+        doc: 'text',
+        data: 'bytea',
+        name: 'text',
+      });
+      // A column of numbers and text cannot take bytes: that one row is the only one left out.
+      const missing = await client.query<{ name: string }>('SELECT name FROM unnest($1::text[]) AS name WHERE name NOT IN (SELECT case_name FROM public.junk)', [valueCases.map((c) => c.name)]);
+      assert.deepEqual(missing.rows.map((r) => r.name), ['integer-holds-blob']);
+      const body = await client.query<{ hex: string }>("SELECT encode(body, 'hex') AS hex FROM public.junk WHERE case_name = 'text-invalid-utf8'");
+      assert.equal(body.rows[0]!.hex, '61c328ff', 'the original bytes, not replacement characters');
+      const n = await client.query<{ n: string }>("SELECT n FROM public.junk WHERE case_name = 'integer-max-int64'");
+      assert.equal(n.rows[0]!.n, '9223372036854775807');
+    });
+  });
+
+  it('per-column rules in the plan win over the default: a type, and a policy, named in SQLite\'s spelling and any case', async () => {
+    const { dir, file } = junkFile();
+    const target = await freshDatabase(await testServer(17));
+    const plan = join(dir, 'plan.yaml');
+    writeFileSync(
+      plan,
+      ['sqlite:', '  values: fail', '  columns:', '    - { table: JUNK, column: N, type: text, values: reject }', ...['created', 'flag', 'body', 'score', 'price', 'doc', 'name'].map((c) => `    - { table: junk, column: ${c}, values: null }`), '    - { table: keyed, column: code, values: reject }'].join('\n'),
+    );
+    const runDir = join(dir, 'run');
+    const run = await cli('migrate', '--plan', plan, '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir, '--no-backup');
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    await withClient(target.url, async (client) => {
+      const type = await client.query<{ t: string }>("SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'junk' AND column_name = 'n'");
+      assert.equal(type.rows[0]!.t, 'text');
+      const n = await client.query<{ n: string }>("SELECT n FROM public.junk WHERE case_name = 'integer-holds-text'");
+      assert.equal(n.rows[0]!.n, 'abc');
+    });
+    const lines = rejectLines(runDir);
+    // n is text now, so only its blob is junk there (rejected); the other columns' junk is nulled.
+    assert.deepEqual(lines.filter((l) => l.action === 'rejected').map((l) => [l.table, l.column, l.value]).sort(), [['junk', 'n', "x'01'"], ['keyed', 'code', 'null']]);
+    assert.equal(lines.filter((l) => l.action === 'nulled').length, junk.filter((c) => c.column !== 'n').length);
+  });
+
+  it('fail: the first junk value fails its table with SQLITE_VALUE_REJECTED naming table, rowid and column; nothing of it is committed', async () => {
+    const { dir, file } = junkFile(false);
+    const target = await freshDatabase(await testServer(17));
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--no-backup', '--sqlite-values', 'fail');
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    const first = junk[0]!;
+    assert.match(run.stdout + run.stderr, new RegExp(`SQLITE_VALUE_REJECTED[\\s\\S]*table junk, rowid ${valueCases.indexOf(first) + 1}, column ${first.column}: value`));
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM public.junk');
+      assert.equal(rows[0]!.n, '0');
+    });
+  });
+});
+
+describe('JSON text as jsonb prints it', () => {
+  const samples = [
+    '{"b":1,"a":[true,null]}',
+    '{"aa": 1, "b": 2, "a": 3}',
+    '{"a":1,"a":2}',
+    '[1e2, 1.50e1, 1E-2, -0, -0.0, 0.000, 12.340e-1, 1.0, 100, 1e0, 2.5E+3]',
+    '"tab\\there \\u00e9 \\ud83d\\ude00 \\u001f"',
+    '{"é": 1, "z": 2, "ab": {"y": [], "x": {}}}',
+    '  42  ',
+    '-12345678901234567890.123456789',
+    '{"k": "line\\nbreak \\"quoted\\" back\\\\slash /"}',
+  ];
+  it('prints each sample exactly as PostgreSQL 17 does', async () => {
+    const server = await testServer(17);
+    await withClient(server.url(), async (client) => {
+      for (const sample of samples) {
+        const { rows } = await client.query<{ t: string }>('SELECT $1::jsonb::text AS t', [sample]);
+        assert.deepEqual(jsonbText(sample), { text: rows[0]!.t }, sample);
+      }
+      for (const bad of ['{a:1}', '[1,]', '"\\u0000"', '01', '1.', 'NaN', '{"a":1}x']) {
+        const refused = await client.query('SELECT $1::jsonb', [bad]).then(() => false, () => true);
+        assert.equal(refused, true, `PostgreSQL refuses ${bad}`);
+        assert.ok('rejected' in jsonbText(bad), bad);
+      }
+    });
+  });
+});
