@@ -56,6 +56,9 @@ describe('SQLite value policies', () => {
     assert.match(run.stdout, new RegExp(`copy:public\\.junk: ${valueCases.length} row\\(s\\) read = ${good.length} loaded \\+ ${junk.length} rejected`));
     assert.match(run.stdout, /copy:public\.keyed: 3 row\(s\) read = 2 loaded \+ 1 rejected/);
     assert.match(run.stdout, /verified equal except what was kept out on purpose \(17 row\(s\)\)/);
+    const [pair] = readdirSync(runDir).filter((d) => d.startsWith('migrate-'));
+    const report = readFileSync(join(runDir, pair!, 'report.md'), 'utf8');
+    assert.match(report, new RegExp(`Equal except what was kept out on purpose: 17 row\\(s\\) the value policy set aside — public\\.junk: ${junk.length} row\\(s\\); public\\.keyed: 1 row\\(s\\), in the run's reject files`));
 
     await withClient(target.url, async (client) => {
       const { rows } = await client.query<{ case_name: string }>('SELECT case_name FROM public.junk ORDER BY id');
