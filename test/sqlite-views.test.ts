@@ -15,8 +15,15 @@ const schema = `
   CREATE TABLE Users (Id INTEGER PRIMARY KEY, Email TEXT NOT NULL, Active BOOLEAN NOT NULL DEFAULT 1, DeletedAt DATETIME);
   CREATE TABLE Orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES Users (Id), total NUMERIC(10,2) NOT NULL, "order" TEXT);
   INSERT INTO Users VALUES (1, 'Ann@example.com', 1, NULL), (2, 'bob@example.com', 0, '2024-05-01 10:00:00'), (3, 'cy@example.com', 1, NULL);
-  INSERT INTO Orders VALUES (10, 1, 12.5, 'a'), (11, 1, 7.25, 'b'), (12, 3, 100, 'c'), (13, 2, 1, 'd');
-  CREATE VIEW live_users AS SELECT Id, lower(Email) AS email FROM Users WHERE DeletedAt IS NULL;
+  INSERT INTO Orders VALUES (10, 1, 12.5, 'a'), (11, 1, 7.25, 'b'), (12, 3, 100, 'c'), (13, 2, 1, 'd'), (14, 3, 2, 'a\\b');
+  CREATE VIEW live_users AS SELECT Id, Email AS email FROM Users WHERE DeletedAt IS NULL;
+  CREATE VIEW first_deleted AS SELECT Id FROM Users ORDER BY DeletedAt, Id LIMIT 2;
+  CREATE VIEW last_deleted AS SELECT Id FROM Users ORDER BY DeletedAt DESC LIMIT 1;
+  CREATE VIEW lowered AS SELECT lower(Email) AS e FROM Users;
+  CREATE VIEW halves AS SELECT id, total / 2 AS half FROM Orders;
+  CREATE VIEW escaped AS SELECT id FROM Orders WHERE "order" LIKE 'a\\%';
+  CREATE VIEW accented AS SELECT id FROM Orders WHERE "order" LIKE 'é%';
+  CREATE VIEW smallest AS SELECT min(id, user_id) AS m FROM Orders;
   CREATE VIEW user_totals (user_id, orders, spent) AS
     SELECT u.Id, count(*), sum(o.total) FROM Users u JOIN Orders AS o ON o.user_id = u.Id GROUP BY u.Id;
   CREATE VIEW big_spenders AS SELECT user_id FROM user_totals WHERE spent > 20;
@@ -37,6 +44,9 @@ describe('SQLite views', () => {
       user_totals: sqliteAnswer('user_totals', '1'),
       big_spenders: sqliteAnswer('big_spenders', '1'),
       with_words: sqliteAnswer('with_words', '1'),
+      escaped: sqliteAnswer('escaped', '1'),
+      first_deleted: db.prepare('SELECT * FROM first_deleted').raw(true).all().map((r) => (r as unknown[]).map(String)),
+      last_deleted: db.prepare('SELECT * FROM last_deleted').raw(true).all().map((r) => (r as unknown[]).map(String)),
     };
     db.close();
 
@@ -44,7 +54,13 @@ describe('SQLite views', () => {
     const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--no-backup');
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(run.stdout, /view recent: the view \(its SELECT uses the function datetime\(\)\)/);
-    assert.match(run.stdout, /view active_users: the view \(its SELECT uses the boolean column Active, which SQLite compares as a number\)/);
+    assert.match(run.stdout, /view active_users: the view \(its SELECT uses the column Active, which becomes boolean and SQLite compares as a number\)/);
+    // What would create fine but answer otherwise: SQLite folds only ASCII case, divides integers as integers when
+    // it stored integers, has no LIKE escape, and its min of several arguments is NULL when one is.
+    assert.match(run.stdout, /view lowered: the view \(its SELECT uses the function lower\(\)\)/);
+    assert.match(run.stdout, /view halves: the view \(its SELECT uses the operator \/\)/);
+    assert.match(run.stdout, /view accented: the view \(its SELECT uses LIKE with a pattern that is not a plain ASCII literal\)/);
+    assert.match(run.stdout, /view smallest: the view \(its SELECT uses the function min\(\) of several arguments\)/);
     assert.match(run.stdout, /Left out by the mapping[^\n]*view active_users[^\n]*view recent/);
     await withClient(target.url, async (client) => {
       const answer = async (view: string, order: string) =>
@@ -55,8 +71,14 @@ describe('SQLite views', () => {
       assert.deepEqual(totals.map((r) => r.map(Number)), expected.user_totals.map((r) => r.map(Number)));
       assert.deepEqual(await answer('big_spenders', '1'), expected.big_spenders);
       assert.deepEqual(await answer('with_words', '1'), expected.with_words);
+      assert.deepEqual(await answer('escaped', '1'), expected.escaped);
+      assert.equal(expected.escaped.length, 1, 'the backslash is a plain character in SQLite\'s LIKE');
+      // SQLite sorts NULLs first (ascending) and last (descending); the view keeps that order.
+      const unordered = async (view: string) => (await client.query({ text: `SELECT * FROM public.${view}`, rowMode: 'array' })).rows.map((r: unknown[]) => r.map(String));
+      assert.deepEqual(await unordered('first_deleted'), expected.first_deleted);
+      assert.deepEqual(await unordered('last_deleted'), expected.last_deleted);
       const { rows } = await client.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_views WHERE schemaname = 'public'");
-      assert.equal(rows[0]!.n, '4');
+      assert.equal(rows[0]!.n, '7');
     });
   });
 });

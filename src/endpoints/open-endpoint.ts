@@ -30,7 +30,7 @@ export function openEndpoint(url: string, options: OpenEndpointOptions): SourceE
   if (/^postgres(ql)?:\/\//i.test(url)) return openPostgresEndpoint(url, options);
   const display = redactSecrets(url);
   if (isSqliteLocation(url)) {
-    if (options.role === 'source') return new SqliteEndpoint(sqliteFilePath(url), options.sqlite);
+    if (options.role === 'source') return new SqliteEndpoint(sqliteFilePath(url), options.sqlite, (options.lockWaitSeconds ?? 60) * 1000);
     throw new PgferryError('URL_UNSUPPORTED', `target ${display}: SQLite is a source only; pgferry writes into PostgreSQL`, {
       hint: 'Give the target as a postgres:// URL; a SQLite file can be the source (--from sqlite:///path/to/app.db).',
     });

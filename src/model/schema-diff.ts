@@ -66,7 +66,8 @@ function entriesOf(model: SchemaModel, owners: OwnerMapping, sourceSide: boolean
   const entries: Entries = new Map();
   for (const schema of model.schemas) entries.set(`schema ${schema.name}`, withRoles(schema, owners, role));
   for (const extension of model.extensions) entries.set(`extension ${extension.name}`, extension);
-  for (const object of model.objects) entries.set(objectLabel(object), withRoles(object, owners, role));
+  // Whether a view was translated from another dialect says how migrate creates it, not what it is.
+  for (const object of model.objects) entries.set(objectLabel(object), withRoles(object.kind === 'view' ? { ...object, translated: undefined } : object, owners, role));
   for (const index of model.indexes) {
     const keyConstraint = index.keyConstraint && comparableConstraintStructure(index.keyConstraint);
     entries.set(`index ${index.table.schema}.${index.name} on ${index.table.name}`, { ...index, structure: comparableIndexStructure(index.structure), keyConstraint });

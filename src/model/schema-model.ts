@@ -153,6 +153,11 @@ export interface ViewDef extends OwnedObject {
   /** The SELECT (pg_get_viewdef). */
   readonly query: string;
   readonly options: readonly string[];
+  /**
+   * Translated from another dialect (a SQLite view): a target that refuses it leaves it out with OBJECT_REFUSED
+   * instead of failing the run.
+   */
+  readonly translated?: boolean;
 }
 
 /** Kinds of catalog objects carried as one CREATE statement each (see CatalogObjectDef). */

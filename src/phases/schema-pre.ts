@@ -111,8 +111,9 @@ export function planPreData(
   const ordered = orderByDependencies([...model.objects, ...foreignTables], new Map(Object.entries(model.dependencies))).map((o) =>
     o.kind === 'foreign table'
       ? { ...o.unit, needs: [...new Set([...o.unit.needs, ...needsOf(o.key)])] }
-      : // A catalog object (operator class, text search parser…) is one a managed target may refuse.
-        { ...plainUnit(objectLabel(o), renderCreate(o), needsOf(o.key)), refusable: o.kind === 'catalog' },
+      : // A catalog object (operator class, text search parser…) is one a managed target may refuse; so is a view
+        // translated from another dialect.
+        { ...plainUnit(objectLabel(o), renderCreate(o), needsOf(o.key)), refusable: o.kind === 'catalog' || (o.kind === 'view' && o.translated === true) },
   );
   const units = [
     ...model.schemas.map((s) => plainUnit(`schema ${s.name}`, renderCreateSchema(s.name))),

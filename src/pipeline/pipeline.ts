@@ -168,7 +168,10 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
         const steps = planLoadSteps(created.model, copySteps, tableBytes, largeObjectRanges);
         const rejectFile = (stepId: string) => openRejectFile(paths, stepId);
         const loadOptions = { jobs: plan.jobs, journal, snapshot: snapshot?.id, source: endpoints.source, target: endpoints.target, onEvent, lockWaitMs: plan.lockWaitSeconds * 1000 };
-        warnings.push(...(await runLoad(steps, { ...loadOptions, rejectFile, targetRejects: plan.rejects === 'file' })));
+        // A SQLite source's reject policy covers what the target refuses too (a type a plan rule names that pgferry
+        // does not check the values of): the row goes to the same file.
+        const targetRejects = plan.rejects === 'file' || (endpoints.source.kind === 'sqlite' && plan.sqlite.values === 'reject');
+        warnings.push(...(await runLoad(steps, { ...loadOptions, rejectFile, targetRejects })));
       } finally {
         // Ends the snapshot and the session holding it: nothing after the load reads the source through it.
         await snapshot?.release();

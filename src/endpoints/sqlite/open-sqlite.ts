@@ -9,10 +9,11 @@ export interface SqliteSnapshot {
   close(): void;
 }
 
-const BUSY_TIMEOUT_MS = 10_000;
-
-/** The transaction starts at its first read, so one is made here: later reads (the schema, then the rows) share it. */
-export function openSqliteSnapshot(path: string): SqliteSnapshot {
+/**
+ * The transaction starts at its first read, so one is made here: later reads (the schema, then the rows) share it.
+ * While an application holds the file's write lock ("database is locked"), the open waits up to `busyMs`.
+ */
+export function openSqliteSnapshot(path: string, busyMs = 60_000): SqliteSnapshot {
   if (!existsSync(path)) {
     throw new PgferryError('SQLITE_READ_FAILED', `the SQLite database ${path} does not exist`, {
       hint: 'Give the path of the database file: sqlite:///absolute/path/app.db, or a relative path ending .db, .sqlite or .sqlite3.',
@@ -20,12 +21,12 @@ export function openSqliteSnapshot(path: string): SqliteSnapshot {
   }
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyMs });
     db.exec('BEGIN');
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (error) {
     throw new PgferryError('SQLITE_READ_FAILED', `cannot read the SQLite database ${path}: ${(error as Error).message}`, {
-      hint: 'Check that the file exists, is a SQLite database and that this user may read it (and its -wal file).',
+      hint: 'Check that the file exists, is a SQLite database and that this user may read it (and its -wal file); "database is locked" means an application held its write lock longer than lockWaitSeconds.',
       cause: error,
     });
   }

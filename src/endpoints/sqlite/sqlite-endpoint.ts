@@ -77,6 +77,8 @@ export class SqliteEndpoint implements SourceEndpoint {
   constructor(
     private readonly path: string,
     private readonly options: SqliteSourceOptions = defaultSqliteSourceOptions,
+    /** How long to wait while an application holds the file's write lock. */
+    private readonly busyMs = 60_000,
   ) {
     this.display = `sqlite://${path}`;
     this.identity = `sqlite:${path}`;
@@ -85,7 +87,7 @@ export class SqliteEndpoint implements SourceEndpoint {
   /** Opened at the first read, so a command that fails before reading never touches the file. */
   private open(): Opened {
     if (!this.opened) {
-      const snapshot = openSqliteSnapshot(this.path);
+      const snapshot = openSqliteSnapshot(this.path, this.busyMs);
       try {
         const mapped = readMappedSchema(snapshot, this.options);
         this.opened = { snapshot, ...mapped, tally: new SetAsideTally(snapshot.db, mapped.tables) };

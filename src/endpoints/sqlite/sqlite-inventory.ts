@@ -2,12 +2,29 @@
 import { basename } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { SourceInventory, TableFacts } from '../../model/inventory.js';
+import type { Finding } from '../../model/findings.js';
 import type { SchemaModel } from '../../model/schema-model.js';
 import { schemaReportFindings, type SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
 import { quoteSqliteIdent, type SqliteSourceTable } from './sqlite-source-tables.js';
 
 export function sqliteVersion(db: Database.Database): string {
   return (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+}
+
+/**
+ * Outside WAL mode a reader's snapshot is a shared lock: the application's writes wait (and fail after their busy
+ * timeout) for as long as pgferry reads. Said before anything is read for long.
+ */
+function journalModeFindings(db: Database.Database): Finding[] {
+  const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
+  if (mode === 'wal') return [];
+  return [
+    {
+      code: 'SQLITE_WRITERS_BLOCKED',
+      message: `the SQLite file is in journal mode ${mode}, not WAL: while pgferry reads it (one consistent snapshot, held from preflight to the end of verify) the application's writes wait, and fail with "database is locked" after its busy timeout`,
+      hint: 'Stop the application during the migration (the usual offline move), or switch the file to WAL once (sqlite3 app.db "PRAGMA journal_mode=WAL"): then it writes on, unseen by the snapshot.',
+    },
+  ];
 }
 
 export function countSqliteRows(db: Database.Database, table: SqliteSourceTable): number {
@@ -72,6 +89,6 @@ export function readSqliteInventory(db: Database.Database, path: string, model: 
     largeObjects: 0,
     largeObjectBytes: 0,
     unsupported: (model.leftOut ?? []).filter((entry) => !entry.startsWith('view ')).map((entry) => ({ kind: entry.split(' ').slice(0, -1).join(' '), name: entry.split(' ').slice(-1)[0]! })),
-    mappingNotes: schemaReportFindings(report),
+    mappingNotes: [...journalModeFindings(db), ...schemaReportFindings(report)],
   };
 }

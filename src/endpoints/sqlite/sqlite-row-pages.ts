@@ -31,14 +31,29 @@ export function* rawPages(db: Database.Database, table: SqliteSourceTable, colum
   const after = db.prepare(`SELECT ${[...key, ...list].join(', ')} FROM ${from} WHERE (${key.join(', ')}) > (${key.map(() => '?').join(', ')})${also} ORDER BY ${key.join(', ')} LIMIT ?`).raw(true).safeIntegers(true);
   let rows = first.all(pageRows) as SqliteValue[][];
   while (rows.length > 0) {
-    yield rows.map((r) => ({ key: r.slice(0, key.length), values: r.slice(key.length) }));
-    rows = after.all(...rows[rows.length - 1]!.slice(0, key.length), pageRows) as SqliteValue[][];
+    const page = rows.map((r) => ({ key: r.slice(0, key.length), values: r.slice(key.length) }));
+    // The driver reads bytes that are not UTF-8 as U+FFFD: a key read so can neither find its row again nor say
+    // where the next page starts.
+    const unreadable = table.withoutRowid ? page.find((r) => r.key.some((v) => typeof v === 'string' && v.includes('\uFFFD'))) : undefined;
+    if (unreadable) throw unreadableKey(table, unreadable.key);
+    yield page;
+    rows = after.all(...page[page.length - 1]!.key, pageRows) as SqliteValue[][];
   }
 }
 
-/** How a message and the reject file name a row: `17` (its rowid), or a WITHOUT ROWID table's key `(a, 1)`. */
+function unreadableKey(table: SqliteSourceTable, key: readonly SqliteValue[]): PgferryError {
+  return new PgferryError('SQLITE_READ_FAILED', `table ${table.sqliteName}: the primary key ${rowName(table, key)} holds text that may not be valid UTF-8, so the table cannot be read in key order past it`, {
+    hint: 'Fix that key in the SQLite file (a WITHOUT ROWID table is read by its key), then run again.',
+  });
+}
+
+/**
+ * How a message and the reject file name a row: `17` (its rowid), or a WITHOUT ROWID table's key as a JSON array of
+ * its values (`["a, b","c"]`), which no other key can spell the same way (an integer and its text apart: `[1]`, `["1"]`).
+ */
 export function rowName(table: SqliteSourceTable, key: readonly SqliteValue[]): string {
-  return table.withoutRowid ? `(${key.map(String).join(', ')})` : String(key[0]);
+  if (!table.withoutRowid) return String(key[0]);
+  return `[${key.map((v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? JSON.stringify({ blob: v.toString('hex') }) : JSON.stringify(v))).join(',')}]`;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

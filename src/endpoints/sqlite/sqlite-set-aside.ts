@@ -7,31 +7,52 @@
 import type Database from 'better-sqlite3';
 import type { SetAside, TableSetAside } from '../endpoint.js';
 import { shownValue, type SqliteValue } from '../../model/sqlite/pg-text-value.js';
-import { noRelationalVerdicts, policedRow, rawPages, rowName, type PolicedRow, type RelationalVerdict, type RelationalVerdicts } from './sqlite-row-pages.js';
+import { noRelationalVerdicts, policedRow, rawPages, rowName, type PolicedRow, type RelationalVerdict } from './sqlite-row-pages.js';
 import { quoteSqliteIdent, type SqliteForeignKey, type SqliteSourceTable } from './sqlite-source-tables.js';
 import { suspectRows, suspectFlags } from './suspect-values.js';
 
 const keptExamples = 5;
 
+/** A relational verdict with the key of its row. */
+type KeyedVerdict = RelationalVerdict & { readonly key: readonly SqliteValue[] };
+const noKeyedVerdicts: ReadonlyMap<string, KeyedVerdict> = new Map();
+
 export interface TableTally extends TableSetAside {
-  /** The rowids of the rows left out (a rowid table's): what a referencing row is checked against. */
-  readonly rejectedRowids: readonly bigint[];
+  /** The keys (rowid, or a WITHOUT ROWID table's primary key) of the rows left out: what references are checked against. */
+  readonly rejectedKeys: readonly (readonly SqliteValue[])[];
 }
 
-/** One statement per foreign key: the referencing rows the target would refuse, with the key's values. */
-function referencingRows(db: Database.Database, table: SqliteSourceTable, fk: SqliteForeignKey, parentRowids?: readonly bigint[]): SqliteValue[][] {
+/** Keys as a JSON array of arrays, for json_each; integers written exactly. A blob key cannot be written, so never matches. */
+function keysJson(keys: readonly (readonly SqliteValue[])[]): string {
+  const value = (v: SqliteValue) => (typeof v === 'bigint' ? v.toString() : typeof v === 'number' || typeof v === 'string' ? JSON.stringify(v) : 'null');
+  return `[${keys.map((k) => `[${k.map(value).join(',')}]`).join(',')}]`;
+}
+
+function keyColumns(table: SqliteSourceTable, alias: string): string[] {
+  return table.withoutRowid ? table.sqliteKey.map((k) => `${alias}.${quoteSqliteIdent(k)}`) : [`${alias}._rowid_`];
+}
+
+/**
+ * One statement per foreign key: the referencing rows the target would refuse, with the key's values — those whose
+ * referenced row does not exist, or, given `parentKeys`, those referencing one of those rows of `parent`.
+ */
+function referencingRows(db: Database.Database, table: SqliteSourceTable, fk: SqliteForeignKey, parentSide?: { parent: SqliteSourceTable; keys: readonly (readonly SqliteValue[])[] }): SqliteValue[][] {
   const child = quoteSqliteIdent(table.sqliteName);
   const parent = quoteSqliteIdent(fk.parentSqliteName);
-  const key = table.withoutRowid ? table.sqliteKey.map((k) => `${child}.${quoteSqliteIdent(k)}`) : [`${child}._rowid_`];
   const columns = fk.columns.map((c) => `${child}.${quoteSqliteIdent(c.sqliteName)}`);
-  // The parent's alias keeps a self-reference apart from the referencing row.
-  const matches = fk.parentColumns.map((p, i) => `p.${quoteSqliteIdent(p)} = ${columns[i]}`).join(' AND ');
   const present = columns.map((c) => `${c} IS NOT NULL`).join(' AND ');
-  const exists = parentRowids
-    ? `EXISTS (SELECT 1 FROM ${parent} AS p WHERE p._rowid_ IN (SELECT value FROM json_each(?)) AND ${matches})`
-    : `NOT EXISTS (SELECT 1 FROM ${parent} AS p WHERE ${matches})`;
-  const statement = db.prepare(`SELECT ${[...key, ...columns].join(', ')} FROM ${child} WHERE ${present} AND ${exists}`).raw(true).safeIntegers(true);
-  return (parentRowids ? statement.all(`[${parentRowids.join(',')}]`) : statement.all()) as SqliteValue[][];
+  let condition: string;
+  if (parentSide) {
+    const parentKey = keyColumns(parentSide.parent, 'p');
+    const fromJson = parentKey.map((_, i) => `j.value ->> '$[${i}]'`).join(', ');
+    // The referenced values of the parent's rows set aside, found once, then the children holding them.
+    condition = `(${columns.join(', ')}) IN (SELECT ${fk.parentColumns.map((c) => `p.${quoteSqliteIdent(c)}`).join(', ')} FROM ${parent} AS p WHERE (${parentKey.join(', ')}) IN (SELECT ${fromJson} FROM json_each(?) AS j))`;
+  } else {
+    // The parent's alias keeps a self-reference apart from the referencing row.
+    condition = `NOT EXISTS (SELECT 1 FROM ${parent} AS p WHERE ${fk.parentColumns.map((p, i) => `p.${quoteSqliteIdent(p)} = ${columns[i]}`).join(' AND ')})`;
+  }
+  const statement = db.prepare(`SELECT ${[...keyColumns(table, child), ...columns].join(', ')} FROM ${child} WHERE ${present} AND ${condition}`).raw(true).safeIntegers(true);
+  return (parentSide ? statement.all(keysJson(parentSide.keys)) : statement.all()) as SqliteValue[][];
 }
 
 function verdictFor(table: SqliteSourceTable, fk: SqliteForeignKey, name: string, values: readonly SqliteValue[], reason: string): RelationalVerdict {
@@ -45,13 +66,15 @@ function verdictFor(table: SqliteSourceTable, fk: SqliteForeignKey, name: string
     reason,
   });
   if (policy === 'fail') return { policy, entries: [entry(0, 'rejected')] };
-  if (policy === 'null' && fk.columns.every((c) => !c.notNull)) return { policy, entries: fk.columns.map((_, i) => entry(i, 'nulled')) };
+  // The key's columns each have a policy; null applies only when all of them say null and may hold NULL.
+  if (fk.columns.every((c) => c.policy === 'null' && !c.notNull)) return { policy: 'null', entries: fk.columns.map((_, i) => entry(i, 'nulled')) };
+  if (fk.columns.some((c) => c.policy === 'fail')) return { policy: 'fail', entries: [entry(0, 'rejected')] };
   return { policy: 'reject', entries: [entry(0, 'rejected')] };
 }
 
 export class SetAsideTally {
-  private readonly own = new Map<string, Map<string, PolicedRow>>();
-  private readonly relations = new Map<string, Map<string, RelationalVerdict>>();
+  private readonly own = new Map<string, Map<string, PolicedRow & { readonly key: readonly SqliteValue[] }>>();
+  private readonly relations = new Map<string, ReadonlyMap<string, KeyedVerdict>>();
   private readonly found = new Map<string, TableTally>();
   /** Tables whose relations are being worked out: a cycle of foreign keys meets only their own values. */
   private readonly inProgress = new Set<string>();
@@ -66,20 +89,20 @@ export class SetAsideTally {
   }
 
   /** Rows whose own values the policy sets aside or nulls, by row name (the others convert as they are). */
-  private ownValues(table: SqliteSourceTable): Map<string, PolicedRow> {
+  private ownValues(table: SqliteSourceTable): Map<string, PolicedRow & { readonly key: readonly SqliteValue[] }> {
     const id = `${table.schema}.${table.name}`;
     const known = this.own.get(id);
     if (known) return known;
     // Counting never fails: a column whose policy is fail counts its bad rows as left out.
     const columns = table.columns.filter((c) => !c.generated).map((c) => (c.policy === 'fail' ? { ...c, policy: 'reject' as const } : c));
-    const found = new Map<string, PolicedRow>();
+    const found = new Map<string, PolicedRow & { readonly key: readonly SqliteValue[] }>();
     const where = suspectRows(columns);
     if (where) {
       for (const page of rawPages(this.db, table, columns, { where, extra: suspectFlags(columns) })) {
         for (const raw of page) {
           const only = raw.values.slice(columns.length).map((flag) => flag === 1n);
           const row = policedRow(this.db, table, columns, { key: raw.key, values: raw.values.slice(0, columns.length) }, noRelationalVerdicts, only);
-          if (row.values === null || row.entries.length > 0) found.set(rowName(table, raw.key), row);
+          if (row.values === null || row.entries.length > 0) found.set(rowName(table, raw.key), { ...row, key: raw.key });
         }
       }
     }
@@ -87,50 +110,55 @@ export class SetAsideTally {
     return found;
   }
 
-  /** Rowids of the rows left out so far, for a table whose relations are still being worked out. */
-  private ownRejectedRowids(table: SqliteSourceTable): bigint[] {
-    if (table.withoutRowid) return [];
-    return [...this.ownValues(table)].filter(([, row]) => row.values === null).map(([name]) => BigInt(name));
+  /** Keys of the rows left out for their own values, for a table whose relations are still being worked out. */
+  private ownRejectedKeys(table: SqliteSourceTable): (readonly SqliteValue[])[] {
+    return [...this.ownValues(table).values()].filter((row) => row.values === null).map((row) => row.key);
   }
 
   /** The verdicts of the rows the table's foreign keys decide: orphans, and rows pointing at rows left out. */
-  relational(table: SqliteSourceTable): RelationalVerdicts {
+  relational(table: SqliteSourceTable): ReadonlyMap<string, KeyedVerdict> {
     const id = `${table.schema}.${table.name}`;
     const known = this.relations.get(id);
     if (known) return known;
-    if (table.foreignKeys.length === 0) return noRelationalVerdicts;
+    if (table.foreignKeys.length === 0) return noKeyedVerdicts;
     this.inProgress.add(id);
-    const verdicts = new Map<string, RelationalVerdict>();
-    const add = (fk: SqliteForeignKey, rows: readonly SqliteValue[][], reason: (values: readonly SqliteValue[]) => string): string[] => {
-      const width = table.withoutRowid ? table.sqliteKey.length : 1;
-      const added: string[] = [];
+    const verdicts = new Map<string, KeyedVerdict>();
+    const width = table.withoutRowid ? table.sqliteKey.length : 1;
+    /** Adds the verdicts of `rows`; returns the keys of the rows newly left out. */
+    const add = (fk: SqliteForeignKey, rows: readonly SqliteValue[][], reason: (values: readonly SqliteValue[]) => string): (readonly SqliteValue[])[] => {
+      const leftOut: (readonly SqliteValue[])[] = [];
       for (const r of rows) {
-        const name = rowName(table, r.slice(0, width));
-        const values = r.slice(width);
-        if (verdicts.get(name)?.policy === 'reject') continue;
-        verdicts.set(name, verdictFor(table, fk, name, values, reason(values)));
-        added.push(name);
+        const key = r.slice(0, width);
+        const name = rowName(table, key);
+        const verdict = verdictFor(table, fk, name, r.slice(width), reason(r.slice(width)));
+        const earlier = verdicts.get(name);
+        // Leaving the row out (or failing) wins over making a reference NULL; two NULL verdicts add up.
+        if (earlier && earlier.policy !== 'null') continue;
+        if (earlier && verdict.policy === 'null') {
+          const columns = new Set(earlier.entries.map((e) => e.column));
+          verdicts.set(name, { ...earlier, entries: [...earlier.entries, ...verdict.entries.filter((e) => !columns.has(e.column))] });
+          continue;
+        }
+        verdicts.set(name, { ...verdict, key });
+        if (verdict.policy !== 'null') leftOut.push(key);
       }
-      return added;
+      return leftOut;
     };
     try {
       for (const fk of table.foreignKeys) {
         const target = `${fk.parentSqliteName}(${fk.parentColumns.join(', ')})`;
         add(fk, referencingRows(this.db, table, fk), (v) => `references ${target} = (${v.map((x) => shownValue(x)).join(', ')}), which does not exist (SQLite checks foreign keys only when told to)`);
         const parent = this.tableNamed(fk.parent);
-        if (!parent || parent.withoutRowid) continue;
+        if (!parent) continue;
         const setAsideReason = () => `references a row of ${fk.parentSqliteName} that is set aside`;
         if (parent === table) {
           // A self-reference: rows pointing at rows left out are left out, and so on until none is added.
-          let batch = [...this.ownRejectedRowids(table), ...[...verdicts].filter(([, v]) => v.policy === 'reject').map(([n]) => BigInt(n))];
-          while (batch.length > 0) {
-            const added = add(fk, referencingRows(this.db, table, fk, batch), setAsideReason);
-            batch = added.filter((n) => verdicts.get(n)?.policy === 'reject').map((n) => BigInt(n));
-          }
+          let batch = [...this.ownRejectedKeys(table), ...[...verdicts.values()].filter((v) => v.policy !== 'null').map((v) => v.key)];
+          while (batch.length > 0) batch = add(fk, referencingRows(this.db, table, fk, { parent, keys: batch }), setAsideReason);
           continue;
         }
-        const rejected = this.inProgress.has(fk.parent) ? this.ownRejectedRowids(parent) : this.of(parent).rejectedRowids;
-        if (rejected.length > 0) add(fk, referencingRows(this.db, table, fk, rejected), setAsideReason);
+        const rejected = this.inProgress.has(fk.parent) ? this.ownRejectedKeys(parent) : this.of(parent).rejectedKeys;
+        if (rejected.length > 0) add(fk, referencingRows(this.db, table, fk, { parent, keys: rejected }), setAsideReason);
       }
     } finally {
       this.inProgress.delete(id);
@@ -144,30 +172,41 @@ export class SetAsideTally {
     const id = `${table.schema}.${table.name}`;
     const known = this.found.get(id);
     if (known) return known;
-    const own = this.ownValues(table);
+    const ownRows = this.ownValues(table);
     const relational = this.relational(table);
-    const tally = { table: id, rows: 0, values: 0, examples: [] as SetAside[], rejectedRowids: [] as bigint[] };
+    const tally = { table: id, rows: 0, values: 0, examples: [] as SetAside[], rejectedKeys: [] as (readonly SqliteValue[])[] };
     const note = (entries: readonly SetAside[]) => {
       for (const e of entries) if (tally.examples.length < keptExamples) tally.examples.push(e);
     };
-    for (const name of new Set([...own.keys(), ...relational.keys()])) {
+    for (const name of new Set([...ownRows.keys(), ...relational.keys()])) {
       const verdict = relational.get(name);
-      const row = own.get(name);
-      const left = verdict && verdict.policy !== 'null' ? verdict.entries : row?.values === null ? row.entries : null;
+      const row = ownRows.get(name);
+      // A row whose key columns a verdict makes NULL is converted without them: its own verdict is worked out again.
+      const own: PolicedRow | undefined = verdict?.policy === 'null' && row ? this.again(table, row.key, verdict) : row;
+      const left = verdict && verdict.policy !== 'null' ? verdict.entries : own?.values === null ? own.entries : null;
       if (left) {
         tally.rows += 1;
-        if (!table.withoutRowid) tally.rejectedRowids.push(BigInt(name));
+        tally.rejectedKeys.push(row?.key ?? verdict!.key);
         note(left);
         continue;
       }
       // The key's columns a verdict made NULL are not converted by the copy, so their own problems do not count.
       const nulledByKey = new Set(verdict?.entries.map((e) => e.column) ?? []);
-      const entries = [...(verdict?.entries ?? []), ...(row?.entries ?? []).filter((e) => !nulledByKey.has(e.column))];
+      const entries = [...(verdict?.entries ?? []), ...(own?.entries ?? []).filter((e: SetAside) => !nulledByKey.has(e.column))];
       tally.values += entries.length;
       note(entries);
     }
     this.found.set(id, tally);
     return tally;
+  }
+
+  /** One row converted again as the copy converts it, with its relational verdict. */
+  private again(table: SqliteSourceTable, key: readonly SqliteValue[], verdict: RelationalVerdict): PolicedRow {
+    const columns = table.columns.filter((c) => !c.generated).map((c) => (c.policy === 'fail' ? { ...c, policy: 'reject' as const } : c));
+    const where = keyColumns(table, quoteSqliteIdent(table.sqliteName)).map((k) => `${k} = ?`).join(' AND ');
+    const values = this.db.prepare(`SELECT ${columns.map((c) => quoteSqliteIdent(c.sqliteName)).join(', ')} FROM ${quoteSqliteIdent(table.sqliteName)} WHERE ${where}`).raw(true).safeIntegers(true).get(...key) as SqliteValue[];
+    const name = rowName(table, key);
+    return policedRow(this.db, table, columns, { key, values }, new Map([[name, { ...verdict, policy: verdict.policy === 'fail' ? 'reject' : verdict.policy }]]));
   }
 
   /** Every table counted so far that has something set aside. */

@@ -23,16 +23,25 @@ export function readSqliteViews(
   options: Pick<ReadTableOptions, 'schema' | 'owner'>,
   notes: Notes,
 ): SqliteViews {
-  const columns = new Map<string, Set<string>>();
-  const booleans = new Set<string>();
+  const columnsOf = new Map<string, Map<string, string>>();
+  const unusable = new Map<string, string>();
+  const printedOtherwise = new Set<string>();
+  const printedAlike = /^(text|varchar|char|bigint|integer|smallint)/;
   for (const table of tables) {
-    for (const [sqlite, pg] of table.columns.names) columns.set(sqlite, new Set([...(columns.get(sqlite) ?? []), pg]));
-    for (const name of table.columns.unusable.keys()) booleans.add(name);
+    columnsOf.set(table.sqliteName.toLowerCase(), new Map(table.columns.names));
+    for (const [name, why] of table.columns.unusable) unusable.set(name, why);
+    for (const clause of table.clauses.columns) {
+      if (clause.collation && clause.collation.toUpperCase() !== 'BINARY') unusable.set(clause.name.toLowerCase(), `which compares with COLLATE ${clause.collation} in SQLite`);
+    }
+    table.def.columns.forEach((c, i) => {
+      if (!printedAlike.test(c.type)) printedOtherwise.add(table.sqliteColumns[i]!.toLowerCase());
+    });
   }
   // A view's listed columns can be read by another view.
   for (const entry of entries) {
     try {
-      for (const column of viewColumnList(tokenize(entry.sql ?? ''))) columns.set(column.toLowerCase(), new Set([...(columns.get(column.toLowerCase()) ?? []), names.fold(column)]));
+      const listed = viewColumnList(tokenize(entry.sql ?? ''));
+      if (listed.length > 0) columnsOf.set(entry.name.toLowerCase(), new Map(listed.map((c) => [c.toLowerCase(), names.fold(c)])));
     } catch {
       // SQL it cannot read: reported below, when the view itself is translated.
     }
@@ -40,8 +49,9 @@ export function readSqliteViews(
   const viewNames: ViewNames = {
     schema: options.schema,
     relations: new Map([...relationNames].map(([k, v]) => [k.toLowerCase(), v])),
-    columns,
-    booleans,
+    columnsOf,
+    unusable,
+    printedOtherwise,
     fold: (name) => names.fold(name),
   };
   const keyOf = (pgName: string) => (entries.some((e) => relationNames.get(e.name) === pgName) ? `view:${options.schema}.${pgName}` : `table:${options.schema}.${pgName}`);
@@ -61,7 +71,7 @@ export function readSqliteViews(
     }
     const query = translated.columns ? `SELECT * FROM (${translated.sql}) AS ${quoteIdent(name)}(${translated.columns.map(quoteIdent).join(', ')})` : translated.sql;
     const key = `view:${options.schema}.${name}`;
-    result.defs.push({ kind: 'view', key, schema: options.schema, name, owner: options.owner, grants: null, materialized: false, populated: true, query, options: [] });
+    result.defs.push({ kind: 'view', key, schema: options.schema, name, owner: options.owner, grants: null, materialized: false, populated: true, query, options: [], translated: true });
     result.dependencies[key] = [...new Set(translated.uses ?? [])].map(keyOf);
   }
   return result;

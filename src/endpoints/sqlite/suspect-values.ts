@@ -26,7 +26,8 @@ function suspect(column: SqliteSourceColumn): string {
   else if (type === 'numeric') conditions.push(`typeof(${c}) NOT IN ('integer', 'real', 'null') OR ${c} IN (9e999, -9e999)`);
   else if (type === 'text' || sized) {
     conditions.push(`typeof(${c}) = 'blob' OR (typeof(${c}) = 'text' AND (instr(${c}, char(0)) > 0 OR ${notPlainAscii(c)}))`);
-    if (sized) conditions.push(`length(${c}) > ${sized[1]}`);
+    // A number's text is JavaScript's (1e+21), not SQLite's (1.0e+21): its length is checked where it is made.
+    if (sized) conditions.push(`typeof(${c}) NOT IN ('text', 'null') OR length(${c}) > ${sized[1]}`);
   } else if (type === 'bytea') conditions.push(`typeof(${c}) IN ('integer', 'real')`);
   // numeric(p,s), dates, times, JSON, UUID and any type a plan names: every value is looked at.
   else conditions.push(`${c} IS NOT NULL`);

@@ -10,6 +10,53 @@ import { widenedType } from '../../model/sqlite/value-policy.js';
 import { convertValue, rawPages, readValue } from './sqlite-row-pages.js';
 import type { SqliteSourceTable } from './sqlite-source-tables.js';
 
+/** Of two types a foreign key's ends were widened to, the one that takes the other's values. */
+function wider(a: string, b: string): string {
+  const order = ['smallint', 'integer', 'bigint', 'numeric', 'text', 'bytea'];
+  const rank = (t: string) => (order.includes(t) ? order.indexOf(t) : order.indexOf('text') - 0.5);
+  const chosen = rank(a) >= rank(b) ? a : b;
+  return order.includes(chosen) ? chosen : 'text';
+}
+
+/**
+ * A foreign key's two ends must keep comparable types: when the value policy widened one end, the other end gets
+ * the same type (PostgreSQL refuses a bigint referencing a text).
+ */
+function alongForeignKeys(tables: readonly SqliteSourceTable[], rules: CastRule[]): CastRule[] {
+  const id = (table: string, column: string) => `${table}\u0000${column}`;
+  const widened = new Map(rules.map((r) => [id(r.table, r.column), r]));
+  const typeOf = (table: SqliteSourceTable | undefined, column: string) => widened.get(id(table?.sqliteName ?? '', column))?.type ?? table?.columns.find((c) => c.sqliteName === column)?.type ?? '';
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const table of tables) {
+      for (const fk of table.foreignKeys) {
+        const parent = tables.find((t) => `${t.schema}.${t.name}` === fk.parent);
+        fk.columns.forEach((column, i) => {
+          const parentColumn = fk.parentColumns[i]!;
+          const ends = [id(table.sqliteName, column.sqliteName), id(parent?.sqliteName ?? '', parentColumn)];
+          if (!ends.some((e) => widened.has(e))) return;
+          const [a, b] = [typeOf(table, column.sqliteName), typeOf(parent, parentColumn)];
+          if (a === b) return;
+          const type = wider(a, b);
+          // A rowid alias stays an identity: then the end that was widened is not, and its odd values are rejected.
+          const identity = [table.identity?.column === column.sqliteName && a !== type, parent?.identity?.column === parentColumn && b !== type];
+          if (identity.some(Boolean)) {
+            ends.forEach((e) => widened.delete(e));
+            changed = true;
+            return;
+          }
+          for (const [t, c, from] of [[table.sqliteName, column.sqliteName, a], [parent?.sqliteName ?? '', parentColumn, b]] as const) {
+            if (from === type || !t) continue;
+            widened.set(id(t, c), { table: t, column: c, type, widened: `widened from ${from} to ${type} (value policy widen): the other end of foreign key ${fk.name} was widened` });
+            changed = true;
+          }
+        });
+      }
+    }
+  }
+  return [...widened.values()];
+}
+
 export function widenedColumns(db: Database.Database, tables: readonly SqliteSourceTable[]): CastRule[] {
   const rules: CastRule[] = [];
   for (const table of tables) {
@@ -41,5 +88,5 @@ export function widenedColumns(db: Database.Database, tables: readonly SqliteSou
       rules.push({ table: table.sqliteName, column: column.sqliteName, type: types[i]!, widened: `widened from ${column.type} to ${types[i]} (value policy widen): it holds values such as ${examples[i]}` });
     });
   }
-  return rules;
+  return alongForeignKeys(tables, rules);
 }

@@ -24,6 +24,8 @@ export function numericText(text: string): string {
   }
   if (point > digits.length) digits = digits.padEnd(point, '0');
   const integer = digits.slice(0, point).replace(/^0+/, '') || '0';
+  // numeric's limits: 131072 digits before the point, a display scale of 16383.
+  if (integer.length > 131_072 || scale > 16_383) throw new JsonSyntaxError(`the number ${text} is outside numeric's range`);
   const places = digits.slice(point).padEnd(scale, '0').slice(0, scale);
   const zero = /^0*$/.test(integer + places);
   return `${zero ? '' : sign}${integer}${scale > 0 ? `.${places}` : ''}`;

@@ -1,9 +1,12 @@
 /**
- * Pure: a SQLite view's SELECT as PostgreSQL text, when it uses only what means the same on both: tables and
- * columns (renamed as the tables were), aliases, joins, WHERE, GROUP BY, HAVING, ORDER BY, LIMIT, UNION, literals,
- * comparison and arithmetic, CASE, IN, BETWEEN, EXISTS, subqueries, and the functions both have. Anything else
- * (date functions, CAST's type names, a boolean column SQLite compares as 0/1, `IS` between values) is refused with
- * the reason, and the view is left out and reported rather than created with another meaning.
+ * Pure: a SQLite view's SELECT as PostgreSQL text, when it means the same on both: tables and columns (renamed as
+ * the tables were), aliases, joins, WHERE, GROUP BY, HAVING, ORDER BY (NULLs placed as SQLite places them), LIMIT,
+ * UNION, literals, comparison, `+ - *`, CASE, IN, BETWEEN, EXISTS, subqueries, LIKE with a plain ASCII pattern, and
+ * the functions that answer alike. Anything whose answer could differ — date functions, CAST's type names, `/` and
+ * `%` (integer or not depends on what SQLite stored), round (half to even on doubles), upper/lower (SQLite folds only
+ * ASCII), min/max of several arguments (NULL handling), `||` beside a number or date (printed differently), a
+ * boolean column SQLite compares as 0/1, a NOCASE column, `IS` between values — is refused with the reason, and the
+ * view is left out and reported rather than created with another meaning.
  */
 import { qualifiedName, quoteIdent, quoteLiteral } from '../ddl/quote.js';
 import { closingParen, isSymbol, isWord, splitTopLevel, type SqlToken } from './sql-tokens.js';
@@ -14,10 +17,12 @@ export interface ViewNames {
   readonly schema: string;
   /** Lower-cased SQLite table or view name → PostgreSQL name. */
   readonly relations: ReadonlyMap<string, string>;
-  /** Lower-cased SQLite column name → its PostgreSQL names in the tables that have it (one when unambiguous). */
-  readonly columns: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Lower-cased SQLite names of columns that become boolean. */
-  readonly booleans: ReadonlySet<string>;
+  /** Lower-cased SQLite table or view name → its columns: lower-cased SQLite name → PostgreSQL name. */
+  readonly columnsOf: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Lower-cased SQLite column names (of any table) an expression cannot use, with why (boolean, NOCASE…). */
+  readonly unusable: ReadonlyMap<string, string>;
+  /** Lower-cased SQLite column names whose values PostgreSQL prints otherwise (numbers with a fraction, dates…). */
+  readonly printedOtherwise: ReadonlySet<string>;
   /** How a name the view makes up (an alias, an output column) is spelled: folded or kept. */
   readonly fold: (name: string) => string;
 }
@@ -29,40 +34,79 @@ const keywords = new Set([
 ]);
 /** Words after which a name is a table (or view) reference. */
 const relationBefore = new Set(['FROM', 'JOIN']);
-/** Function → PostgreSQL function with the same arguments and meaning. */
+/** Function → PostgreSQL function with the same arguments and the same answers. */
 const functions: Record<string, string> = {
-  LOWER: 'lower',
-  UPPER: 'upper',
   LENGTH: 'length',
   ABS: 'abs',
   COALESCE: 'coalesce',
   IFNULL: 'coalesce',
   NULLIF: 'nullif',
-  TRIM: 'btrim',
-  LTRIM: 'ltrim',
-  RTRIM: 'rtrim',
   COUNT: 'count',
   SUM: 'sum',
   AVG: 'avg',
-  ROUND: 'round',
 };
-const operators: Record<string, string> = { '==': '=', '=': '=', '!=': '<>', '<>': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '||': '||', '(': '(', ')': ')', ',': ',', '.': '.' };
+const operators: Record<string, string> = { '==': '=', '=': '=', '!=': '<>', '<>': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '+': '+', '-': '-', '*': '*', '||': '||', '(': '(', ')': ')', ',': ',', '.': '.' };
+const clauseEnds = new Set(['LIMIT', 'OFFSET', 'UNION', 'INTERSECT', 'EXCEPT']);
 
 class Refused extends Error {}
 
+const isName = (t: SqlToken | undefined) => t !== undefined && (t.kind === 'word' || t.kind === 'quoted') && !keywords.has(t.text.toUpperCase());
+
+/** The relations the query reads (after FROM or JOIN), lower-cased. */
+function relationsRead(tokens: readonly SqlToken[], names: ViewNames): Set<string> {
+  return new Set(tokens.filter((t, i) => isName(t) && relationBefore.has((tokens[i - 1]?.text ?? '').toUpperCase()) && names.relations.has(t.text.toLowerCase())).map((t) => t.text.toLowerCase()));
+}
+
 /** The aliases the query defines (after AS, or right after a table name), lower-cased. */
-function aliasesOf(tokens: readonly SqlToken[], names: ViewNames): Set<string> {
+function aliasesOf(tokens: readonly SqlToken[], relations: ReadonlySet<string>): Set<string> {
   const aliases = new Set<string>();
   tokens.forEach((token, i) => {
     const next = tokens[i + 1];
-    if (!next || (next.kind !== 'word' && next.kind !== 'quoted') || keywords.has(next.text.toUpperCase())) return;
-    if (isWord(token, 'AS')) aliases.add(next.text.toLowerCase());
-    else if ((token.kind === 'word' || token.kind === 'quoted') && names.relations.has(token.text.toLowerCase()) && relationBefore.has((tokens[i - 1]?.text ?? '').toUpperCase())) aliases.add(next.text.toLowerCase());
+    if (!isName(next)) return;
+    if (isWord(token, 'AS')) aliases.add(next!.text.toLowerCase());
+    else if (isName(token) && relations.has(token.text.toLowerCase()) && relationBefore.has((tokens[i - 1]?.text ?? '').toUpperCase())) aliases.add(next!.text.toLowerCase());
   });
   return aliases;
 }
 
-function translateName(tokens: readonly SqlToken[], i: number, names: ViewNames, aliases: ReadonlySet<string>): string {
+/** ORDER BY items with the NULL placement SQLite uses (NULLs are the smallest values), where they do not say. */
+function withSqliteNulls(tokens: readonly SqlToken[]): SqlToken[] {
+  const out: SqlToken[] = [];
+  const word = (text: string): SqlToken => ({ kind: 'word', text });
+  for (let i = 0; i < tokens.length; i += 1) {
+    out.push(tokens[i]!);
+    if (!(isWord(tokens[i], 'BY') && isWord(tokens[i - 1], 'ORDER'))) continue;
+    let depth = 0;
+    let end = i + 1;
+    for (; end < tokens.length; end += 1) {
+      const t = tokens[end]!;
+      if (isSymbol(t, '(')) depth += 1;
+      else if (isSymbol(t, ')')) {
+        if (depth === 0) break;
+        depth -= 1;
+      } else if (depth === 0 && t.kind === 'word' && clauseEnds.has(t.text.toUpperCase())) break;
+    }
+    const items = splitTopLevel(tokens.slice(i + 1, end));
+    items.forEach((item, n) => {
+      if (n > 0) out.push({ kind: 'symbol', text: ',' });
+      out.push(...item);
+      if (item.some((t) => isWord(t, 'NULLS'))) return;
+      out.push(word('NULLS'), word(isWord(item[item.length - 1], 'DESC') ? 'LAST' : 'FIRST'));
+    });
+    i = end - 1;
+  }
+  return out;
+}
+
+interface Scope {
+  readonly names: ViewNames;
+  readonly aliases: ReadonlySet<string>;
+  /** Lower-cased SQLite column name → PostgreSQL names, over the relations the query reads. */
+  readonly columns: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function translateName(tokens: readonly SqlToken[], i: number, scope: Scope): string {
+  const { names, aliases, columns } = scope;
   const token = tokens[i]!;
   const lower = token.text.toLowerCase();
   const previous = tokens[i - 1];
@@ -71,14 +115,17 @@ function translateName(tokens: readonly SqlToken[], i: number, names: ViewNames,
     const relation = names.relations.get(lower);
     if (relation !== undefined) return qualifiedName(names.schema, relation);
   }
-  const columns = names.columns.get(lower);
-  if (!columns) throw new Refused(`the name ${token.text}`);
-  if (names.booleans.has(lower)) throw new Refused(`the boolean column ${token.text}, which SQLite compares as a number`);
-  if (columns.size !== 1) throw new Refused(`the column ${token.text}, named differently in two tables`);
-  return quoteIdent([...columns][0]!);
+  const pg = columns.get(lower);
+  if (!pg) throw new Refused(`the name ${token.text}`);
+  const unusable = names.unusable.get(lower);
+  if (unusable !== undefined) throw new Refused(`the column ${token.text}, ${unusable}`);
+  if (pg.size !== 1) throw new Refused(`the column ${token.text}, named differently in two tables`);
+  const beside = [tokens[i - 1], tokens[i + 1]];
+  if (names.printedOtherwise.has(lower) && beside.some((t) => isSymbol(t, '||'))) throw new Refused(`|| beside ${token.text}, whose values PostgreSQL prints otherwise`);
+  return quoteIdent([...pg][0]!);
 }
 
-function translateTokens(tokens: readonly SqlToken[], names: ViewNames, aliases: ReadonlySet<string>): string[] {
+function translateTokens(tokens: readonly SqlToken[], scope: Scope): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
@@ -90,18 +137,24 @@ function translateTokens(tokens: readonly SqlToken[], names: ViewNames, aliases:
       const op = operators[token.text];
       if (!op) throw new Refused(`the operator ${token.text}`);
       out.push(op);
-    } else if (token.kind === 'word' && upper === 'LIKE') out.push('ILIKE');
-    else if (token.kind === 'word' && upper === 'IS' && !(isWord(tokens[i + 1], 'NULL') || (isWord(tokens[i + 1], 'NOT') && isWord(tokens[i + 2], 'NULL')))) {
+    } else if (token.kind === 'word' && upper === 'LIKE') {
+      // SQLite's LIKE ignores ASCII case only and has no escape character: the same answers for an ASCII pattern.
+      const pattern = tokens[i + 1];
+      if (pattern?.kind !== 'string' || !/^[\x20-\x7e]*$/.test(pattern.text) || isWord(tokens[i + 2], 'ESCAPE')) throw new Refused('LIKE with a pattern that is not a plain ASCII literal');
+      out.push('ILIKE', quoteLiteral(pattern.text), "ESCAPE ''");
+      i += 1;
+    } else if (token.kind === 'word' && upper === 'LIMIT' && (isSymbol(tokens[i + 1], '-') || isSymbol(tokens[i + 2], ','))) {
+      throw new Refused('LIMIT with a negative count or as LIMIT offset, count');
+    } else if (token.kind === 'word' && upper === 'IS' && !(isWord(tokens[i + 1], 'NULL') || (isWord(tokens[i + 1], 'NOT') && isWord(tokens[i + 2], 'NULL')))) {
       throw new Refused('IS between two values');
     } else if (token.kind === 'word' && keywords.has(upper)) out.push(upper);
     else if (token.kind === 'word' && isSymbol(tokens[i + 1], '(')) {
       const end = closingParen(tokens, i + 1);
       const args = splitTopLevel(tokens.slice(i + 2, end - 1));
-      // SQLite's min and max of two or more arguments are PostgreSQL's least and greatest.
-      const fn = upper === 'MIN' || upper === 'MAX' ? (args.length > 1 ? (upper === 'MIN' ? 'least' : 'greatest') : upper.toLowerCase()) : functions[upper];
-      if (!fn) throw new Refused(`the function ${token.text}()`);
+      const fn = upper === 'MIN' || upper === 'MAX' ? (args.length === 1 ? upper.toLowerCase() : undefined) : functions[upper];
+      if (!fn) throw new Refused(`the function ${token.text}()${upper === 'MIN' || upper === 'MAX' ? ' of several arguments' : ''}`);
       out.push(fn);
-    } else out.push(translateName(tokens, i, names, aliases));
+    } else out.push(translateName(tokens, i, scope));
   }
   return out;
 }
@@ -115,26 +168,27 @@ export function viewColumnList(tokens: readonly SqlToken[]): string[] {
 }
 
 /**
- * The SELECT of `CREATE VIEW name [(columns)] AS select` in PostgreSQL, with its column list (PostgreSQL names),
- * or why it does not translate.
+ * The SELECT of `CREATE VIEW name [(columns)] AS select` in PostgreSQL, with its column list (PostgreSQL names) and
+ * the relations it reads, or why it does not translate.
  */
 export function translateView(tokens: readonly SqlToken[], names: ViewNames): Translated & { readonly columns?: readonly string[]; readonly uses?: readonly string[] } {
   const as = tokens.findIndex((t) => isWord(t, 'AS'));
   if (as < 0 || !isWord(tokens[as + 1], 'SELECT', 'WITH')) return { refused: 'a view definition it cannot read' };
   if (isWord(tokens[as + 1], 'WITH')) return { refused: 'a WITH clause' };
   const listed = viewColumnList(tokens);
-  const columns = listed.length > 0 ? listed.map(names.fold) : undefined;
   const body = tokens.slice(as + 1).filter((t, i, all) => !(i === all.length - 1 && isSymbol(t, ';')));
+  const read = relationsRead(body, names);
+  const columns = new Map<string, Set<string>>();
+  for (const relation of read) for (const [sqlite, pg] of names.columnsOf.get(relation) ?? []) columns.set(sqlite, new Set([...(columns.get(sqlite) ?? []), pg]));
   try {
-    const sql = translateTokens(body, names, aliasesOf(body, names))
+    const sql = translateTokens(withSqliteNulls(body), { names, aliases: aliasesOf(body, read), columns })
       .join(' ')
       .replace(/ \. /g, '.')
       .replace(/\( /g, '(')
       .replace(/ \)/g, ')')
       .replace(/ ,/g, ',')
       .replace(/(\w) \(/g, '$1(');
-    const uses = body.filter((t, i) => (t.kind === 'word' || t.kind === 'quoted') && relationBefore.has((body[i - 1]?.text ?? '').toUpperCase())).map((t) => names.relations.get(t.text.toLowerCase()));
-    return { sql, ...(columns ? { columns } : {}), uses: uses.filter((u): u is string => u !== undefined) };
+    return { sql, ...(listed.length > 0 ? { columns: listed.map(names.fold) } : {}), uses: [...read].map((r) => names.relations.get(r)!) };
   } catch (error) {
     if (error instanceof Refused) return { refused: error.message };
     throw error;

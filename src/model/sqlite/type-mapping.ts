@@ -105,6 +105,31 @@ function byAffinity(name: string, options: TypeMappingOptions): MappedType {
   return plain('numeric');
 }
 
+/** PostgreSQL's other spellings of the types values are checked for, as the mapping spells them. */
+const aliases: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^(?:character varying|varchar)\s*\(\s*(\d+)\s*\)$/, 'varchar($1)'],
+  [/^(?:character|char|bpchar)\s*\(\s*(\d+)\s*\)$/, 'char($1)'],
+  [/^(?:character varying|varchar)$/, 'varchar'],
+  [/^(?:int8|bigint)$/, 'bigint'],
+  [/^(?:int|int4|integer)$/, 'integer'],
+  [/^(?:int2|smallint)$/, 'smallint'],
+  [/^(?:bool|boolean)$/, 'boolean'],
+  [/^(?:float8|double precision|float)$/, 'double precision'],
+  [/^(?:timestamp with time zone|timestamptz)$/, 'timestamptz'],
+  [/^(?:timestamp without time zone|timestamp)$/, 'timestamp'],
+  [/^(?:decimal|numeric)\s*\(\s*(\d+)\s*,\s*(\d+)\s*\)$/, 'numeric($1,$2)'],
+  [/^(?:decimal|numeric)\s*\(\s*(\d+)\s*\)$/, 'numeric($1)'],
+  [/^(?:decimal|numeric)$/, 'numeric'],
+  [/^(?:time without time zone|time)$/, 'time'],
+];
+
+/** A plan's type name as the mapping spells it, so its values are checked (`character varying(3)` → `varchar(3)`). */
+export function canonicalPgType(type: string): string {
+  const plain = type.trim().toLowerCase().replace(/\s+/g, ' ');
+  for (const [pattern, canonical] of aliases) if (pattern.test(plain)) return plain.replace(pattern, canonical);
+  return type.trim();
+}
+
 /**
  * The PostgreSQL type for a column declared `declared` in SQLite. A rowid alias (INTEGER PRIMARY KEY of a rowid
  * table) is always bigint: SQLite gives it 64-bit values.
@@ -113,7 +138,7 @@ function byAffinity(name: string, options: TypeMappingOptions): MappedType {
  */
 export function mapSqliteType(table: string, column: string, declared: string, rowidAlias: boolean, options: TypeMappingOptions = defaultTypeMapping): MappedType {
   const cast = options.casts.find((c) => sameSqliteName(c.table, table) && sameSqliteName(c.column, column));
-  if (cast) return { type: cast.type, note: cast.widened ?? null };
+  if (cast) return { type: canonicalPgType(cast.type), note: cast.widened ?? null };
   if (rowidAlias) return plain('bigint');
   const parsed = parseDeclared(declared);
   const exact = exactNames[parsed.name];
