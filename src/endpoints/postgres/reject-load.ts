@@ -22,7 +22,8 @@ async function tryBatch(target: Session, copy: string, rows: readonly RowValues[
   try {
     const lines = rows.map(encodeCopyTextRow);
     count(lines.reduce((n, l) => n + Buffer.byteLength(l), 0));
-    await pipeline(Readable.from(lines), target.client.query(copyFrom(copy)));
+    // One message for the batch: a message per row would be a socket write per row.
+    await pipeline(Readable.from([lines.join('')]), target.client.query(copyFrom(copy)));
     await runQuery(target, 'the savepoint', 'RELEASE SAVEPOINT pgferry_batch');
     return undefined;
   } catch (error) {

@@ -77,6 +77,17 @@ async function pipeLoad(target: Session, open: (binary: boolean) => Promise<Tabl
   }
 }
 
+/** About this much COPY text goes in one message: a message per row would be a socket write per row. */
+const chunkBytes = 64 * 1024;
+
 async function* encodeRows(rows: TableRows): AsyncIterable<string> {
-  for await (const row of rows.rows()) yield encodeCopyTextRow(row);
+  let chunk = '';
+  for await (const row of rows.rows()) {
+    chunk += encodeCopyTextRow(row);
+    if (chunk.length >= chunkBytes) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
