@@ -10,6 +10,8 @@ import { freshDatabase, testServer, withClient } from './harness/servers.js';
 import { pgText } from '../src/model/sqlite/pg-text-value.js';
 
 const chinook = fileURLToPath(new URL('../../test/fixtures/external/chinook/Chinook_Sqlite.sqlite', import.meta.url));
+/** The same data with every key AUTOINCREMENT (its sqlite_sequence holds the counters). */
+const chinookAutoincrement = fileURLToPath(new URL('../../test/fixtures/external/chinook/Chinook_Sqlite_AutoIncrementPKs.sqlite', import.meta.url));
 
 /** Read with better-sqlite3 directly: the oracle never goes through pgferry's reader. */
 function fromSqlite<T>(path: string, sql: string): T[] {
@@ -56,6 +58,26 @@ describe('SQLite source', () => {
       const [maxGenre] = fromSqlite<{ n: number }>(chinook, 'SELECT max(GenreId) AS n FROM Genre');
       const inserted = await client.query<{ id: string }>("INSERT INTO public.genre (name) VALUES ('Polka') RETURNING genreid::text AS id");
       assert.equal(Number(inserted.rows[0]!.id), maxGenre!.n + 1);
+    });
+  });
+
+  it('migrates the AUTOINCREMENT variant of Chinook: verified equal, every identity continuing past sqlite_sequence', async () => {
+    const target = await freshDatabase(await testServer(16));
+    const runDir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-'));
+    const run = await cli('migrate', '--from', `sqlite://${chinookAutoincrement}`, '--to', target.url, '--run-dir', runDir, '--no-backup');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /verified equal/);
+    const counters = fromSqlite<{ name: string; seq: number }>(chinookAutoincrement, 'SELECT name, seq FROM sqlite_sequence ORDER BY name');
+    assert.ok(counters.length >= 10, 'every table has an AUTOINCREMENT counter');
+    await withClient(target.url, async (client) => {
+      for (const { name, seq } of counters) {
+        const { rows } = await client.query<{ next: string }>(
+          `SELECT nextval(pg_get_serial_sequence('public.${name.toLowerCase()}', a.attname))::text AS next
+             FROM pg_attribute a WHERE a.attrelid = 'public.${name.toLowerCase()}'::regclass AND a.attidentity <> ''`,
+        );
+        assert.equal(rows.length, 1, `${name} has one identity column`);
+        assert.ok(Number(rows[0]!.next) > seq, `${name}: next id ${rows[0]!.next} is past sqlite_sequence ${seq}`);
+      }
     });
   });
 

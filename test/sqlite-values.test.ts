@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { cli } from './harness/cli.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
 import { junkTableSql, valueCases } from './fixtures/sqlite/quirky-values.js';
+import { buildQuirkyFixture } from './fixtures/sqlite/quirky.js';
 import { jsonbText } from '../src/model/sqlite/jsonb-text.js';
 
 /** The cases the fixture labels junk: the default mapping's type does not take them. */
@@ -54,7 +55,7 @@ describe('SQLite value policies', () => {
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(run.stdout, new RegExp(`copy:public\\.junk: ${valueCases.length} row\\(s\\) read = ${good.length} loaded \\+ ${junk.length} rejected`));
     assert.match(run.stdout, /copy:public\.keyed: 3 row\(s\) read = 2 loaded \+ 1 rejected/);
-    assert.match(run.stdout, /verified equal except what the value policy kept out/);
+    assert.match(run.stdout, /verified equal except what was kept out on purpose \(17 row\(s\)\)/);
 
     await withClient(target.url, async (client) => {
       const { rows } = await client.query<{ case_name: string }>('SELECT case_name FROM public.junk ORDER BY id');
@@ -184,6 +185,88 @@ describe('SQLite value policies', () => {
     await withClient(target.url, async (client) => {
       const { rows } = await client.query<{ n: string }>('SELECT count(*)::text AS n FROM public.junk');
       assert.equal(rows[0]!.n, '0');
+    });
+  });
+});
+
+describe('SQLite foreign keys the target would refuse', () => {
+  it('sets aside an orphan, and every row pointing at a row set aside, down a self-referencing chain; the constraints are created and validated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-fk-'));
+    const file = join(dir, 'app.db');
+    const db = new Database(file);
+    // better-sqlite3 turns foreign keys on; SQLite's own default (and most applications') is off.
+    db.pragma('foreign_keys = OFF');
+    db.exec(`
+      CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, created DATETIME NOT NULL);
+      CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), title TEXT);
+      CREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts (id), reply_to INTEGER REFERENCES comments (id), body TEXT);
+      INSERT INTO users VALUES (1, 'a@example.com', '2024-01-01 10:00:00'), (2, 'b@example.com', 'yesterday'), (3, 'c@example.com', '2024-01-03');
+      INSERT INTO posts VALUES (10, 1, 'kept'), (11, 2, 'by the user set aside'), (12, 3, 'kept'), (13, 42, 'orphan');
+      INSERT INTO comments VALUES (100, 10, NULL, 'kept'), (101, 11, NULL, 'on a post set aside'), (102, 10, 101, 'reply to a comment set aside'),
+                                  (103, 10, 102, 'reply to that reply'), (104, 12, 100, 'kept reply');
+    `);
+    db.close();
+    const target = await freshDatabase(await testServer(17));
+    const runDir = join(dir, 'run');
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir, '--no-backup', '--jobs', '3');
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    await withClient(target.url, async (client) => {
+      const ids = async (table: string) => (await client.query<{ id: string }>(`SELECT id::text FROM public.${table} ORDER BY id`)).rows.map((r) => Number(r.id));
+      assert.deepEqual(await ids('users'), [1, 3]);
+      assert.deepEqual(await ids('posts'), [10, 12]);
+      assert.deepEqual(await ids('comments'), [100, 104]);
+      const { rows } = await client.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_constraint WHERE contype = 'f' AND convalidated AND connamespace = 'public'::regnamespace");
+      assert.equal(rows[0]!.n, '3', 'all three foreign keys exist and are validated');
+    });
+    const lines = rejectLines(runDir);
+    const reasons = Object.fromEntries(lines.map((l) => [`${l.table} ${l.rowid}`, l.reason]));
+    assert.deepEqual(Object.keys(reasons).sort(), ['comments 101', 'comments 102', 'comments 103', 'posts 11', 'posts 13', 'users 2']);
+    assert.match(reasons['posts 13']!, /references users\(id\) = \(42\), which does not exist/);
+    assert.match(reasons['posts 11']!, /references a row of users that is set aside/);
+    assert.match(reasons['comments 103']!, /references a row of comments that is set aside/);
+    const verified = await cli('verify', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir);
+    assert.equal(verified.code, 3, verified.stdout + verified.stderr);
+  });
+
+  it('with the value policy null, an orphan keeps its row and loses the reference', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-fk-null-'));
+    const file = join(dir, 'app.db');
+    const db = new Database(file);
+    db.pragma('foreign_keys = OFF');
+    db.exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id));
+             INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1, 1), (2, 99);`);
+    db.close();
+    const target = await freshDatabase(await testServer(17));
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--no-backup', '--sqlite-values', 'null');
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ id: string; parent_id: string | null }>('SELECT id::text, parent_id::text FROM public.child ORDER BY id');
+      assert.deepEqual(rows, [{ id: '1', parent_id: '1' }, { id: '2', parent_id: null }]);
+    });
+  });
+});
+
+describe('the quirky SQLite fixture, whole', () => {
+  it('migrates every schema shape and junk case with the default policy: verified equal except what was set aside or left out, each named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-quirky-'));
+    const file = join(dir, 'quirky.db');
+    buildQuirkyFixture(file);
+    const target = await freshDatabase(await testServer(17));
+    const runDir = join(dir, 'run');
+    const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(run.stdout, /verified equal except what was kept out on purpose/);
+    assert.match(run.stdout, /Left out by the mapping[^\n]*trigger accounts_touch[^\n]*view live_accounts/);
+    const lines = rejectLines(runDir);
+    assert.deepEqual(
+      [...new Set(lines.map((l) => l.table))].sort(),
+      ['child', 'int_pk', 'junk', 'legacy_pk'],
+    );
+    await withClient(target.url, async (client) => {
+      const { rows } = await client.query<{ n: string }>("SELECT count(*)::text AS n FROM public.child WHERE note = 'orphan'");
+      assert.equal(rows[0]!.n, '0');
+      const fk = await client.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'child_parent_id_fkey'");
+      assert.match(fk.rows[0]!.def, /ON DELETE CASCADE/);
     });
   });
 });

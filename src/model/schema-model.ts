@@ -311,6 +311,11 @@ export interface SchemaModel {
   readonly dependencies: Readonly<Record<string, readonly string[]>>;
   /** Kinds of objects the model does not cover, named so they are reported, never skipped silently. */
   readonly notCovered: readonly string[];
+  /**
+   * Objects a source of another kind (SQLite) has that its mapping into PostgreSQL leaves out on purpose (a trigger,
+   * a view whose SQL does not translate), reported before the run: verify lists them without counting them.
+   */
+  readonly leftOut?: readonly string[];
   /** Default privileges, column grants, memberships, settings, extension members' changed privileges. */
   readonly access: AccessModel;
 }

@@ -42,6 +42,8 @@ export interface VerifyFacts {
    * as differences, since the run put them in its reject file, but never hidden.
    */
   readonly setAside: readonly TableSetAside[];
+  /** Objects the source's mapping leaves out on purpose (SQLite triggers…), reported before the run; not differences. */
+  readonly leftOut: readonly string[];
 }
 
 function globMatcher(patterns: readonly string[]): (name: string) => boolean {
@@ -121,7 +123,7 @@ export async function runVerify(source: SourceEndpoint, target: TargetEndpoint, 
     const largeObjectDifferences = largeObjects?.differences.length ?? 0;
     const compared = new Set(verdicts.map((v) => v.table));
     const setAside = ((await first.source.setAside?.()) ?? []).filter((t) => compared.has(t.table)).sort((a, b) => a.table.localeCompare(b.table));
-    return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences, setAside };
+    return { tables: verdicts, schema, sequences, largeObjects, differences: tableDifferences + schema.length + sequences.length + largeObjectDifferences, setAside, leftOut: sourceModel.leftOut ?? [] };
   } finally {
     await closePair(first);
   }

@@ -207,7 +207,7 @@ export async function runMigration(plan: Plan, endpoints: RunEndpoints, options:
       warnings,
       steps: journal.summary(),
       tables: journal.copiedTables(),
-      notCovered: model.notCovered,
+      notCovered: [...model.notCovered, ...(model.leftOut ?? [])],
       backup,
       verification,
     };

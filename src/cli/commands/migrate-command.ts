@@ -1,6 +1,7 @@
 /** `pgferry migrate`: preflight, then schema, data, indexes, constraints and sequences; resumable. */
 import { Command } from 'commander';
 import { migrate } from '../../api/migrate.js';
+import { keptOut } from '../text/verify-text.js';
 import { renderMigrateText } from '../text/migrate-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
@@ -52,7 +53,7 @@ export function migrateCommand(output: CommandOutput): Command {
     }
     const verifiedEqual = result.status === 'migrated' && (result.verification?.differences ?? 0) === 0;
     // Rows left out or values made NULL (the reject files) are never an exit 0, verified or not.
-    const setAside = result.status === 'migrated' && ((result.verification?.setAside.length ?? 0) > 0 || result.warnings.some((w) => w.code === 'ROWS_REJECTED' || w.code === 'VALUES_NULLED'));
+    const setAside = result.status === 'migrated' && ((result.verification ? keptOut(result.verification) : false) || result.warnings.some((w) => w.code === 'ROWS_REJECTED' || w.code === 'VALUES_NULLED'));
     output.setExitCode(verifiedEqual ? (setAside ? exitCodes.setAside : exitCodes.ok) : result.status === 'failed' ? exitCodes.error : exitCodes.blocked);
   });
   return command;

@@ -1,7 +1,7 @@
 /** `pgferry verify`: exit 0 when source and target are equal, 1 when they differ, 2 when they cannot be compared. */
 import { Command } from 'commander';
 import { verify } from '../../api/verify.js';
-import { renderVerifyText } from '../text/verify-text.js';
+import { keptOut, renderVerifyText } from '../text/verify-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CommandOutput } from '../output.js';
@@ -52,7 +52,7 @@ export function verifyCommand(output: CommandOutput): Command {
     if (flags.json) output.stdout(JSON.stringify(result, null, 2));
     else if (result.status === 'failed') output.stderr([renderError(result.error, flags.debug ?? false), reportLocation(result)].filter(Boolean).join('\n'));
     else output.stdout([renderVerifyText(result), reportLocation(result)].filter(Boolean).join('\n'));
-    const equal = result.status === 'equal' ? (result.setAside.length > 0 ? exitCodes.setAside : exitCodes.ok) : undefined;
+    const equal = result.status === 'equal' ? (keptOut(result) ? exitCodes.setAside : exitCodes.ok) : undefined;
     output.setExitCode(equal ?? (result.status === 'different' ? exitCodes.blocked : exitCodes.error));
   });
   return command;

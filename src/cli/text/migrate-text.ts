@@ -2,7 +2,7 @@
 import type { MigrateResult } from '../../api/migrate.js';
 import { findingSection, renderPreflightText, table } from './preflight-text.js';
 import { formatBytes, formatCount, formatMs } from '../../model/units.js';
-import { renderVerification, setAsideSummary } from './verify-text.js';
+import { keptOut, renderVerification, setAsideSummary } from './verify-text.js';
 
 type Finished = Extract<MigrateResult, { status: 'migrated' | 'blocked' }>;
 
@@ -23,8 +23,8 @@ export function renderMigrateText(result: Finished): string {
   const verdict = !result.verification
     ? 'not verified (verify: false)'
     : result.verification.differences === 0
-      ? result.verification.setAside.length > 0
-        ? `verified equal except what the value policy kept out (${setAsideSummary(result.verification)}, in the reject files)`
+      ? keptOut(result.verification)
+        ? `verified equal except what was kept out on purpose (${setAsideSummary(result.verification)})`
         : 'verified equal'
       : `but verification found ${result.verification.differences} difference(s)`;
   out.push(`MIGRATED: ${formatCount(rows)} rows in ${result.tables.length} tables (${formatBytes(bytes)}) in ${formatMs(result.ms)}, ${verdict}`);

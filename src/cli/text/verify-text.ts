@@ -16,23 +16,31 @@ export function renderVerifyText(result: Compared): string {
   out.push(
     result.status !== 'equal'
       ? `DIFFERENT: ${result.differences} difference(s) found in ${formatMs(result.ms)}`
-      : result.setAside.length > 0
-        ? `EQUAL EXCEPT SET ASIDE: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}; the value policy kept ${setAsideSummary(result)} from the target`
+      : keptOut(result)
+        ? `EQUAL EXCEPT SET ASIDE: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}; kept from the target: ${setAsideSummary(result)}`
         : `EQUAL: ${result.tables.length} tables, schema and sequences checked in ${formatMs(result.ms)}`,
   );
   return out.join('\n');
 }
 
-/** "3 row(s) and 2 value(s)" the value policy kept from the target. */
+/** Whether the source keeps something from the target on purpose: rows or values (the value policy), objects (the mapping). */
+export function keptOut(result: VerifyFacts): boolean {
+  return result.setAside.length > 0 || result.leftOut.length > 0;
+}
+
+/** "3 row(s), 2 value(s) made NULL and 1 object(s) the mapping leaves out" kept from the target. */
 export function setAsideSummary(result: VerifyFacts): string {
   const rows = result.setAside.reduce((n, t) => n + t.rows, 0);
   const values = result.setAside.reduce((n, t) => n + t.values, 0);
-  return [rows > 0 ? `${formatCount(rows)} row(s)` : '', values > 0 ? `${formatCount(values)} value(s) made NULL` : ''].filter(Boolean).join(' and ');
+  const parts = [rows > 0 ? `${formatCount(rows)} row(s)` : '', values > 0 ? `${formatCount(values)} value(s) made NULL` : '', result.leftOut.length > 0 ? `${result.leftOut.length} object(s) the mapping leaves out` : ''].filter(Boolean);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? '');
 }
 
 function renderSetAside(result: VerifyFacts): string[] {
-  if (result.setAside.length === 0) return [];
-  const out = ['Set aside by the value policy (in the run\'s reject files; not on the target, not counted as differences)'];
+  const out: string[] = [];
+  if (result.leftOut.length > 0) out.push(`Left out by the mapping (reported before the run; not counted as differences): ${result.leftOut.join(', ')}`, '');
+  if (result.setAside.length === 0) return out;
+  out.push('Set aside by the value policy (in the run\'s reject files; not on the target, not counted as differences)');
   for (const t of result.setAside) {
     out.push(`  ! ${t.table}: ${[t.rows > 0 ? `${formatCount(t.rows)} row(s) left out` : '', t.values > 0 ? `${formatCount(t.values)} value(s) made NULL` : ''].filter(Boolean).join(', ')}`);
     for (const e of t.examples) out.push(`      rowid ${e.rowid}, column ${e.column}: ${clip(e.value, 60)} ${e.action === 'nulled' ? 'made NULL' : 'rejected'}: ${e.reason}`);

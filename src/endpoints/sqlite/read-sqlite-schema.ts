@@ -1,6 +1,6 @@
 /**
  * Reads a SQLite database's schema into the neutral schema model: the PostgreSQL database to build. What does not
- * translate is left out and listed in the report beside the model (and by kind in `notCovered`), never copied as text.
+ * translate is left out and listed in the report beside the model (and by kind in `leftOut`), never copied as text.
  */
 import type Database from 'better-sqlite3';
 import type { ConstraintDef, IndexDef, SchemaModel } from '../../model/schema-model.js';
@@ -38,12 +38,12 @@ export function readSqliteSchema(
 ): { model: SchemaModel; report: SqliteSchemaReport; tables: readonly SqliteTable[] } {
   const entries = listSchemaEntries(db);
   const notes: Notes = { notMigrated: [], adjusted: [] };
-  const notCovered: string[] = [];
+  const leftOut: string[] = [];
   const names = new PgNames(options.identifiers);
   const isVirtual = (sql: string | null) => /^\s*CREATE\s+VIRTUAL\s+TABLE/i.test(sql ?? '');
   for (const entry of entries.filter((e) => e.type === 'view' || e.type === 'trigger' || (e.type === 'table' && isVirtual(e.sql)))) {
     const kind = entry.type === 'table' ? 'virtual table' : entry.type;
-    notCovered.push(`${kind} ${entry.name}`);
+    leftOut.push(`${kind} ${entry.name}`);
     notes.notMigrated.push({ object: `${kind} ${entry.name}`, what: `the ${kind}`, reason: `SQLite ${kind}s are not migrated` });
   }
   const tableEntries = entries.filter((e) => e.type === 'table' && !isVirtual(e.sql));
@@ -68,7 +68,8 @@ export function readSqliteSchema(
     relationSettings: [],
     serverObjects: noServerObjects,
     dependencies: {},
-    notCovered,
+    notCovered: [],
+    leftOut,
     access: emptyAccess,
   };
   return { model, report: { renames: names.renames, notMigrated: notes.notMigrated, adjusted: notes.adjusted }, tables };

@@ -51,7 +51,7 @@ function schemaOptions(options: SqliteSourceOptions, widened: readonly CastRule[
 function readMappedSchema(snapshot: SqliteSnapshot, options: SqliteSourceOptions): Omit<Opened, 'snapshot' | 'tally'> {
   const read = (widened: readonly CastRule[]) => {
     const { model, report, tables } = readSqliteSchema(snapshot.db, schemaOptions(options, widened));
-    return { model: asPostgresStatesIt(model), report, tables: sqliteSourceTables(tables, options) };
+    return { model: asPostgresStatesIt(model), report, tables: sqliteSourceTables(tables, options, model.constraints) };
   };
   const first = read([]);
   const widened = widenedColumns(snapshot.db, first.tables);
@@ -87,7 +87,8 @@ export class SqliteEndpoint implements SourceEndpoint {
     if (!this.opened) {
       const snapshot = openSqliteSnapshot(this.path);
       try {
-        this.opened = { snapshot, ...readMappedSchema(snapshot, this.options), tally: new SetAsideTally(snapshot.db) };
+        const mapped = readMappedSchema(snapshot, this.options);
+        this.opened = { snapshot, ...mapped, tally: new SetAsideTally(snapshot.db, mapped.tables) };
       } catch (error) {
         snapshot.close();
         throw error;
@@ -152,7 +153,11 @@ export class SqliteEndpoint implements SourceEndpoint {
     let read = 0;
     const counts = { rows: 0, values: 0 };
     let cancelled = false;
-    const db = this.open().snapshot.db;
+    const { snapshot, tally } = this.open();
+    const db = snapshot.db;
+    // Which rows the foreign keys leave out or change is known before the first row is read.
+    const verdicts = tally.relational(table);
+    const relational = setAside ? verdicts : new Map([...verdicts].map(([name, v]) => [name, { ...v, policy: 'fail' as const }]));
     const keep = async (entry: SetAside) => {
       if (entry.action === 'rejected') counts.rows += 1;
       else counts.values += 1;
@@ -161,7 +166,7 @@ export class SqliteEndpoint implements SourceEndpoint {
     return {
       columns: columns.map((c) => c.name),
       rows: async function* () {
-        for await (const row of convertedRows(db, table, columns, keep)) {
+        for await (const row of convertedRows(db, table, columns, keep, relational)) {
           if (cancelled) return;
           read += 1;
           yield row;

@@ -18,30 +18,26 @@ interface RawRow {
   readonly values: readonly SqliteValue[];
 }
 
-/** Pages in rowid order, or for a WITHOUT ROWID table in key order. */
-export function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[]): Generator<RawRow[]> {
-  const list = columns.map((c) => quoteSqliteIdent(c.sqliteName)).join(', ');
+/**
+ * Pages in rowid order, or for a WITHOUT ROWID table in key order (by key value, never OFFSET, so each page costs
+ * the same), of `columns` and then any `extra` SQL expressions; `where` keeps only some rows.
+ */
+export function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[], options: { where?: string; extra?: readonly string[] } = {}): Generator<RawRow[]> {
+  const list = [...columns.map((c) => quoteSqliteIdent(c.sqliteName)), ...(options.extra ?? [])];
   const from = quoteSqliteIdent(table.sqliteName);
-  if (table.withoutRowid) {
-    const key = table.sqliteKey.map(quoteSqliteIdent);
-    const page = db.prepare(`SELECT ${[...key, list].filter(Boolean).join(', ')} FROM ${from} ORDER BY ${key.join(', ')} LIMIT ? OFFSET ?`).raw(true).safeIntegers(true);
-    for (let offset = 0; ; offset += pageRows) {
-      const rows = page.all(pageRows, offset) as SqliteValue[][];
-      if (rows.length === 0) return;
-      yield rows.map((r) => ({ key: r.slice(0, key.length), values: r.slice(key.length) }));
-    }
-  }
-  const page = db.prepare(`SELECT _rowid_${list ? `, ${list}` : ''} FROM ${from} WHERE _rowid_ > ? ORDER BY _rowid_ LIMIT ?`).raw(true).safeIntegers(true);
-  for (let after: bigint = -(2n ** 63n); ; ) {
-    const rows = page.all(after, pageRows) as SqliteValue[][];
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]![0] as bigint;
-    yield rows.map((r) => ({ key: r.slice(0, 1), values: r.slice(1) }));
+  const also = options.where ? ` AND (${options.where})` : '';
+  const key = table.withoutRowid ? table.sqliteKey.map(quoteSqliteIdent) : ['_rowid_'];
+  const first = db.prepare(`SELECT ${[...key, ...list].join(', ')} FROM ${from} WHERE true${also} ORDER BY ${key.join(', ')} LIMIT ?`).raw(true).safeIntegers(true);
+  const after = db.prepare(`SELECT ${[...key, ...list].join(', ')} FROM ${from} WHERE (${key.join(', ')}) > (${key.map(() => '?').join(', ')})${also} ORDER BY ${key.join(', ')} LIMIT ?`).raw(true).safeIntegers(true);
+  let rows = first.all(pageRows) as SqliteValue[][];
+  while (rows.length > 0) {
+    yield rows.map((r) => ({ key: r.slice(0, key.length), values: r.slice(key.length) }));
+    rows = after.all(...rows[rows.length - 1]!.slice(0, key.length), pageRows) as SqliteValue[][];
   }
 }
 
 /** How a message and the reject file name a row: `17` (its rowid), or a WITHOUT ROWID table's key `(a, 1)`. */
-function rowName(table: SqliteSourceTable, key: readonly SqliteValue[]): string {
+export function rowName(table: SqliteSourceTable, key: readonly SqliteValue[]): string {
   return table.withoutRowid ? `(${key.map(String).join(', ')})` : String(key[0]);
 }
 
@@ -84,42 +80,77 @@ function valueRejected(table: SqliteSourceTable, entry: SetAside): PgferryError 
 }
 
 /**
- * The rows of `columns` of `table`, each value in PostgreSQL's text form for its column's type. A value that does
- * not convert goes by its column's policy: `fail` ends the read with SQLITE_VALUE_REJECTED; `null` makes it NULL
- * (unless the column is NOT NULL); otherwise (`reject`, or `widen` when no wider type took it) the row is left out.
- * Each value nulled and each row left out is handed to `setAside` first.
+ * What a foreign key does to a row whose reference the target would refuse (the referenced row is missing, or was
+ * itself set aside): `reject` leaves the row out, `null` makes the key's columns NULL, `fail` fails the table.
+ */
+export interface RelationalVerdict {
+  readonly policy: 'reject' | 'null' | 'fail';
+  /** One entry per key column for `null`, one for the row otherwise. */
+  readonly entries: readonly SetAside[];
+}
+
+/** Rows (by `rowName`) whose references the value policy decides, known before the table is read. */
+export type RelationalVerdicts = ReadonlyMap<string, RelationalVerdict>;
+
+export const noRelationalVerdicts: RelationalVerdicts = new Map();
+
+/** One row after the policies: its values, or null when it is left out; and what was set aside of it. */
+export interface PolicedRow {
+  readonly values: Array<string | null> | null;
+  readonly entries: readonly SetAside[];
+}
+
+/**
+ * Converts one row. A value that does not convert goes by its column's policy: `fail` throws SQLITE_VALUE_REJECTED;
+ * `null` makes it NULL (unless the column is NOT NULL); otherwise (`reject`, or `widen` when no wider type took it)
+ * the row is left out. A row's relational verdict comes first. `only`, when given, says which columns need
+ * converting (the others are known to convert and are not looked at: their values come back null).
+ */
+export function policedRow(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[], raw: RawRow, relational: RelationalVerdicts, only?: readonly boolean[]): PolicedRow {
+  const name = rowName(table, raw.key);
+  const verdict = relational.get(name);
+  if (verdict?.policy === 'fail') throw valueRejected(table, verdict.entries[0]!);
+  if (verdict?.policy === 'reject') return { values: null, entries: verdict.entries };
+  const nulledByKey = new Set(verdict?.entries.map((e) => e.column) ?? []);
+  const values: Array<string | null> = new Array(columns.length).fill(null);
+  const nulled: SetAside[] = [...(verdict?.entries ?? [])];
+  for (let i = 0; i < columns.length; i += 1) {
+    const column = columns[i]!;
+    if (nulledByKey.has(column.sqliteName) || (only && !only[i])) continue;
+    const stored = raw.values[i] ?? null;
+    const value = readValue(db, table, raw.key, column, stored);
+    const converted = convertValue(value, stored, column);
+    if ('text' in converted) {
+      values[i] = converted.text;
+      continue;
+    }
+    const entry: SetAside = { action: 'rejected', table: table.sqliteName, rowid: name, column: column.sqliteName, value: shownValue(value), reason: converted.rejected };
+    if (column.policy === 'fail') throw valueRejected(table, entry);
+    if (column.policy === 'null' && !column.notNull) {
+      nulled.push({ ...entry, action: 'nulled' });
+      continue;
+    }
+    return { values: null, entries: [entry] };
+  }
+  return { values, entries: nulled };
+}
+
+/**
+ * The rows of `columns` of `table`, each value in PostgreSQL's text form for its column's type, after the value
+ * policies (`policedRow`); each value nulled and each row left out is handed to `setAside` first.
  */
 export async function* convertedRows(
   db: Database.Database,
   table: SqliteSourceTable,
   columns: readonly SqliteSourceColumn[],
   setAside: (entry: SetAside) => void | Promise<void>,
+  relational: RelationalVerdicts = noRelationalVerdicts,
 ): AsyncGenerator<ReadonlyArray<string | null>> {
   for (const page of rawPages(db, table, columns)) {
-    rows: for (const raw of page) {
-      const row: Array<string | null> = new Array(columns.length);
-      const nulled: SetAside[] = [];
-      for (let i = 0; i < columns.length; i += 1) {
-        const column = columns[i]!;
-        const stored = raw.values[i] ?? null;
-        const value = readValue(db, table, raw.key, column, stored);
-        const converted = convertValue(value, stored, column);
-        if ('text' in converted) {
-          row[i] = converted.text;
-          continue;
-        }
-        const entry: SetAside = { action: 'rejected', table: table.sqliteName, rowid: rowName(table, raw.key), column: column.sqliteName, value: shownValue(value), reason: converted.rejected };
-        if (column.policy === 'fail') throw valueRejected(table, entry);
-        if (column.policy === 'null' && !column.notNull) {
-          nulled.push({ ...entry, action: 'nulled' });
-          row[i] = null;
-          continue;
-        }
-        await setAside(entry);
-        continue rows;
-      }
-      for (const entry of nulled) await setAside(entry);
-      yield row;
+    for (const raw of page) {
+      const row = policedRow(db, table, columns, raw, relational);
+      for (const entry of row.entries) await setAside(entry);
+      if (row.values) yield row.values;
     }
     await new Promise((resolve) => setImmediate(resolve));
   }

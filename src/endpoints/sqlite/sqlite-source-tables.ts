@@ -1,5 +1,5 @@
 /** What the row, count and sequence readers need of each SQLite table: its PostgreSQL name and columns beside SQLite's. */
-import type { QualifiedName } from '../../model/schema-model.js';
+import type { ConstraintDef, QualifiedName } from '../../model/schema-model.js';
 import { defaultValuePolicies, policyOf, type ValuePolicies, type ValuePolicy } from '../../model/sqlite/value-policy.js';
 import type { SqliteTable } from './sqlite-tables.js';
 
@@ -26,10 +26,22 @@ export interface SqliteSourceTable extends QualifiedName {
   readonly sqliteKey: readonly string[];
   /** The rowid alias made an identity column, with its sequence, and whether it was AUTOINCREMENT. */
   readonly identity: { readonly column: string; readonly sequence: QualifiedName; readonly autoincrement: boolean } | null;
+  /** The foreign keys the target will have: a row they would refuse is set aside like a value. */
+  readonly foreignKeys: readonly SqliteForeignKey[];
 }
 
-export function sqliteSourceTables(tables: readonly SqliteTable[], policies: ValuePolicies = defaultValuePolicies): SqliteSourceTable[] {
-  return tables.map((t) => {
+export interface SqliteForeignKey {
+  /** The constraint's PostgreSQL name. */
+  readonly name: string;
+  readonly columns: readonly SqliteSourceColumn[];
+  /** The referenced table ("schema.name" in PostgreSQL) and its columns as SQLite names them. */
+  readonly parent: string;
+  readonly parentSqliteName: string;
+  readonly parentColumns: readonly string[];
+}
+
+export function sqliteSourceTables(tables: readonly SqliteTable[], policies: ValuePolicies = defaultValuePolicies, constraints: readonly ConstraintDef[] = []): SqliteSourceTable[] {
+  const read = tables.map((t) => {
     const columns = t.def.columns.map((c, i) => {
       const sqliteName = t.sqliteColumns[i]!;
       return {
@@ -54,8 +66,25 @@ export function sqliteSourceTables(tables: readonly SqliteTable[], policies: Val
       sqliteKey: t.primaryKey,
       withoutRowid: t.clauses.withoutRowid,
       identity: identityColumn?.identity ? { column: t.sqliteColumns[identityAt]!, sequence: { schema: identityColumn.identity.sequence.schema, name: identityColumn.identity.sequence.name }, autoincrement } : null,
+      foreignKeys: [] as SqliteForeignKey[],
     };
   });
+  const byName = new Map(read.map((t) => [`${t.schema}.${t.name}`, t]));
+  for (const c of constraints) {
+    const fk = c.structure.foreignKey;
+    const child = byName.get(`${c.table.schema}.${c.table.name}`);
+    const parent = fk ? byName.get(`${fk.references.schema}.${fk.references.name}`) : undefined;
+    if (c.kind !== 'foreign key' || !fk || !child || !parent) continue;
+    const column = (t: SqliteSourceTable, name: string) => t.columns.find((x) => x.name === name)!;
+    child.foreignKeys.push({
+      name: c.name,
+      columns: c.structure.columns.map((name) => column(child, name)),
+      parent: `${parent.schema}.${parent.name}`,
+      parentSqliteName: parent.sqliteName,
+      parentColumns: fk.referencedColumns.map((name) => column(parent, name).sqliteName),
+    });
+  }
+  return read;
 }
 
 /** SQLite's quoting of an identifier. */

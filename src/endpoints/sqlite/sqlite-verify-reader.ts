@@ -44,7 +44,7 @@ export function sqliteVerifyReader(db: Database.Database, tables: readonly Sqlit
     listTables: async () => sqliteTableFacts(db, tables),
     countRows: async (table) => {
       const found = tableOf(table);
-      return found ? countSqliteRows(db, found) - (await tally.of(found)).rows : 0;
+      return found ? countSqliteRows(db, found) - tally.of(found).rows : 0;
     },
     setAside: async () => {
       for (const table of tables) await tally.of(table);
@@ -73,7 +73,7 @@ export function sqliteVerifyReader(db: Database.Database, tables: readonly Sqlit
       const read = [...copied, ...table.columns.filter((c) => c.generated).map((c) => ({ ...c, policy: 'fail' as const }))];
       const at = shape.columns.map((name) => read.findIndex((c) => c.name === name));
       return (async function* () {
-        for await (const row of convertedRows(db, table, read, () => undefined)) yield at.map((i) => row[i] ?? null);
+        for await (const row of convertedRows(db, table, read, () => undefined, tally.relational(table))) yield at.map((i) => row[i] ?? null);
       })();
     },
     rowTexts: onServer,

@@ -49,9 +49,8 @@ function numericText(value: SqliteValue, type: string): PgText {
   return { text: scale === 0 ? text : `${text.split('.')[0]}.${places.padEnd(scale, '0')}` };
 }
 
-function textValue(value: SqliteValue, type: string): PgText {
-  if (typeof value === 'bigint') return { text: value.toString() };
-  if (typeof value === 'number') return { text: doubleText(value) };
+function textValue(stored: SqliteValue, type: string): PgText {
+  const value = typeof stored === 'bigint' ? stored.toString() : typeof stored === 'number' ? doubleText(stored) : stored;
   if (typeof value !== 'string') return refuse(value, type);
   if (value.includes('\0')) return { rejected: 'holds a NUL character, which PostgreSQL text cannot' };
   const sized = /^(var)?char\((\d+)\)$/.exec(type);

@@ -1,0 +1,44 @@
+/**
+ * SQL that finds, without converting every value in JavaScript, the rows whose values might not convert to their
+ * columns' types: a superset of them (a row it leaves out always converts), so only those rows need converting to
+ * learn what the value policy sets aside.
+ */
+import { quoteSqliteIdent, type SqliteSourceColumn } from './sqlite-source-tables.js';
+
+const ranges: Record<string, readonly [string, string]> = { integer: ['-2147483648', '2147483647'], smallint: ['-32768', '32767'] };
+
+/**
+ * Text with a byte outside printable ASCII (GLOB reads any byte from 0x80 on as a character past '~'): the driver
+ * cannot tell whether its bytes are valid UTF-8 without looking at them.
+ */
+const notPlainAscii = (c: string) => `${c} GLOB '*[^ -~]*'`;
+
+/** True (in SQL) for every value of `column` that might not convert. */
+function suspect(column: SqliteSourceColumn): string {
+  const c = quoteSqliteIdent(column.sqliteName);
+  const type = column.type;
+  const conditions: string[] = column.notNull ? [`${c} IS NULL`] : [];
+  const sized = /^(?:var)?char\((\d+)\)$/.exec(type);
+  if (type === 'bigint') conditions.push(`typeof(${c}) NOT IN ('integer', 'null')`);
+  else if (ranges[type]) conditions.push(`typeof(${c}) NOT IN ('integer', 'null') OR ${c} NOT BETWEEN ${ranges[type]![0]} AND ${ranges[type]![1]}`);
+  else if (type === 'boolean') conditions.push(`${c} IS NOT NULL AND NOT (typeof(${c}) = 'integer' AND ${c} IN (0, 1))`);
+  else if (type === 'double precision') conditions.push(`typeof(${c}) NOT IN ('integer', 'real', 'null')`);
+  else if (type === 'numeric') conditions.push(`typeof(${c}) NOT IN ('integer', 'real', 'null') OR ${c} IN (9e999, -9e999)`);
+  else if (type === 'text' || sized) {
+    conditions.push(`typeof(${c}) = 'blob' OR (typeof(${c}) = 'text' AND (instr(${c}, char(0)) > 0 OR ${notPlainAscii(c)}))`);
+    if (sized) conditions.push(`length(${c}) > ${sized[1]}`);
+  } else if (type === 'bytea') conditions.push(`typeof(${c}) IN ('integer', 'real')`);
+  // numeric(p,s), dates, times, JSON, UUID and any type a plan names: every value is looked at.
+  else conditions.push(`${c} IS NOT NULL`);
+  return conditions.map((x) => `(${x})`).join(' OR ');
+}
+
+/** A WHERE condition true for every row with a value that might not convert (over `columns`). */
+export function suspectRows(columns: readonly SqliteSourceColumn[]): string | null {
+  return columns.length === 0 ? null : columns.map((c) => `(${suspect(c)})`).join(' OR ');
+}
+
+/** One SQL flag per column, 1 where that column's value might not convert: the only values worth converting. */
+export function suspectFlags(columns: readonly SqliteSourceColumn[]): string[] {
+  return columns.map((c) => `coalesce(${suspect(c)}, 0)`);
+}
