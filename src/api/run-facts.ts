@@ -36,6 +36,8 @@ export function verificationSummary(facts: VerifyFacts): VerificationSummary {
     schema: facts.schema.slice(0, schemaDifferencesShown),
     sequences: facts.sequences,
     largeObjects: facts.largeObjects ? { sourceCount: facts.largeObjects.sourceObjects, targetCount: facts.largeObjects.targetObjects, differences: facts.largeObjects.differences.length } : null,
+    setAside: facts.setAside.map(({ table, rows, values }) => ({ table, rows, values })),
+    leftOut: facts.leftOut,
   };
 }
 

@@ -98,4 +98,8 @@ export interface VerificationSummary {
   readonly schema: ReadonlyArray<{ readonly object: string; readonly property: string; readonly source: string; readonly target: string }>;
   readonly sequences: ReadonlyArray<{ readonly sequence: string; readonly problem: string }>;
   readonly largeObjects: { readonly sourceCount: number; readonly targetCount: number; readonly differences: number } | null;
+  /** What a SQLite source's value policy kept from the target, per table (absent in older records). */
+  readonly setAside?: ReadonlyArray<{ readonly table: string; readonly rows: number; readonly values: number }>;
+  /** Objects the source's mapping leaves out on purpose (absent in older records). */
+  readonly leftOut?: readonly string[];
 }

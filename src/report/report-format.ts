@@ -50,6 +50,21 @@ export function tableRows(report: RunReport): string[][] {
   return report.tables.map((t) => [t.table, formatCount(t.rows), formatBytes(t.bytes), String(t.chunks), formatDuration(t.ms), formatRate(t.bytesPerSecond)]);
 }
 
+/** The verification's one-line verdict, naming what was kept out on purpose. */
+export function verificationVerdict(v: NonNullable<RunReport['verification']>): string {
+  if (v.differences > 0) return `${v.differences} difference(s) found.`;
+  const rows = (v.setAside ?? []).reduce((n, t) => n + t.rows, 0);
+  const values = (v.setAside ?? []).reduce((n, t) => n + t.values, 0);
+  const kept = [
+    rows > 0 ? `${rows} row(s) the value policy set aside` : '',
+    values > 0 ? `${values} value(s) it made NULL` : '',
+    (v.leftOut ?? []).length > 0 ? `what the mapping leaves out (${v.leftOut!.join(', ')})` : '',
+  ].filter(Boolean);
+  if (kept.length === 0) return 'Equal: every table, the schema and the sequences match the source.';
+  const perTable = (v.setAside ?? []).map((t) => `${t.table}: ${[t.rows > 0 ? `${t.rows} row(s)` : '', t.values > 0 ? `${t.values} value(s) made NULL` : ''].filter(Boolean).join(', ')}`);
+  return `Equal except what was kept out on purpose: ${kept.join('; ')}${perTable.length > 0 ? ` — ${perTable.join('; ')}, in the run's reject files` : ''}.`;
+}
+
 export const verifyHead = ['table', 'source rows', 'target rows', 'content'];
 export function verifyRows(report: RunReport): string[][] {
   return (report.verification?.tables ?? []).map((t) => [

@@ -61,7 +61,7 @@ export function renderReportHtml(report: RunReport): string {
   }
   if (report.verification) {
     const v = report.verification;
-    body.push('<h2>Verification</h2>', `<p>${v.differences === 0 ? 'Equal: every table, the schema and the sequences match the source.' : `${v.differences} difference(s) found.`}</p>`, tableHtml(f.verifyHead, f.verifyRows(report), [1, 2], 'verification'));
+    body.push('<h2>Verification</h2>', `<p>${h(f.verificationVerdict(v))}</p>`, tableHtml(f.verifyHead, f.verifyRows(report), [1, 2], 'verification'));
     if (v.schema.length > 0) body.push('<p>Schema differences</p>', tableHtml(['object', 'property', 'source', 'target'], v.schema.map((d) => [d.object, d.property, d.source, d.target])));
     if (v.sequences.length > 0) body.push('<p>Sequences</p>', tableHtml(['sequence', 'problem'], v.sequences.map((s) => [s.sequence, s.problem])));
   }

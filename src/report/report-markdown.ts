@@ -39,7 +39,7 @@ export function renderReportMarkdown(report: RunReport): string {
   if (report.tables.length > 0) out.push('## Tables copied', '', ...markdownTable(f.tableHead, f.tableRows(report)));
   if (report.verification) {
     const v = report.verification;
-    out.push('## Verification', '', v.differences === 0 ? 'Equal: every table, the schema and the sequences match the source.' : `${v.differences} difference(s) found.`, '');
+    out.push('## Verification', '', markdownCell(f.verificationVerdict(v)), '');
     out.push(...markdownTable(f.verifyHead, f.verifyRows(report)));
     if (v.schema.length > 0) out.push('Schema differences:', '', ...markdownTable(['object', 'property', 'source', 'target'], v.schema.map((d) => [d.object, d.property, d.source, d.target])));
     if (v.sequences.length > 0) out.push('Sequences:', '', ...markdownTable(['sequence', 'problem'], v.sequences.map((s) => [s.sequence, s.problem])));

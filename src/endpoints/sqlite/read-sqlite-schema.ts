@@ -10,6 +10,7 @@ import { defaultTypeMapping, type TypeMappingOptions } from '../../model/sqlite/
 import { readSqliteForeignKeys, readSqliteIndexes } from './sqlite-keys.js';
 import { listSchemaEntries } from './sqlite-catalog.js';
 import { readSqliteTable, type Notes, type SqliteTable } from './sqlite-tables.js';
+import { readSqliteViews } from './sqlite-views.js';
 
 export interface SqliteSchemaOptions {
   /** The PostgreSQL schema the tables go to. */
@@ -41,23 +42,27 @@ export function readSqliteSchema(
   const leftOut: string[] = [];
   const names = new PgNames(options.identifiers);
   const isVirtual = (sql: string | null) => /^\s*CREATE\s+VIRTUAL\s+TABLE/i.test(sql ?? '');
-  for (const entry of entries.filter((e) => e.type === 'view' || e.type === 'trigger' || (e.type === 'table' && isVirtual(e.sql)))) {
+  for (const entry of entries.filter((e) => e.type === 'trigger' || (e.type === 'table' && isVirtual(e.sql)))) {
     const kind = entry.type === 'table' ? 'virtual table' : entry.type;
     leftOut.push(`${kind} ${entry.name}`);
     notes.notMigrated.push({ object: `${kind} ${entry.name}`, what: `the ${kind}`, reason: `SQLite ${kind}s are not migrated` });
   }
   const tableEntries = entries.filter((e) => e.type === 'table' && !isVirtual(e.sql));
-  const tableNames = names.scope('table', tableEntries.map((e) => e.name), 'tables');
+  const viewEntries = entries.filter((e) => e.type === 'view');
+  // Views share the tables' namespace in PostgreSQL, as in SQLite.
+  const tableNames = names.scope('table', [...tableEntries, ...viewEntries].map((e) => e.name), 'tables and views');
   const tables = tableEntries.map((e) => readSqliteTable(db, e.name, e.sql ?? '', tableNames.get(e.name)!, names, options, notes));
   const byName = new Map(tables.map((t): [string, SqliteTable] => [t.sqliteName.toLowerCase(), t]));
   const indexSql = new Map(entries.filter((e) => e.type === 'index' && e.sql).map((e): [string, string] => [e.name, e.sql!]));
   const indexes = new Map(tables.map((t): [SqliteTable, IndexDef[]] => [t, readSqliteIndexes(db, t, indexSql, names, notes)]));
   const constraints: ConstraintDef[] = tables.flatMap((t) => readSqliteForeignKeys(db, t, byName, (r) => indexes.get(r) ?? [], names, notes));
+  const views = readSqliteViews(viewEntries, tables, tableNames, names, options, notes);
+  for (const left of views.leftOut) leftOut.push(left);
   const model: SchemaModel = {
     schemas: [{ name: options.schema, owner: options.owner, grants: null }],
     extensions: [],
     roles: [],
-    objects: tables.map((t) => t.def),
+    objects: [...tables.map((t) => t.def), ...views.defs],
     indexes: [...indexes.values()].flat(),
     constraints,
     triggers: [],
@@ -67,7 +72,7 @@ export function readSqliteSchema(
     statistics: [],
     relationSettings: [],
     serverObjects: noServerObjects,
-    dependencies: {},
+    dependencies: views.dependencies,
     notCovered: [],
     leftOut,
     access: emptyAccess,

@@ -71,7 +71,7 @@ export function readSqliteInventory(db: Database.Database, path: string, model: 
     sequences: [],
     largeObjects: 0,
     largeObjectBytes: 0,
-    unsupported: (model.leftOut ?? []).map((entry) => ({ kind: entry.split(' ').slice(0, -1).join(' '), name: entry.split(' ').slice(-1)[0]! })),
+    unsupported: (model.leftOut ?? []).filter((entry) => !entry.startsWith('view ')).map((entry) => ({ kind: entry.split(' ').slice(0, -1).join(' '), name: entry.split(' ').slice(-1)[0]! })),
     mappingNotes: schemaReportFindings(report),
   };
 }

@@ -38,7 +38,8 @@ export class PgNames {
 
   constructor(private readonly identifierCase: IdentifierCase) {}
 
-  private fold(name: string): string {
+  /** A name as the identifier policy spells it in PostgreSQL (before any fitting). */
+  fold(name: string): string {
     return this.identifierCase === 'lower' ? name.toLowerCase() : name;
   }
 

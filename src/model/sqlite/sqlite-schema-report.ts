@@ -28,7 +28,7 @@ function list(items: readonly string[]): string {
 
 /**
  * The report as preflight warnings (one per kind), so the run's output and its report say what the PostgreSQL
- * database will not have or will have in another form. Views, triggers and virtual tables are left to the
+ * database will not have or will have in another form. Triggers and virtual tables are left to the
  * unsupported-objects warning.
  */
 export function schemaReportFindings(report: SqliteSchemaReport): Finding[] {
@@ -40,7 +40,7 @@ export function schemaReportFindings(report: SqliteSchemaReport): Finding[] {
       hint: 'Queries that name these objects must use the new names.',
     });
   }
-  const notMigrated = report.notMigrated.filter((n) => !/^(view|trigger|virtual table) /.test(n.object));
+  const notMigrated = report.notMigrated.filter((n) => !/^(trigger|virtual table) /.test(n.object));
   if (notMigrated.length > 0) {
     findings.push({
       code: 'SQLITE_NOT_MIGRATED',
