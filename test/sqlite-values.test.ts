@@ -14,6 +14,9 @@ import { freshDatabase, testServer, withClient } from './harness/servers.js';
 import { junkTableSql, valueCases } from './fixtures/sqlite/quirky-values.js';
 import { buildQuirkyFixture } from './fixtures/sqlite/quirky.js';
 import { jsonbText } from '../src/model/sqlite/jsonb-text.js';
+import type { SqliteValue } from '../src/model/sqlite/pg-text-value.js';
+import { convertValue, readValue } from '../src/endpoints/sqlite/sqlite-row-pages.js';
+import { suspectFlags } from '../src/endpoints/sqlite/suspect-values.js';
 
 /** The cases the fixture labels junk: the default mapping's type does not take them. */
 const junk = valueCases.filter((c) => c.pgferry.startsWith('reject by default'));
@@ -404,5 +407,35 @@ describe('JSON text as jsonb prints it', () => {
         assert.ok('rejected' in jsonbText(bad), bad);
       }
     });
+  });
+});
+
+describe('the SQL that picks out rows worth converting', () => {
+  it('picks every value the conversion refuses, for every type the mapping gives', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-suspects-'));
+    const db = new Database(join(dir, 'v.db'));
+    // No declared type: SQLite keeps each value exactly as given (BLOB affinity).
+    db.exec('CREATE TABLE v (id INTEGER PRIMARY KEY, x)');
+    const samples = [
+      ...valueCases.map((c) => c.sql),
+      `'2024-02-30 10:00:00'`, `'0000-01-01 00:00:00'`, `'2024-01-01 24:00:00'`, `'2024-01-01 23:59:60'`, `'2024-01-01T10:00:00'`, `'2024-01-01'`, `'2024-13-01'`,
+      `'2023-11-14 22:13:20'`, `253402300799999`, `253402300800000`, `-1`, `99999999999`, `100000000000`, `1e20`, `-0.0`, `9e999`, `'é'`, `'abcdef'`,
+      `'12:30'`, `'25:00'`, `'0A0EE6B2-1F5B-4C8A-9C5D-2B3E4F5A6B7C'`, `x'0a0ee6b21f5b4c8a9c5d2b3e4f5a6b7c'`, `'{"a":1}'`, `2147483648`, `32768`, `2`, `0`, `1`, `'  '`,
+    ];
+    samples.forEach((sql, i) => db.exec(`INSERT INTO v VALUES (${i + 1}, ${sql})`));
+    const types = ['bigint', 'integer', 'smallint', 'boolean', 'double precision', 'numeric', 'numeric(10,2)', 'text', 'varchar(5)', 'char(3)', 'bytea', 'timestamptz', 'timestamp', 'date', 'time', 'jsonb', 'json', 'uuid'];
+    const table = { schema: 'public', name: 'v', sqliteName: 'v', columns: [], key: ['id'], withoutRowid: false, sqliteKey: ['id'], identity: null, foreignKeys: [] };
+    const missed: string[] = [];
+    for (const type of types) {
+      const column = { sqliteName: 'x', name: 'x', type, generated: false, notNull: false, policy: 'reject' as const };
+      const [flag] = suspectFlags([column]);
+      const rows = db.prepare(`SELECT id, x, ${flag} AS suspect FROM v`).safeIntegers(true).all() as Array<{ id: bigint; x: SqliteValue; suspect: bigint }>;
+      for (const row of rows) {
+        const converted = convertValue(readValue(db, table, [row.id], column, row.x), row.x, column);
+        if ('rejected' in converted && row.suspect !== 1n) missed.push(`${type}: ${samples[Number(row.id) - 1]} (${converted.rejected})`);
+      }
+    }
+    db.close();
+    assert.deepEqual(missed, []);
   });
 });

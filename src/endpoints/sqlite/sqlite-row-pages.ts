@@ -12,32 +12,39 @@ import { quoteSqliteIdent, type SqliteSourceColumn, type SqliteSourceTable } fro
 
 const pageRows = 2_000;
 
-/** One row as read: the values that name it (the rowid, or a WITHOUT ROWID table's key), then the columns'. */
-interface RawRow {
-  readonly key: readonly SqliteValue[];
-  readonly values: readonly SqliteValue[];
+/**
+ * One page of rows as read: each row starts with the `width` values that name it (the rowid, or a WITHOUT ROWID
+ * table's key), then the columns' (no copy per row: a table of millions of rows is read this way).
+ */
+export interface RawPage {
+  readonly width: number;
+  readonly rows: readonly (readonly SqliteValue[])[];
+}
+
+export function keyOf(row: readonly SqliteValue[], width: number): SqliteValue[] {
+  return row.slice(0, width);
 }
 
 /**
  * Pages in rowid order, or for a WITHOUT ROWID table in key order (by key value, never OFFSET, so each page costs
  * the same), of `columns` and then any `extra` SQL expressions; `where` keeps only some rows.
  */
-export function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[], options: { where?: string; extra?: readonly string[] } = {}): Generator<RawRow[]> {
+export function* rawPages(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[], options: { where?: string; extra?: readonly string[] } = {}): Generator<RawPage> {
   const list = [...columns.map((c) => quoteSqliteIdent(c.sqliteName)), ...(options.extra ?? [])];
   const from = quoteSqliteIdent(table.sqliteName);
   const also = options.where ? ` AND (${options.where})` : '';
   const key = table.withoutRowid ? table.sqliteKey.map(quoteSqliteIdent) : ['_rowid_'];
   const first = db.prepare(`SELECT ${[...key, ...list].join(', ')} FROM ${from} WHERE true${also} ORDER BY ${key.join(', ')} LIMIT ?`).raw(true).safeIntegers(true);
   const after = db.prepare(`SELECT ${[...key, ...list].join(', ')} FROM ${from} WHERE (${key.join(', ')}) > (${key.map(() => '?').join(', ')})${also} ORDER BY ${key.join(', ')} LIMIT ?`).raw(true).safeIntegers(true);
+  const width = key.length;
   let rows = first.all(pageRows) as SqliteValue[][];
   while (rows.length > 0) {
-    const page = rows.map((r) => ({ key: r.slice(0, key.length), values: r.slice(key.length) }));
     // The driver reads bytes that are not UTF-8 as U+FFFD: a key read so can neither find its row again nor say
     // where the next page starts.
-    const unreadable = table.withoutRowid ? page.find((r) => r.key.some((v) => typeof v === 'string' && v.includes('\uFFFD'))) : undefined;
-    if (unreadable) throw unreadableKey(table, unreadable.key);
-    yield page;
-    rows = after.all(...page[page.length - 1]!.key, pageRows) as SqliteValue[][];
+    const unreadable = table.withoutRowid ? rows.find((r) => keyOf(r, width).some((v) => typeof v === 'string' && v.includes('\uFFFD'))) : undefined;
+    if (unreadable) throw unreadableKey(table, keyOf(unreadable, width));
+    yield { width, rows };
+    rows = after.all(...keyOf(rows[rows.length - 1]!, width), pageRows) as SqliteValue[][];
   }
 }
 
@@ -121,34 +128,43 @@ export interface PolicedRow {
  * the row is left out. A row's relational verdict comes first. `only`, when given, says which columns need
  * converting (the others are known to convert and are not looked at: their values come back null).
  */
-export function policedRow(db: Database.Database, table: SqliteSourceTable, columns: readonly SqliteSourceColumn[], raw: RawRow, relational: RelationalVerdicts, only?: readonly boolean[]): PolicedRow {
-  const name = rowName(table, raw.key);
-  const verdict = relational.get(name);
+export function policedRow(
+  db: Database.Database,
+  table: SqliteSourceTable,
+  columns: readonly SqliteSourceColumn[],
+  row: readonly SqliteValue[],
+  width: number,
+  relational: RelationalVerdicts,
+  only?: readonly boolean[],
+): PolicedRow {
+  const verdict = relational.size > 0 ? relational.get(rowName(table, keyOf(row, width))) : undefined;
   if (verdict?.policy === 'fail') throw valueRejected(table, verdict.entries[0]!);
   if (verdict?.policy === 'reject') return { values: null, entries: verdict.entries };
-  const nulledByKey = new Set(verdict?.entries.map((e) => e.column) ?? []);
+  const nulledByKey = verdict ? new Set(verdict.entries.map((e) => e.column)) : undefined;
   const values: Array<string | null> = new Array(columns.length).fill(null);
-  const nulled: SetAside[] = [...(verdict?.entries ?? [])];
+  let nulled: SetAside[] | undefined = verdict ? [...verdict.entries] : undefined;
   for (let i = 0; i < columns.length; i += 1) {
     const column = columns[i]!;
-    if (nulledByKey.has(column.sqliteName) || (only && !only[i])) continue;
-    const stored = raw.values[i] ?? null;
-    const value = readValue(db, table, raw.key, column, stored);
+    if (nulledByKey?.has(column.sqliteName) || (only && !only[i])) continue;
+    const stored = row[width + i] ?? null;
+    const value = typeof stored === 'string' && stored.includes('\uFFFD') ? checkedText(db, table, keyOf(row, width), column, stored) : stored;
     const converted = convertValue(value, stored, column);
     if ('text' in converted) {
       values[i] = converted.text;
       continue;
     }
-    const entry: SetAside = { action: 'rejected', table: table.sqliteName, rowid: name, column: column.sqliteName, value: shownValue(value), reason: converted.rejected };
+    const entry: SetAside = { action: 'rejected', table: table.sqliteName, rowid: rowName(table, keyOf(row, width)), column: column.sqliteName, value: shownValue(value), reason: converted.rejected };
     if (column.policy === 'fail') throw valueRejected(table, entry);
     if (column.policy === 'null' && !column.notNull) {
-      nulled.push({ ...entry, action: 'nulled' });
+      (nulled ??= []).push({ ...entry, action: 'nulled' });
       continue;
     }
     return { values: null, entries: [entry] };
   }
-  return { values, entries: nulled };
+  return { values, entries: nulled ?? noEntries };
 }
+
+const noEntries: readonly SetAside[] = [];
 
 /**
  * The rows of `columns` of `table`, each value in PostgreSQL's text form for its column's type, after the value
@@ -162,8 +178,8 @@ export async function* convertedRows(
   relational: RelationalVerdicts = noRelationalVerdicts,
 ): AsyncGenerator<ReadonlyArray<string | null>> {
   for (const page of rawPages(db, table, columns)) {
-    for (const raw of page) {
-      const row = policedRow(db, table, columns, raw, relational);
+    for (const raw of page.rows) {
+      const row = policedRow(db, table, columns, raw, page.width, relational);
       for (const entry of row.entries) await setAside(entry);
       if (row.values) yield row.values;
     }

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { SetAside, TableSetAside } from '../endpoint.js';
 import { shownValue, type SqliteValue } from '../../model/sqlite/pg-text-value.js';
-import { noRelationalVerdicts, policedRow, rawPages, rowName, type PolicedRow, type RelationalVerdict } from './sqlite-row-pages.js';
+import { keyOf, noRelationalVerdicts, policedRow, rawPages, rowName, type PolicedRow, type RelationalVerdict } from './sqlite-row-pages.js';
 import { quoteSqliteIdent, type SqliteForeignKey, type SqliteSourceTable } from './sqlite-source-tables.js';
 import { suspectRows, suspectFlags } from './suspect-values.js';
 
@@ -99,10 +99,10 @@ export class SetAsideTally {
     const where = suspectRows(columns);
     if (where) {
       for (const page of rawPages(this.db, table, columns, { where, extra: suspectFlags(columns) })) {
-        for (const raw of page) {
-          const only = raw.values.slice(columns.length).map((flag) => flag === 1n);
-          const row = policedRow(this.db, table, columns, { key: raw.key, values: raw.values.slice(0, columns.length) }, noRelationalVerdicts, only);
-          if (row.values === null || row.entries.length > 0) found.set(rowName(table, raw.key), { ...row, key: raw.key });
+        for (const raw of page.rows) {
+          const only = raw.slice(page.width + columns.length).map((flag) => flag === 1n);
+          const row = policedRow(this.db, table, columns, raw, page.width, noRelationalVerdicts, only);
+          if (row.values === null || row.entries.length > 0) found.set(rowName(table, keyOf(raw, page.width)), { ...row, key: keyOf(raw, page.width) });
         }
       }
     }
@@ -206,7 +206,7 @@ export class SetAsideTally {
     const where = keyColumns(table, quoteSqliteIdent(table.sqliteName)).map((k) => `${k} = ?`).join(' AND ');
     const values = this.db.prepare(`SELECT ${columns.map((c) => quoteSqliteIdent(c.sqliteName)).join(', ')} FROM ${quoteSqliteIdent(table.sqliteName)} WHERE ${where}`).raw(true).safeIntegers(true).get(...key) as SqliteValue[];
     const name = rowName(table, key);
-    return policedRow(this.db, table, columns, { key, values }, new Map([[name, { ...verdict, policy: verdict.policy === 'fail' ? 'reject' : verdict.policy }]]));
+    return policedRow(this.db, table, columns, [...key, ...values], key.length, new Map([[name, { ...verdict, policy: verdict.policy === 'fail' ? 'reject' : verdict.policy }]]));
   }
 
   /** Every table counted so far that has something set aside. */

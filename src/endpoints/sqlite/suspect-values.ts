@@ -29,7 +29,14 @@ function suspect(column: SqliteSourceColumn): string {
     // A number's text is JavaScript's (1e+21), not SQLite's (1.0e+21): its length is checked where it is made.
     if (sized) conditions.push(`typeof(${c}) NOT IN ('text', 'null') OR length(${c}) > ${sized[1]}`);
   } else if (type === 'bytea') conditions.push(`typeof(${c}) IN ('integer', 'real')`);
-  // numeric(p,s), dates, times, JSON, UUID and any type a plan names: every value is looked at.
+  else if (type === 'timestamptz' || type === 'timestamp') {
+    // Plain ISO text SQLite's own datetime() gives back unchanged (so a valid day and time), and epoch seconds or
+    // milliseconds between the years 1970 and 9999, always convert; any other value is looked at.
+    conditions.push(
+      `${c} IS NOT NULL AND NOT ((typeof(${c}) = 'text' AND length(${c}) = 19 AND ${c} >= '0001' AND substr(${c}, 12, 2) < '24' AND datetime(${c}) IS replace(${c}, 'T', ' ')) OR (typeof(${c}) = 'integer' AND ${c} BETWEEN 0 AND 253402300799999))`,
+    );
+  } else if (type === 'date') conditions.push(`${c} IS NOT NULL AND NOT (typeof(${c}) = 'text' AND length(${c}) = 10 AND ${c} >= '0001' AND date(${c}) IS ${c})`);
+  // numeric(p,s), times, JSON, UUID and any type a plan names: every value is looked at.
   else conditions.push(`${c} IS NOT NULL`);
   return conditions.map((x) => `(${x})`).join(' OR ');
 }

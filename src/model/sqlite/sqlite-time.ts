@@ -54,12 +54,31 @@ function formatUtc(micros: bigint): string | null {
   return `${pad(year, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${time}`;
 }
 
+const plainPattern = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * The form most files hold, `YYYY-MM-DD HH:MM:SS` (or with a T), checked without building a Date: the same text
+ * back when it is a valid time in years 1–9999, else null (the general path then says why).
+ */
+function plainTimestamp(text: string): string | null {
+  if (text.length !== 19) return null;
+  const m = plainPattern.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1];
+  if (y < 1 || days === undefined || d < 1 || d > days || h > 23 || mi > 59 || s > 59) return null;
+  return text[10] === 'T' ? `${text.slice(0, 10)} ${text.slice(11)}` : text;
+}
+
 /**
  * A DATETIME value as timestamptz (`withZone`) or timestamp text: ISO text (without an offset read as UTC, as
  * SQLite's date functions do), an INTEGER unix epoch in seconds or, from 10^11 on, milliseconds, a REAL epoch with
  * a fraction, or a REAL Julian day.
  */
 export function timestampText(value: string | bigint | number, withZone: boolean): { text: string } | { rejected: string } {
+  const plain = typeof value === 'string' ? plainTimestamp(value) : null;
+  if (plain !== null) return { text: withZone ? `${plain}+00` : plain };
   const instant = typeof value === 'string' ? fromIsoText(value) : fromNumber(value);
   if ('rejected' in instant) return instant;
   const text = formatUtc(instant.micros);
