@@ -355,6 +355,30 @@ describe('SQLite rows the policies must name exactly', () => {
   });
 });
 
+describe('a big SQLite table, read by a thread of its own', () => {
+  for (const mode of ['delete', 'wal']) {
+    it(`sends its junk to the reject file and its rows to the target as on the main thread (journal mode ${mode})`, async () => {
+      const rows = 30_000;
+      const { run, target, runDir, file } = await migrateSql(`
+        PRAGMA journal_mode = ${mode};
+        CREATE TABLE big (id INTEGER PRIMARY KEY, n INTEGER, at DATETIME, note TEXT);
+        WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${rows})
+        INSERT INTO big SELECT i, CASE WHEN i % 5000 = 0 THEN 'junk' ELSE i END, '2024-01-02 03:04:05', 'row ' || i || char(10) || 'é' FROM s;`);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(run.stdout, new RegExp(`copy:public\\.big: ${rows} row\\(s\\) read = ${rows - 6} loaded \\+ 6 rejected`));
+      assert.match(run.stdout, /verified equal except what was kept out on purpose \(6 row\(s\)\)/);
+      assert.deepEqual(rejectLines(runDir).map((l) => Number(l.rowid)).sort((a, b) => a - b), [5000, 10000, 15000, 20000, 25000, 30000]);
+      await withClient(target.url, async (client) => {
+        const { rows: sums } = await client.query<{ n: string; s: string; notes: string }>("SELECT count(*)::text AS n, sum(n)::text AS s, count(*) FILTER (WHERE note LIKE 'row %' || chr(10) || 'é')::text AS notes FROM public.big");
+        const expected = (rows * (rows + 1)) / 2 - [5000, 10000, 15000, 20000, 25000, 30000].reduce((a, b) => a + b, 0);
+        assert.deepEqual(sums[0], { n: String(rows - 6), s: String(expected), notes: String(rows - 6) });
+      });
+      const verified = await cli('verify', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', runDir);
+      assert.equal(verified.code, 3, verified.stdout + verified.stderr);
+    });
+  }
+});
+
 describe('the quirky SQLite fixture, whole', () => {
   it('migrates every schema shape and junk case with the default policy: verified equal except what was set aside or left out, each named', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-quirky-'));

@@ -27,6 +27,11 @@ import type { CastRule } from '../../model/sqlite/type-mapping.js';
 import type { SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
 import { widenedColumns } from './widen-columns.js';
 import { SetAsideTally } from './sqlite-set-aside.js';
+import { snapshotCopy } from './snapshot-copy.js';
+import { threadedCopy, type ThreadedCopy } from './threaded-copy.js';
+
+/** A table this big or bigger is read by a thread of its own; a smaller one is not worth a thread's start. */
+const threadRows = 20_000;
 import { sqliteBackup } from './sqlite-backup.js';
 import { countSqliteRows, readSqliteInventory } from './sqlite-inventory.js';
 import { convertedRows } from './sqlite-row-pages.js';
@@ -72,6 +77,8 @@ export class SqliteEndpoint implements SourceEndpoint {
   readonly display: string;
   readonly identity: string;
   private opened: Opened | undefined;
+  /** The file copy threads read (see fileForThreads), once asked for. */
+  private threadFile: Promise<{ file: string; remove?: () => void } | null> | undefined;
 
   /** `path`: the file's absolute path. */
   constructor(
@@ -140,7 +147,7 @@ export class SqliteEndpoint implements SourceEndpoint {
   async openReader(): Promise<SourceReader> {
     const { snapshot } = this.open();
     return {
-      readRows: async (name, _range, options) => this.readRows(name, options.setAside),
+      readRows: async (name, _range, options) => this.readRows(name, options.setAside, await this.fileForThreads()),
       readLargeObjects: async function* () {},
       countRows: async (name) => countSqliteRows(snapshot.db, this.table(name)),
       endRead: async () => undefined,
@@ -148,8 +155,24 @@ export class SqliteEndpoint implements SourceEndpoint {
     };
   }
 
-  /** Without `setAside` (a caller with no reject file), a value the policy would set aside fails the table. */
-  private readRows(name: { schema: string; name: string }, setAside: ((entry: SetAside) => Promise<void>) | undefined): TableRows {
+  /**
+   * A file threads can read and see the snapshot: outside WAL mode the file itself (writers wait for this
+   * endpoint's lock), in WAL mode a private copy taken in the snapshot; null: read on the main thread.
+   */
+  private fileForThreads(): Promise<{ file: string; remove?: () => void } | null> {
+    this.threadFile ??= (async () => {
+      const { snapshot } = this.open();
+      if (String(snapshot.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return { file: this.path };
+      return snapshotCopy(snapshot.db, this.path);
+    })();
+    return this.threadFile;
+  }
+
+  /**
+   * Without `setAside` (a caller with no reject file), a value the policy would set aside fails the table. A table of
+   * `threadRows` rows or more, when `threadFile` is given, is read by a worker thread (its COPY text piped through).
+   */
+  private readRows(name: { schema: string; name: string }, setAside: ((entry: SetAside) => Promise<void>) | undefined, threadFile: { file: string } | null): TableRows {
     const table = this.table(name);
     const columns = table.columns.filter((c) => !c.generated).map((c) => (setAside ? c : { ...c, policy: 'fail' as const }));
     let read = 0;
@@ -165,8 +188,23 @@ export class SqliteEndpoint implements SourceEndpoint {
       else counts.values += 1;
       await setAside?.(entry);
     };
+    let threaded: ThreadedCopy | undefined;
+    const busyMs = this.busyMs;
+    const threads = threadFile && countSqliteRows(db, table) >= threadRows;
+    const copyData = threads
+      ? {
+          copyData: {
+            format: 'text' as const,
+            get stream() {
+              threaded ??= threadedCopy({ file: threadFile.file, busyMs, table, columns, relational }, keep);
+              return threaded.stream;
+            },
+          },
+        }
+      : {};
     return {
       columns: columns.map((c) => c.name),
+      ...copyData,
       rows: async function* () {
         for await (const row of convertedRows(db, table, columns, keep, relational)) {
           if (cancelled) return;
@@ -174,11 +212,12 @@ export class SqliteEndpoint implements SourceEndpoint {
           yield row;
         }
       },
-      rowsRead: () => read,
+      rowsRead: () => threaded?.rowsRead() ?? read,
       setAside: () => ({ ...counts }),
       failure: (error) => (error instanceof Error ? error : new Error(String(error))),
       cancel: () => {
         cancelled = true;
+        threaded?.stop();
       },
     };
   }
@@ -207,6 +246,9 @@ export class SqliteEndpoint implements SourceEndpoint {
   }
 
   async close(): Promise<void> {
+    const copy = await this.threadFile?.catch(() => null);
+    copy?.remove?.();
+    this.threadFile = undefined;
     this.opened?.snapshot.close();
     this.opened = undefined;
   }
