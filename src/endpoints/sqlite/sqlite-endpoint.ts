@@ -26,7 +26,8 @@ import { defaultSqliteSourceOptions, type SqliteSourceOptions } from '../../mode
 import type { CastRule } from '../../model/sqlite/type-mapping.js';
 import type { SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
 import { widenedColumns } from './widen-columns.js';
-import { SetAsideTally } from './sqlite-set-aside.js';
+import { localSetAside, threadSetAside, type SetAsideSource } from './set-aside-source.js';
+import type { RelationalVerdicts } from './sqlite-row-pages.js';
 import { snapshotCopy } from './snapshot-copy.js';
 import { threadedCopy, type ThreadedCopy } from './threaded-copy.js';
 
@@ -44,7 +45,6 @@ interface Opened {
   readonly model: SchemaModel;
   readonly report: SqliteSchemaReport;
   readonly tables: readonly SqliteSourceTable[];
-  readonly tally: SetAsideTally;
 }
 
 function schemaOptions(options: SqliteSourceOptions, widened: readonly CastRule[]): SqliteSchemaOptions {
@@ -53,7 +53,7 @@ function schemaOptions(options: SqliteSourceOptions, widened: readonly CastRule[
 }
 
 /** The schema as the options map it; with the value policy widen, read twice: the second time with the widened types. */
-function readMappedSchema(snapshot: SqliteSnapshot, options: SqliteSourceOptions): Omit<Opened, 'snapshot' | 'tally'> {
+function readMappedSchema(snapshot: SqliteSnapshot, options: SqliteSourceOptions): Omit<Opened, 'snapshot'> {
   const read = (widened: readonly CastRule[]) => {
     const { model, report, tables } = readSqliteSchema(snapshot.db, schemaOptions(options, widened));
     return { model: asPostgresStatesIt(model), report, tables: sqliteSourceTables(tables, options, model.constraints) };
@@ -79,6 +79,8 @@ export class SqliteEndpoint implements SourceEndpoint {
   private opened: Opened | undefined;
   /** The file copy threads read (see fileForThreads), once asked for. */
   private threadFile: Promise<{ file: string; remove?: () => void } | null> | undefined;
+  /** What the value policy sets aside, worked out by a thread when there is a file threads can read. */
+  private setAsideSource: Promise<SetAsideSource> | undefined;
 
   /** `path`: the file's absolute path. */
   constructor(
@@ -96,8 +98,7 @@ export class SqliteEndpoint implements SourceEndpoint {
     if (!this.opened) {
       const snapshot = openSqliteSnapshot(this.path, this.busyMs);
       try {
-        const mapped = readMappedSchema(snapshot, this.options);
-        this.opened = { snapshot, ...mapped, tally: new SetAsideTally(snapshot.db, mapped.tables) };
+        this.opened = { snapshot, ...readMappedSchema(snapshot, this.options) };
       } catch (error) {
         snapshot.close();
         throw error;
@@ -147,12 +148,25 @@ export class SqliteEndpoint implements SourceEndpoint {
   async openReader(): Promise<SourceReader> {
     const { snapshot } = this.open();
     return {
-      readRows: async (name, _range, options) => this.readRows(name, options.setAside, await this.fileForThreads()),
+      readRows: async (name, _range, options) => {
+        const table = this.table(name);
+        // Which rows the foreign keys leave out or change is known before the first row is read.
+        const verdicts = await (await this.setAside()).relational(table);
+        return this.readRows(table, options.setAside, verdicts, await this.fileForThreads());
+      },
       readLargeObjects: async function* () {},
       countRows: async (name) => countSqliteRows(snapshot.db, this.table(name)),
       endRead: async () => undefined,
       close: async () => undefined,
     };
+  }
+
+  private setAside(): Promise<SetAsideSource> {
+    this.setAsideSource ??= this.fileForThreads().then((copy) => {
+      const { snapshot, tables } = this.open();
+      return copy ? threadSetAside({ file: copy.file, busyMs: this.busyMs, tables }) : localSetAside(snapshot.db, tables);
+    });
+    return this.setAsideSource;
   }
 
   /**
@@ -172,16 +186,12 @@ export class SqliteEndpoint implements SourceEndpoint {
    * Without `setAside` (a caller with no reject file), a value the policy would set aside fails the table. A table of
    * `threadRows` rows or more, when `threadFile` is given, is read by a worker thread (its COPY text piped through).
    */
-  private readRows(name: { schema: string; name: string }, setAside: ((entry: SetAside) => Promise<void>) | undefined, threadFile: { file: string } | null): TableRows {
-    const table = this.table(name);
+  private readRows(table: SqliteSourceTable, setAside: ((entry: SetAside) => Promise<void>) | undefined, verdicts: RelationalVerdicts, threadFile: { file: string } | null): TableRows {
     const columns = table.columns.filter((c) => !c.generated).map((c) => (setAside ? c : { ...c, policy: 'fail' as const }));
     let read = 0;
     const counts = { rows: 0, values: 0 };
     let cancelled = false;
-    const { snapshot, tally } = this.open();
-    const db = snapshot.db;
-    // Which rows the foreign keys leave out or change is known before the first row is read.
-    const verdicts = tally.relational(table);
+    const db = this.open().snapshot.db;
     const relational = setAside ? verdicts : new Map([...verdicts].map(([name, v]) => [name, { ...v, policy: 'fail' as const }]));
     const keep = async (entry: SetAside) => {
       if (entry.action === 'rejected') counts.rows += 1;
@@ -241,11 +251,13 @@ export class SqliteEndpoint implements SourceEndpoint {
   }
 
   async openVerifyReader(): Promise<VerifyReader> {
-    const { snapshot, tables, tally } = this.open();
-    return sqliteVerifyReader(snapshot.db, tables, tally);
+    const { snapshot, tables } = this.open();
+    return sqliteVerifyReader(snapshot.db, tables, await this.setAside());
   }
 
   async close(): Promise<void> {
+    await (await this.setAsideSource?.catch(() => undefined))?.close();
+    this.setAsideSource = undefined;
     const copy = await this.threadFile?.catch(() => null);
     copy?.remove?.();
     this.threadFile = undefined;

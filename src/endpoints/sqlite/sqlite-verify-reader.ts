@@ -11,7 +11,7 @@ import { convertedRows } from './sqlite-row-pages.js';
 import { readSqliteSequenceValues } from './sqlite-sequences.js';
 import { countSqliteRows, sqliteTableFacts } from './sqlite-inventory.js';
 import type { SqliteSourceTable } from './sqlite-source-tables.js';
-import type { SetAsideTally } from './sqlite-set-aside.js';
+import type { SetAsideSource } from './set-aside-source.js';
 
 /** pg_type.typname of each type the SQLite mapping gives a column, as a PostgreSQL end's shape names it. */
 export function typeName(type: string): string {
@@ -34,7 +34,7 @@ export function typeName(type: string): string {
  * `tally` (the endpoint's, shared by every reader) leaves out the rows the value policy sets aside: verify compares
  * the rows the copy loaded, and reports what was kept out.
  */
-export function sqliteVerifyReader(db: Database.Database, tables: readonly SqliteSourceTable[], tally: SetAsideTally): VerifyReader {
+export function sqliteVerifyReader(db: Database.Database, tables: readonly SqliteSourceTable[], tally: SetAsideSource): VerifyReader {
   const byName = new Map(tables.map((t) => [`${t.schema}.${t.name}`, t]));
   const tableOf = (shape: { schema: string; name: string }) => byName.get(`${shape.schema}.${shape.name}`);
   const onServer = async (): Promise<never> => {
@@ -44,7 +44,7 @@ export function sqliteVerifyReader(db: Database.Database, tables: readonly Sqlit
     listTables: async () => sqliteTableFacts(db, tables),
     countRows: async (table) => {
       const found = tableOf(table);
-      return found ? countSqliteRows(db, found) - tally.of(found).rows : 0;
+      return found ? countSqliteRows(db, found) - (await tally.of(found)).rows : 0;
     },
     setAside: async () => {
       for (const table of tables) await tally.of(table);
@@ -73,7 +73,7 @@ export function sqliteVerifyReader(db: Database.Database, tables: readonly Sqlit
       const read = [...copied, ...table.columns.filter((c) => c.generated).map((c) => ({ ...c, policy: 'fail' as const }))];
       const at = shape.columns.map((name) => read.findIndex((c) => c.name === name));
       return (async function* () {
-        for await (const row of convertedRows(db, table, read, () => undefined, tally.relational(table))) yield at.map((i) => row[i] ?? null);
+        for await (const row of convertedRows(db, table, read, () => undefined, await tally.relational(table))) yield at.map((i) => row[i] ?? null);
       })();
     },
     rowTexts: onServer,
