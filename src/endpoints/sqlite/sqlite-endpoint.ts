@@ -125,8 +125,6 @@ export class SqliteEndpoint implements SourceEndpoint {
 
   async inventorySource(): Promise<SourceInventory> {
     const { snapshot, model, report, tables } = this.open();
-    // The copy the threads will read (in WAL mode) is taken while preflight, the backup and the schema go on.
-    this.fileForThreads().catch(() => undefined);
     return readSqliteInventory(snapshot.db, this.path, model, tables, report);
   }
 
