@@ -35,15 +35,25 @@ const functions: Record<string, string> = {
 };
 const operators: Record<string, string> = { '==': '=', '=': '=', '!=': '<>', '<>': '<>', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '||': '||', '(': '(', ')': ')', ',': ',' };
 
+/**
+ * A literal token in PostgreSQL: a number as written, a string quoted; null for a blob literal (its bytea type would
+ * change what it compares with); undefined for a token that is no literal.
+ */
+export function literalSql(token: SqlToken): string | null | undefined {
+  if (token.kind === 'number') return token.text;
+  if (token.kind === 'string') return quoteLiteral(token.text);
+  return token.kind === 'blob' ? null : undefined;
+}
+
 /** Translates `tokens`; `columns` names the table's columns. */
 export function translateExpression(tokens: readonly SqlToken[], columns: ExpressionColumns): Translated {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     const upper = token.text.toUpperCase();
-    if (token.kind === 'number') out.push(token.text);
-    else if (token.kind === 'string') out.push(quoteLiteral(token.text));
-    else if (token.kind === 'blob') return { refused: 'a blob literal' };
+    const literal = literalSql(token);
+    if (literal === null) return { refused: 'a blob literal' };
+    if (literal !== undefined) out.push(literal);
     else if (token.kind === 'symbol') {
       const op = operators[token.text];
       if (!op) return { refused: `the operator ${token.text}` };

@@ -10,7 +10,7 @@
  */
 import { qualifiedName, quoteIdent, quoteLiteral } from '../ddl/quote.js';
 import { closingParen, isSymbol, isWord, splitTopLevel, type SqlToken } from './sql-tokens.js';
-import type { Translated } from './translate-expression.js';
+import { literalSql, type Translated } from './translate-expression.js';
 
 export interface ViewNames {
   /** The schema the tables (and views) are in. */
@@ -130,9 +130,9 @@ function translateTokens(tokens: readonly SqlToken[], scope: Scope): string[] {
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
     const upper = token.text.toUpperCase();
-    if (token.kind === 'number') out.push(token.text);
-    else if (token.kind === 'string') out.push(quoteLiteral(token.text));
-    else if (token.kind === 'blob') throw new Refused('a blob literal');
+    const literal = literalSql(token);
+    if (literal === null) throw new Refused('a blob literal');
+    if (literal !== undefined) out.push(literal);
     else if (token.kind === 'symbol') {
       const op = operators[token.text];
       if (!op) throw new Refused(`the operator ${token.text}`);
