@@ -18,11 +18,11 @@ import { freshDatabase, testServer, withClient } from './harness/servers.js';
 const writerScript = fileURLToPath(new URL('./fixtures/sqlite/wal-writer.js', import.meta.url));
 const initialRows = 150_000;
 
-function walFile(): { dir: string; file: string } {
+function walFile(mode = 'wal'): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pgferry-sqlite-wal-'));
   const file = join(dir, 'live.db');
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  db.pragma(`journal_mode = ${mode}`);
   db.exec('CREATE TABLE a (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad TEXT); CREATE TABLE b (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, pad TEXT);');
   const fill = db.transaction(() => {
     const a = db.prepare('INSERT INTO a (n, pad) VALUES (?, ?)');
@@ -78,6 +78,35 @@ describe('SQLite source written to during the migration', () => {
       });
     } finally {
       if (writer.exitCode === null) writer.kill('SIGKILL');
+    }
+  });
+
+  it('outside WAL mode, a writer waiting to commit never stops the copy threads; one snapshot is copied', { timeout: 300_000 }, async () => {
+    const { dir, file } = walFile('delete');
+    const target = await freshDatabase(await testServer(17));
+    const writer = spawn(process.execPath, [writerScript, file, 'delete'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let said = '';
+    writer.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    try {
+      while (!said.includes('writing')) {
+        if (writer.exitCode !== null) assert.fail(`the writer ended early: ${said}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The writer keeps trying to commit (and waits, holding SQLite's PENDING lock) all through the migration.
+      const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--jobs', '2');
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /SQLITE_WRITERS_BLOCKED/);
+      assert.match(run.stdout, /verified equal/);
+      await withClient(target.url, async (client) => {
+        const { rows } = await client.query<{ a: string; b: string; differ: string }>(
+          'SELECT (SELECT count(*) FROM a)::text AS a, (SELECT count(*) FROM b)::text AS b, (SELECT count(*) FROM (SELECT n FROM a EXCEPT SELECT n FROM b) d)::text AS differ',
+        );
+        assert.equal(rows[0]!.a, rows[0]!.b);
+        assert.equal(rows[0]!.differ, '0');
+        assert.ok(Number(rows[0]!.a) >= initialRows);
+      });
+    } finally {
+      writer.kill('SIGKILL');
     }
   });
 });

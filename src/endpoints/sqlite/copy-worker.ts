@@ -7,14 +7,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { encodeCopyTextRow } from '../copy-text.js';
-import { PgferryError } from '../../errors/pgferry-error.js';
+import type { SetAside } from '../table-rows.js';
 import { policedRow, rawPages, type RelationalVerdicts } from './sqlite-row-pages.js';
 import type { SqliteSourceColumn, SqliteSourceTable } from './sqlite-source-tables.js';
-import type { CopyWorkerInput, CopyWorkerMessage } from './copy-worker-protocol.js';
+import { threadError, type CopyWorkerInput, type CopyWorkerMessage } from './copy-worker-protocol.js';
 
 const input = workerData as CopyWorkerInput;
 const port = parentPort!;
 const chunkBytes = 64 * 1024;
+/** Set-aside entries sent at most this many at a time, under the same credit as the text. */
+const asideBatch = 1_000;
 let credits = input.credits;
 let wake: (() => void) | undefined;
 port.on('message', () => {
@@ -25,10 +27,10 @@ port.on('message', () => {
 
 const post = (message: CopyWorkerMessage) => port.postMessage(message);
 
-async function send(text: string): Promise<void> {
+async function send(text: string, aside: SetAside[]): Promise<void> {
   while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
   credits -= 1;
-  post({ kind: 'chunk', text });
+  post({ kind: 'chunk', text, aside });
 }
 
 async function copy(table: SqliteSourceTable, columns: readonly SqliteSourceColumn[], relational: RelationalVerdicts): Promise<void> {
@@ -36,28 +38,28 @@ async function copy(table: SqliteSourceTable, columns: readonly SqliteSourceColu
   try {
     db.exec('BEGIN');
     let chunk = '';
+    let aside: SetAside[] = [];
     let rows = 0;
     for (const page of rawPages(db, table, columns)) {
       for (const raw of page.rows) {
         const row = policedRow(db, table, columns, raw, page.width, relational);
-        for (const entry of row.entries) post({ kind: 'aside', entry });
-        if (!row.values) continue;
-        rows += 1;
-        chunk += encodeCopyTextRow(row.values);
-        if (chunk.length >= chunkBytes) {
-          await send(chunk);
+        aside.push(...row.entries);
+        if (row.values) {
+          rows += 1;
+          chunk += encodeCopyTextRow(row.values);
+        }
+        if (chunk.length >= chunkBytes || aside.length >= asideBatch) {
+          await send(chunk, aside);
           chunk = '';
+          aside = [];
         }
       }
     }
-    if (chunk) await send(chunk);
+    if (chunk || aside.length > 0) await send(chunk, aside);
     post({ kind: 'done', rows });
   } finally {
     db.close();
   }
 }
 
-copy(input.table, input.columns, input.relational).catch((error: unknown) => {
-  const known = error instanceof PgferryError ? { code: error.code, hint: error.hint } : {};
-  post({ kind: 'error', message: error instanceof Error ? error.message : String(error), ...known });
-});
+copy(input.table, input.columns, input.relational).catch((error: unknown) => post({ kind: 'error', error: threadError(error) }));

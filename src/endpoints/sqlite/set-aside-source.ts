@@ -4,13 +4,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import type { ErrorCode } from '../../errors/codes.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import type { TableSetAside } from '../endpoint.js';
 import type { RelationalVerdicts } from './sqlite-row-pages.js';
 import { SetAsideTally } from './sqlite-set-aside.js';
 import type { SqliteSourceTable } from './sqlite-source-tables.js';
 import type { TallyRequest, TallyResponse, TallyWorkerInput } from './tally-worker-protocol.js';
+import { fromThread } from './copy-worker-protocol.js';
 
 export interface SetAsideSource {
   /** Verdicts of the rows the table's foreign keys decide, before the table is read. */
@@ -39,7 +39,10 @@ export function threadSetAside(input: TallyWorkerInput): SetAsideSource {
   const waiting = new Map<number, { resolve: (r: TallyResponse) => void; reject: (e: Error) => void }>();
   const answered = new Map<string, TableSetAside>();
   let next = 0;
+  /** Set once the thread is gone: every question since gets this answer at once, never a wait. */
+  let gone: Error | undefined;
   const failAll = (error: Error) => {
+    gone ??= error;
     for (const { reject } of waiting.values()) reject(error);
     waiting.clear();
   };
@@ -48,15 +51,17 @@ export function threadSetAside(input: TallyWorkerInput): SetAsideSource {
     waiting.delete(response.id);
     entry?.resolve(response);
   });
-  worker.on('error', (error) => failAll(new PgferryError('SQLITE_READ_FAILED', `the SQLite set-aside thread failed: ${error.message}`, { hint: 'Report this as a bug, with the run directory.', cause: error })));
-  worker.on('exit', (code) => failAll(new PgferryError('SQLITE_READ_FAILED', `the SQLite set-aside thread stopped (exit ${code})`, { hint: 'Report this as a bug, with the run directory.' })));
+  const what = 'working out what the value policy sets aside, in a thread';
+  worker.on('error', (error) => failAll(fromThread({ message: error?.message ?? String(error) }, what)));
+  worker.on('exit', (code) => failAll(new PgferryError('SQLITE_READ_FAILED', `${what}: the thread stopped (exit ${code})`, { hint: 'Run again; if it goes on, report it with the run directory.' })));
   const ask = async (table: SqliteSourceTable, kind: TallyRequest['kind']): Promise<TallyResponse> => {
+    if (gone) throw gone;
     const id = next++;
     const response = await new Promise<TallyResponse>((resolve, reject) => {
       waiting.set(id, { resolve, reject });
       worker.postMessage({ id, table: `${table.schema}.${table.name}`, kind } satisfies TallyRequest);
     });
-    if ('error' in response) throw new PgferryError((response.error.code ?? 'SQLITE_READ_FAILED') as ErrorCode, response.error.message, { hint: response.error.hint ?? 'Report this as a bug, with the run directory.' });
+    if ('error' in response) throw fromThread(response.error, `${what} (table ${table.sqliteName})`);
     return response;
   };
   return {
@@ -75,7 +80,7 @@ export function threadSetAside(input: TallyWorkerInput): SetAsideSource {
     },
     counted: () => [...answered.values()].filter((t) => t.rows > 0 || t.values > 0),
     close: async () => {
-      worker.removeAllListeners('exit');
+      failAll(new PgferryError('INTERNAL', 'the SQLite source was closed while a question to its set-aside thread was pending', { hint: 'Report this as a bug.' }));
       await worker.terminate();
     },
   };

@@ -28,7 +28,7 @@ import type { SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report
 import { widenedColumns } from './widen-columns.js';
 import { localSetAside, threadSetAside, type SetAsideSource } from './set-aside-source.js';
 import type { RelationalVerdicts } from './sqlite-row-pages.js';
-import { snapshotCopy } from './snapshot-copy.js';
+import { snapshotCopy, type SnapshotCopy } from './snapshot-copy.js';
 import { threadedCopy, type ThreadedCopy } from './threaded-copy.js';
 
 /** A table this big or bigger is read by a thread of its own; a smaller one is not worth a thread's start. */
@@ -78,7 +78,7 @@ export class SqliteEndpoint implements SourceEndpoint {
   readonly identity: string;
   private opened: Opened | undefined;
   /** The file copy threads read (see fileForThreads), once asked for. */
-  private threadFile: Promise<{ file: string; remove?: () => void } | null> | undefined;
+  private threadFile: Promise<SnapshotCopy | null> | undefined;
   /** What the value policy sets aside, worked out by a thread when there is a file threads can read. */
   private setAsideSource: Promise<SetAsideSource> | undefined;
 
@@ -169,16 +169,9 @@ export class SqliteEndpoint implements SourceEndpoint {
     return this.setAsideSource;
   }
 
-  /**
-   * A file threads can read and see the snapshot: outside WAL mode the file itself (writers wait for this
-   * endpoint's lock), in WAL mode a private copy taken in the snapshot; null: read on the main thread.
-   */
-  private fileForThreads(): Promise<{ file: string; remove?: () => void } | null> {
-    this.threadFile ??= (async () => {
-      const { snapshot } = this.open();
-      if (String(snapshot.db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return { file: this.path };
-      return snapshotCopy(snapshot.db, this.path);
-    })();
+  /** A file threads can read and see the snapshot (snapshot-copy.ts); null: read on the main thread. */
+  private fileForThreads(): Promise<SnapshotCopy | null> {
+    this.threadFile ??= snapshotCopy(this.open().snapshot.db);
     return this.threadFile;
   }
 
@@ -259,7 +252,7 @@ export class SqliteEndpoint implements SourceEndpoint {
     await (await this.setAsideSource?.catch(() => undefined))?.close();
     this.setAsideSource = undefined;
     const copy = await this.threadFile?.catch(() => null);
-    copy?.remove?.();
+    copy?.remove();
     this.threadFile = undefined;
     this.opened?.snapshot.close();
     this.opened = undefined;

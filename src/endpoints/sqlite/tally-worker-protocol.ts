@@ -1,5 +1,6 @@
 /** What the main thread and the set-aside worker say to each other. */
 import type { TableSetAside } from '../endpoint.js';
+import type { ThreadError } from './copy-worker-protocol.js';
 import type { RelationalVerdicts } from './sqlite-row-pages.js';
 import type { SqliteSourceTable } from './sqlite-source-tables.js';
 
@@ -14,4 +15,4 @@ export type TallyRequest = { readonly id: number; readonly table: string; readon
 export type TallyResponse =
   | { readonly id: number; readonly relational: RelationalVerdicts }
   | { readonly id: number; readonly setAside: TableSetAside }
-  | { readonly id: number; readonly error: { readonly message: string; readonly code?: string; readonly hint?: string } };
+  | { readonly id: number; readonly error: ThreadError };
