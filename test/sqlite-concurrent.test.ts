@@ -37,27 +37,36 @@ function walFile(mode = 'wal'): { dir: string; file: string } {
   return { dir, file };
 }
 
+/** The writer process on `file`, once it has made its first commit; `said()` is what it printed so far. */
+async function startWriter(file: string, mode = 'wal') {
+  const writer = spawn(process.execPath, [writerScript, file, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let said = '';
+  writer.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  while (!said.includes('writing')) {
+    if (writer.exitCode !== null) {
+      writer.kill('SIGKILL');
+      assert.fail(`the writer ended early: ${said}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { writer, said: () => said };
+}
+
 describe('SQLite source written to during the migration', () => {
   it('reads one snapshot while another process commits in WAL mode, never blocking it', { timeout: 300_000 }, async () => {
     const { dir, file } = walFile();
-    const writer = spawn(process.execPath, [writerScript, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let said = '';
-    writer.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const { writer, said } = await startWriter(file);
     try {
-      while (!said.includes('writing')) {
-        if (writer.exitCode !== null) assert.fail(`the writer ended early: ${said}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
       const target = await freshDatabase(await testServer(17));
       const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--jobs', '2');
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, /verified equal/);
-      const during = JSON.parse(said.split('\n').find((l) => l.startsWith('{')) ?? 'null') as { commits: number } | null;
+      const during = JSON.parse(said().split('\n').find((l) => l.startsWith('{')) ?? 'null') as { commits: number } | null;
       assert.equal(during, null, 'the writer is still running after the migration');
 
       writer.kill('SIGTERM');
       await once(writer, 'exit');
-      const stats = JSON.parse(said.split('\n').find((l) => l.startsWith('{'))!) as { commits: number; busy: number };
+      const stats = JSON.parse(said().split('\n').find((l) => l.startsWith('{'))!) as { commits: number; busy: number };
       assert.equal(stats.busy, 0, 'the writer never met "database is locked"');
 
       const final = new Database(file, { readonly: true });
@@ -84,14 +93,8 @@ describe('SQLite source written to during the migration', () => {
   it('outside WAL mode, a writer waiting to commit never stops the copy threads; one snapshot is copied', { timeout: 300_000 }, async () => {
     const { dir, file } = walFile('delete');
     const target = await freshDatabase(await testServer(17));
-    const writer = spawn(process.execPath, [writerScript, file, 'delete'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let said = '';
-    writer.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const { writer } = await startWriter(file, 'delete');
     try {
-      while (!said.includes('writing')) {
-        if (writer.exitCode !== null) assert.fail(`the writer ended early: ${said}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
       // The writer keeps trying to commit (and waits, holding SQLite's PENDING lock) all through the migration.
       const run = await cli('migrate', '--from', `sqlite://${file}`, '--to', target.url, '--run-dir', join(dir, 'run'), '--jobs', '2');
       assert.equal(run.code, 0, run.stdout + run.stderr);
