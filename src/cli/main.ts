@@ -6,6 +6,7 @@ import { pgferryVersion } from '../run/pgferry-version.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { restoreCommand } from './commands/restore-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
+import { inferCommand } from './commands/infer-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { verifyCommand } from './commands/verify-command.js';
 import { exitCodes } from './exit-codes.js';
@@ -20,7 +21,7 @@ export function buildProgram(output: CommandOutput): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output), inferCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -33,6 +33,8 @@ export const errorCodes = {
   LOCAL_SERVER_FAILED: 'a PostgreSQL server pgferry starts itself failed to start',
   SQLITE_NAME_COLLISION: 'two SQLite table or column names become the same PostgreSQL name once folded to lower case or shortened',
   SQLITE_READ_FAILED: 'the SQLite database file cannot be opened or its schema cannot be read',
+  JSON_READ_FAILED: 'a JSON source directory or one of its collection files cannot be read',
+  JSON_INVALID: 'a JSON collection file is not valid: malformed, not an array of objects, or a key given twice',
   SQLITE_VALUE_REJECTED: 'a SQLite value does not convert to its column\'s PostgreSQL type (junk a dynamically typed column holds)',
   INTERNAL: 'a bug in pgferry',
 } as const;

@@ -1,0 +1,85 @@
+/**
+ * A JSON source: a directory of collection files, each a JSON array of objects (`users.json`) or NDJSON, one object
+ * per line (`events.ndjson`, `events.jsonl`). The collection's name is the file's name without its extension.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { PgferryError } from '../../errors/pgferry-error.js';
+import { isJsonObject, JsonTextError, parseJsonText, type JsonValue } from '../../model/json/json-text.js';
+
+export type JsonRecord = { [key: string]: JsonValue };
+
+export interface JsonCollection {
+  readonly name: string;
+  readonly file: string;
+  readonly records: readonly JsonRecord[];
+}
+
+const arrayFiles = new Set(['.json']);
+const lineFiles = new Set(['.ndjson', '.jsonl']);
+
+/** Whether `url` names a JSON source: json://… */
+export function isJsonLocation(url: string): boolean {
+  return /^json:\/\//i.test(url);
+}
+
+/** The absolute directory: json:///abs/dir → /abs/dir; json://rel/dir is relative to the working directory. */
+export function jsonDirectory(url: string): string {
+  return resolve(decodeURIComponent(url.replace(/^json:\/\//i, '').replace(/[?#].*$/, '')));
+}
+
+function invalid(file: string, error: JsonTextError): PgferryError {
+  return new PgferryError('JSON_INVALID', `${file}, ${error.message}`, {
+    hint: 'Fix the file (a JSON array of objects, or NDJSON with one object per line), then run again; nothing was read from this source.',
+  });
+}
+
+function recordsOfArray(file: string, text: string): JsonRecord[] {
+  let value: JsonValue;
+  try {
+    value = parseJsonText(text);
+  } catch (error) {
+    if (error instanceof JsonTextError) throw invalid(file, error);
+    throw error;
+  }
+  if (!Array.isArray(value)) throw invalid(file, new JsonTextError(`the file holds ${value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`}, not an array of records`, 1, 1));
+  return value.map((record, i) => {
+    if (!isJsonObject(record)) throw new PgferryError('JSON_INVALID', `${file}: record ${i + 1} of the array is not an object`, { hint: 'Every record of a collection file is a JSON object; fix that one, then run again.' });
+    return record;
+  });
+}
+
+function recordsOfLines(file: string, text: string): JsonRecord[] {
+  const records: JsonRecord[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: JsonValue;
+    try {
+      value = parseJsonText(line, i);
+    } catch (error) {
+      if (error instanceof JsonTextError) throw invalid(file, error);
+      throw error;
+    }
+    if (!isJsonObject(value)) throw invalid(file, new JsonTextError('the line is not a JSON object', i + 1, 1));
+    records.push(value);
+  });
+  return records;
+}
+
+/** Every collection of the directory, by name; a file that cannot be read or parsed stops with its name and place. */
+export function readJsonCollections(directory: string): JsonCollection[] {
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
+    throw new PgferryError('JSON_READ_FAILED', `the JSON source ${directory} is not a directory`, {
+      hint: 'Give the directory holding the collection files: json:///srv/app/data (users.json, projects.json…).',
+    });
+  }
+  const files = readdirSync(directory)
+    .filter((f) => arrayFiles.has(extname(f).toLowerCase()) || lineFiles.has(extname(f).toLowerCase()))
+    .sort();
+  return files.map((f) => {
+    const file = join(directory, f);
+    const text = readFileSync(file, 'utf8');
+    const records = lineFiles.has(extname(f).toLowerCase()) ? recordsOfLines(file, text) : recordsOfArray(file, text);
+    return { name: basename(f, extname(f)), file, records };
+  });
+}

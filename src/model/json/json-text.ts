@@ -1,0 +1,163 @@
+/**
+ * Pure: JSON text as values, strictly (RFC 8259), with what JSON.parse hides: a duplicate key is an error, every
+ * error says the line and column, and a number keeps its text (an id past 2^53, 0.10 and 0.1 told apart) beside
+ * its value.
+ */
+
+/** A JSON number: its text as written, and its value as a double. */
+export class JsonNumber {
+  constructor(readonly text: string) {}
+  get value(): number {
+    return Number(this.text);
+  }
+  /** No fraction and no exponent. */
+  get isInteger(): boolean {
+    return /^-?\d+$/.test(this.text);
+  }
+}
+
+export type JsonValue = string | boolean | null | JsonNumber | JsonValue[] | { [key: string]: JsonValue };
+
+export class JsonTextError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`line ${line}, column ${column}: ${reason}`);
+  }
+}
+
+/** Line and column (1-based) of `offset` in `text`, plus the line `lineOffset` the text starts at. */
+function place(text: string, offset: number, lineOffset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line += 1;
+    start = i + 1;
+  }
+  return { line: line + lineOffset, column: offset - start + 1 };
+}
+
+class Reader {
+  private at = 0;
+  constructor(
+    private readonly text: string,
+    private readonly lineOffset: number,
+  ) {}
+
+  fail(reason: string, offset = this.at): never {
+    const { line, column } = place(this.text, offset, this.lineOffset);
+    throw new JsonTextError(reason, line, column);
+  }
+
+  space(): void {
+    while (this.at < this.text.length && ' \t\n\r'.includes(this.text[this.at]!)) this.at += 1;
+  }
+
+  end(): void {
+    this.space();
+    if (this.at < this.text.length) this.fail('text after the end of the JSON value');
+  }
+
+  value(): JsonValue {
+    this.space();
+    const ch = this.text[this.at];
+    if (ch === undefined) this.fail('the text ends where a value should be (is the file cut short?)');
+    if (ch === '{') return this.object();
+    if (ch === '[') return this.array();
+    if (ch === '"') return this.string();
+    const word = /^(true|false|null)/.exec(this.text.slice(this.at, this.at + 5));
+    if (word) {
+      this.at += word[1]!.length;
+      return word[1] === 'null' ? null : word[1] === 'true';
+    }
+    const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.at, this.at + 1000));
+    if (!number) this.fail(`unexpected ${JSON.stringify(ch)}`);
+    this.at += number[0].length;
+    return new JsonNumber(number[0]);
+  }
+
+  private string(): string {
+    const start = this.at;
+    for (let i = this.at + 1; i < this.text.length; i += 1) {
+      const c = this.text[i]!;
+      if (c === '\\') i += 1;
+      else if (c === '"') {
+        this.at = i + 1;
+        try {
+          return JSON.parse(this.text.slice(start, i + 1)) as string;
+        } catch {
+          return this.fail('a string with a bad escape or a control character', start);
+        }
+      } else if (c === '\n') this.fail('a string runs past the end of its line', start);
+    }
+    return this.fail('a string is not closed (is the file cut short?)', start);
+  }
+
+  private array(): JsonValue[] {
+    this.at += 1;
+    const items: JsonValue[] = [];
+    this.space();
+    if (this.text[this.at] === ']') {
+      this.at += 1;
+      return items;
+    }
+    for (;;) {
+      items.push(this.value());
+      this.space();
+      const ch = this.text[this.at];
+      if (ch === ']') {
+        this.at += 1;
+        return items;
+      }
+      if (ch !== ',') this.fail(ch === undefined ? 'an array is not closed (is the file cut short?)' : `expected , or ] but found ${JSON.stringify(ch)}`);
+      this.at += 1;
+    }
+  }
+
+  private object(): { [key: string]: JsonValue } {
+    this.at += 1;
+    const entries: { [key: string]: JsonValue } = {};
+    this.space();
+    if (this.text[this.at] === '}') {
+      this.at += 1;
+      return entries;
+    }
+    for (;;) {
+      this.space();
+      const keyAt = this.at;
+      if (this.text[this.at] !== '"') this.fail(this.text[this.at] === undefined ? 'an object is not closed (is the file cut short?)' : 'expected a key in double quotes');
+      const key = this.string();
+      if (Object.prototype.hasOwnProperty.call(entries, key)) this.fail(`the key ${JSON.stringify(key)} appears twice in one object`, keyAt);
+      this.space();
+      if (this.text[this.at] !== ':') this.fail('expected : after a key');
+      this.at += 1;
+      Object.defineProperty(entries, key, { value: this.value(), enumerable: true, writable: true, configurable: true });
+      this.space();
+      const ch = this.text[this.at];
+      if (ch === '}') {
+        this.at += 1;
+        return entries;
+      }
+      if (ch !== ',') this.fail(ch === undefined ? 'an object is not closed (is the file cut short?)' : `expected , or } but found ${JSON.stringify(ch)}`);
+      this.at += 1;
+    }
+  }
+}
+
+/**
+ * One JSON text as a value; `lineOffset` is added to the lines errors name (for a line of an NDJSON file).
+ *
+ * @example parseJsonText('{"id": 12345678901234567890}') // { id: JsonNumber { text: '12345678901234567890' } }
+ */
+export function parseJsonText(text: string, lineOffset = 0): JsonValue {
+  const reader = new Reader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, lineOffset);
+  const value = reader.value();
+  reader.end();
+  return value;
+}
+
+export function isJsonObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
+}
