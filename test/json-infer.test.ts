@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { cli } from './harness/cli.js';
 import { inferJson } from '../src/api/infer.js';
 import { parseJsonText, JsonNumber } from '../src/model/json/json-text.js';
+import { resolvePlan } from '../src/plan/resolve-plan.js';
 
 const exampleData = fileURLToPath(new URL('../../examples/json-app/data', import.meta.url));
 
@@ -83,5 +84,27 @@ describe('pgferry infer', () => {
     assert.deepEqual(Object.keys(draft.json.collections.projects!.children).sort(), ['milestones', 'tasks']);
     assert.match(run.stderr, /2 collection\(s\), 8 record\(s\) read/);
     assert.match(run.stderr, /JSON_TYPES_VARY/);
+  });
+});
+
+describe("the plan's json section", () => {
+  it('takes the draft infer writes, as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-json-plan-'));
+    const plan = join(dir, 'plan.yaml');
+    const run = await cli('infer', '--from', `json://${exampleData}`, '--out', plan);
+    assert.equal(run.code, 0, run.stderr);
+    const resolved = await resolvePlan({ planFile: plan, overrides: { source: `json://${exampleData}`, target: 'postgres://localhost/app' } });
+    assert.deepEqual(Object.keys(resolved.json!.collections).sort(), ['projects', 'users']);
+    const tasks = resolved.json!.collections.projects!.children.tasks as { parentColumns: string[]; position: string };
+    assert.deepEqual([tasks.parentColumns, tasks.position], [['project_id'], 'position']);
+  });
+
+  it('names a wrong setting in a child table with its path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-json-plan-'));
+    const plan = join(dir, 'plan.yaml');
+    writeFileSync(plan, 'json:\n  collections:\n    projects:\n      file: projects.json\n      table: projects\n      children:\n        tasks: { table: tasks, parentColumn: project_id }\n');
+    const run = await cli('preflight', '--plan', plan, '--from', 'postgres://localhost/a', '--to', 'postgres://localhost/b');
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /PLAN_INVALID[\s\S]*json\.collections\.projects\.children\.tasks/);
   });
 });

@@ -19,6 +19,57 @@ const sqliteColumnRule = z.strictObject({
   values: valuePolicy.optional(),
 });
 
+const jsonColumn = z.strictObject({
+  /** The field's name in the records. */
+  field: z.string().min(1),
+  column: z.string().min(1).max(63),
+  /** A PostgreSQL type: uuid, text, bigint, numeric, boolean, timestamptz, date, jsonb… */
+  type: z.string().min(1),
+  notNull: z.boolean().default(false),
+});
+
+const jsonTableShape = {
+  table: z.string().min(1).max(63),
+  /** Fields whose values identify a record; empty: its position does. */
+  key: z.array(z.string().min(1)).default([]),
+  columns: z.array(jsonColumn).default([]),
+  /** The jsonb column keeping every field no column names. */
+  extra: z.string().min(1).max(63).default('extra'),
+};
+
+interface JsonChildInput {
+  table: string;
+  key?: string[];
+  columns?: z.input<typeof jsonColumn>[];
+  extra?: string;
+  children?: Record<string, JsonChildInput>;
+  parentColumns: string[];
+  position?: string;
+}
+
+/** A nested array of objects as a table of its own, holding its parent's key and each item's position. */
+const jsonChild: z.ZodType<unknown, JsonChildInput> = z.lazy(() =>
+  z.strictObject({
+    ...jsonTableShape,
+    children: z.record(z.string(), jsonChild).default({}),
+    parentColumns: z.array(z.string().min(1).max(63)).min(1),
+    position: z.string().min(1).max(63).default('position'),
+  }),
+);
+
+/** A JSON source's mapping (docs/JSON.md): `pgferry infer` drafts it. */
+const jsonMapping = z.strictObject({
+  collections: z.record(
+    z.string(),
+    z.strictObject({
+      /** The collection file, relative to the source directory. */
+      file: z.string().min(1),
+      ...jsonTableShape,
+      children: z.record(z.string(), jsonChild).default({}),
+    }),
+  ),
+});
+
 export const planSchema = z.strictObject({
   /** Where the data comes from: a postgres:// or postgresql:// URL. */
   source: z.string().min(1),
@@ -86,6 +137,8 @@ export const planSchema = z.strictObject({
         .default([]),
     })
     .prefault({}),
+  /** How a JSON source's collections become tables (ignored for other sources); `pgferry infer` drafts it. */
+  json: jsonMapping.optional(),
   /** How a SQLite source becomes PostgreSQL (ignored for other sources). */
   sqlite: z
     .strictObject({
@@ -152,6 +205,7 @@ export const planExamples: Readonly<Record<string, string>> = {
   'backup.hooks': 'backup: { hooks: [ { name: volume-snapshot, run: "fly volumes snapshots create vol_123", timeoutSeconds: 600 } ] }',
   'preflight.estimateCounts': 'preflight: { estimateCounts: true }',
   sqlite: 'sqlite: { identifiers: lower, values: reject }',
+  json: 'json: { collections: { users: { file: users.json, table: users, key: [id], columns: [ { field: id, column: id, type: uuid, notNull: true } ] } } }',
   'sqlite.identifiers': 'sqlite: { identifiers: preserve }   # one of lower, preserve',
   'sqlite.integer': 'sqlite: { integer: integer }   # one of bigint, integer',
   'sqlite.timestamp': 'sqlite: { timestamp: timestamp }   # one of timestamptz, timestamp',
