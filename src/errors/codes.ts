@@ -35,6 +35,7 @@ export const errorCodes = {
   SQLITE_READ_FAILED: 'the SQLite database file cannot be opened or its schema cannot be read',
   JSON_READ_FAILED: 'a JSON source directory or one of its collection files cannot be read',
   JSON_INVALID: 'a JSON collection file is not valid: malformed, not an array of objects, or a key given twice',
+  JSON_KEY_TAKEN: 'a record inserted into a JSON collection has a key another record has',
   SQLITE_VALUE_REJECTED: 'a SQLite value does not convert to its column\'s PostgreSQL type (junk a dynamically typed column holds)',
   INTERNAL: 'a bug in pgferry',
 } as const;

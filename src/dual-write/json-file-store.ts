@@ -1,0 +1,161 @@
+/**
+ * The JSON side of the dual-write library: a collection API (get, list, insert, update, delete) over a directory of
+ * collection files (`users.json`, an array of objects), the shape pgferry's JSON source reads. Every change rewrites
+ * its file atomically (a temporary file, fsync, rename, fsync of the directory), and the changes to one file are
+ * made one after another, so concurrent requests never corrupt the file or lose each other's writes. Records the
+ * change does not touch are written back exactly as they were read (numbers as written, key order).
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PgferryError } from '../errors/pgferry-error.js';
+import { isJsonObject, JsonNumber, JsonTextError, parseJsonText, type JsonValue } from '../model/json/json-text.js';
+
+/** A record as the application sees it: plain JSON values. */
+export type JsonRecord = { [key: string]: unknown };
+
+type StoredRecord = { [key: string]: JsonValue };
+
+/** JSON text of a stored value or of one the application gave: a number read from the file keeps its text. */
+function jsonText(value: unknown): string {
+  if (value instanceof JsonNumber) return value.text;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value);
+  return `{${Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
+    .join(',')}}`;
+}
+
+/** A stored value as the application sees it (a number from the file as a JavaScript number). */
+function plain(value: JsonValue): unknown {
+  if (value instanceof JsonNumber) return value.value;
+  if (Array.isArray(value)) return value.map(plain);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
+export interface JsonFileStoreOptions {
+  readonly directory: string;
+  /** The field that identifies a record in every collection (default `id`). */
+  readonly key?: string;
+}
+
+export class JsonFileStore {
+  private readonly key: string;
+  /** The tail of each file's queue of changes. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private written = 0;
+
+  constructor(private readonly options: JsonFileStoreOptions) {
+    this.key = options.key ?? 'id';
+  }
+
+  private file(collection: string): string {
+    if (!/^[A-Za-z0-9_.-]+$/.test(collection) || collection.startsWith('.')) {
+      throw new PgferryError('JSON_READ_FAILED', `"${collection}" is not a collection name`, { hint: 'Use the collection file\'s name without .json (letters, digits, _ . -).' });
+    }
+    return join(this.options.directory, `${collection}.json`);
+  }
+
+  private read(collection: string): StoredRecord[] {
+    const file = this.file(collection);
+    if (!existsSync(file)) return [];
+    let value: JsonValue;
+    try {
+      value = parseJsonText(readFileSync(file, 'utf8'));
+    } catch (error) {
+      if (error instanceof JsonTextError) throw new PgferryError('JSON_INVALID', `${file}, ${error.message}`, { hint: 'Fix the file (a JSON array of objects); the store does not write over a file it cannot read.' });
+      throw error;
+    }
+    if (!Array.isArray(value) || !value.every(isJsonObject)) throw new PgferryError('JSON_INVALID', `${file}: not an array of objects`, { hint: 'A collection file holds a JSON array of objects.' });
+    return value as StoredRecord[];
+  }
+
+  /** Writes the records: a temporary file beside it, flushed, renamed over it, the directory flushed. */
+  private write(collection: string, records: readonly unknown[]): void {
+    const file = this.file(collection);
+    const temporary = `${file}.${process.pid}.${(this.written += 1)}.tmp`;
+    const text = records.length === 0 ? '[]\n' : `[\n${records.map((r) => `  ${jsonText(r)}`).join(',\n')}\n]\n`;
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+    const dir = openSync(this.options.directory, 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  }
+
+  /** Runs `change` after every change to the same collection queued before it. */
+  private serialized<T>(collection: string, change: () => T): Promise<T> {
+    const before = this.queues.get(collection) ?? Promise.resolve();
+    const run = before.then(change, change);
+    this.queues.set(
+      collection,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  private indexOf(records: readonly StoredRecord[], id: unknown): number {
+    const wanted = jsonText(id);
+    return records.findIndex((r) => r[this.key] !== undefined && jsonText(r[this.key]) === wanted);
+  }
+
+  async get(collection: string, id: unknown): Promise<JsonRecord | undefined> {
+    return this.serialized(collection, () => {
+      const records = this.read(collection);
+      const at = this.indexOf(records, id);
+      return at < 0 ? undefined : (plain(records[at]!) as JsonRecord);
+    });
+  }
+
+  async list(collection: string): Promise<JsonRecord[]> {
+    return this.serialized(collection, () => this.read(collection).map((r) => plain(r) as JsonRecord));
+  }
+
+  /** Adds a record; one whose key is taken is refused (JSON_KEY_TAKEN), the file unchanged. */
+  async insert(collection: string, record: JsonRecord): Promise<JsonRecord> {
+    return this.serialized(collection, () => {
+      const id = record[this.key];
+      if (id === undefined || id === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${this.key}`, { hint: `Give every record its ${this.key}.` });
+      const records: unknown[] = this.read(collection);
+      if (this.indexOf(records as StoredRecord[], id) >= 0) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${this.key} ${jsonText(id)}`, { hint: 'Update that record, or give the new one another key.' });
+      records.push(record);
+      this.write(collection, records);
+      return record;
+    });
+  }
+
+  /** Sets the fields of `changes` on the record (the key stays); resolves to the record, or undefined when there is none. */
+  async update(collection: string, id: unknown, changes: JsonRecord): Promise<JsonRecord | undefined> {
+    return this.serialized(collection, () => {
+      const records: unknown[] = this.read(collection);
+      const at = this.indexOf(records as StoredRecord[], id);
+      if (at < 0) return undefined;
+      const updated = { ...(records[at] as StoredRecord), ...changes, [this.key]: (records[at] as StoredRecord)[this.key] };
+      records[at] = updated;
+      this.write(collection, records);
+      return JSON.parse(jsonText(updated)) as JsonRecord;
+    });
+  }
+
+  /** Removes the record; resolves to whether there was one. */
+  async delete(collection: string, id: unknown): Promise<boolean> {
+    return this.serialized(collection, () => {
+      const records: unknown[] = this.read(collection);
+      const at = this.indexOf(records as StoredRecord[], id);
+      if (at < 0) return false;
+      records.splice(at, 1);
+      this.write(collection, records);
+      return true;
+    });
+  }
+}
