@@ -8,7 +8,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgferryError } from '../errors/pgferry-error.js';
-import { isJsonObject, JsonNumber, JsonTextError, parseJsonText, type JsonValue } from '../model/json/json-text.js';
+import { recordsOfArray } from '../endpoints/json/json-collections.js';
+import { isJsonObject, JsonNumber, type JsonValue } from '../model/json/json-text.js';
 
 /** A record as the application sees it: plain JSON values. */
 export type JsonRecord = { [key: string]: unknown };
@@ -58,18 +59,10 @@ export class JsonFileStore {
     return join(this.options.directory, `${collection}.json`);
   }
 
+  /** The file's records; one it cannot read (JSON_INVALID) stops the change, so it is never written over. */
   private read(collection: string): StoredRecord[] {
     const file = this.file(collection);
-    if (!existsSync(file)) return [];
-    let value: JsonValue;
-    try {
-      value = parseJsonText(readFileSync(file, 'utf8'));
-    } catch (error) {
-      if (error instanceof JsonTextError) throw new PgferryError('JSON_INVALID', `${file}, ${error.message}`, { hint: 'Fix the file (a JSON array of objects); the store does not write over a file it cannot read.' });
-      throw error;
-    }
-    if (!Array.isArray(value) || !value.every(isJsonObject)) throw new PgferryError('JSON_INVALID', `${file}: not an array of objects`, { hint: 'A collection file holds a JSON array of objects.' });
-    return value as StoredRecord[];
+    return existsSync(file) ? recordsOfArray(file, readFileSync(file, 'utf8')) : [];
   }
 
   /** Writes the records: a temporary file beside it, flushed, renamed over it, the directory flushed. */

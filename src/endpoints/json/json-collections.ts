@@ -34,7 +34,8 @@ function invalid(file: string, error: JsonTextError): PgferryError {
   });
 }
 
-function recordsOfArray(file: string, text: string): JsonRecord[] {
+/** The records of a collection file holding a JSON array of objects; JSON_INVALID names the file and place. */
+export function recordsOfArray(file: string, text: string): JsonRecord[] {
   let value: JsonValue;
   try {
     value = parseJsonText(text);
