@@ -1,8 +1,8 @@
 /** A SQLite table's primary key, UNIQUE constraints, indexes and foreign keys as the model's indexes and constraints. */
 import type Database from 'better-sqlite3';
-import type { ConstraintStructure, ForeignKeyAction } from '../../model/constraint-structure.js';
-import { qualifiedName, quoteIdent } from '../../model/ddl/quote.js';
-import type { IndexKey, IndexStructure } from '../../model/index-structure.js';
+import type { ForeignKeyAction } from '../../model/constraint-structure.js';
+import type { IndexKey } from '../../model/index-structure.js';
+import { columnKey, foreignKey, indexDefinition, keyIndex, structureOf } from '../../model/key-defs.js';
 import type { ConstraintDef, IndexDef } from '../../model/schema-model.js';
 import type { PgNames } from '../../model/sqlite/pg-names.js';
 import { translateExpression } from '../../model/sqlite/translate-expression.js';
@@ -10,48 +10,10 @@ import { parseCreateIndex } from './create-index-clauses.js';
 import { readForeignKeys, readIndexColumns, readIndexList, type ForeignKeyRow } from './sqlite-catalog.js';
 import type { Notes, SqliteTable } from './sqlite-tables.js';
 
-const noConstraint: Omit<ConstraintStructure, 'kind' | 'columns'> = {
-  deferrable: false,
-  initiallyDeferred: false,
-  validated: true,
-  noInherit: false,
-  checkExpression: null,
-  foreignKey: null,
-  exclusion: null,
-};
-
-function columnKey(column: string, descending = false): IndexKey {
-  return { column, expression: null, opclass: null, opclassOptions: [], collation: null, descending, nulls: null };
-}
-
-function renderKey(key: IndexKey): string {
-  return `${key.column !== null ? quoteIdent(key.column) : `(${key.expression})`}${key.descending ? ' DESC' : ''}`;
-}
-
-function indexDefinition(name: string, table: SqliteTable, structure: IndexStructure): string {
-  const where = structure.predicate ? ` WHERE ${structure.predicate}` : '';
-  return `CREATE ${structure.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(name)} ON ${qualifiedName(table.def.schema, table.def.name)} USING btree (${structure.keys.map(renderKey).join(', ')})${where}`;
-}
-
-function structureOf(keys: readonly IndexKey[], unique: boolean, primary: boolean, predicate: string | null = null): IndexStructure {
-  return { unique, primary, method: 'btree', keys, include: [], predicate, options: [], tablespace: null, nullsNotDistinct: false, valid: true };
-}
-
 function keyConstraint(table: SqliteTable, kind: 'primary key' | 'unique', sqliteColumns: readonly string[], names: PgNames): IndexDef {
   const columns = sqliteColumns.map((c) => table.columns.names.get(c.toLowerCase())!);
   const name = names.unique('index', `${table.def.name}_${kind === 'primary key' ? 'pkey' : `${columns.join('_')}_key`}`);
-  const structure = structureOf(columns.map((c) => columnKey(c)), true, kind === 'primary key');
-  return {
-    table: { schema: table.def.schema, name: table.def.name },
-    name,
-    definition: `${kind === 'primary key' ? 'PRIMARY KEY' : 'UNIQUE'} (${columns.map(quoteIdent).join(', ')})`,
-    indexDefinition: indexDefinition(name, table, structure),
-    constraint: kind,
-    structure,
-    keyConstraint: { kind, columns, ...noConstraint },
-    attachTo: null,
-    onPartitionedTable: false,
-  };
+  return keyIndex({ schema: table.def.schema, name: table.def.name }, kind, columns, name);
 }
 
 /** A CREATE INDEX, or null (reported) when a key expression or the WHERE does not translate. */
@@ -83,7 +45,7 @@ function createdIndex(db: Database.Database, table: SqliteTable, index: string, 
   }
   const name = names.unique('index', index);
   const structure = structureOf(keys, unique, false, predicate);
-  const definition = indexDefinition(name, table, structure);
+  const definition = indexDefinition(name, { schema: table.def.schema, name: table.def.name }, structure);
   return { table: { schema: table.def.schema, name: table.def.name }, name, definition, indexDefinition: definition, constraint: null, structure, keyConstraint: null, attachTo: null, onPartitionedTable: false };
 }
 
@@ -105,10 +67,6 @@ export function readSqliteIndexes(db: Database.Database, table: SqliteTable, ind
 }
 
 const actions: Record<string, ForeignKeyAction> = { 'NO ACTION': 'no action', RESTRICT: 'restrict', CASCADE: 'cascade', 'SET NULL': 'set null', 'SET DEFAULT': 'set default' };
-
-function actionClause(keyword: string, action: ForeignKeyAction): string {
-  return action === 'no action' ? '' : ` ${keyword} ${action.toUpperCase()}`;
-}
 
 /** Whether `columns` (PostgreSQL names) are exactly the columns of a non-partial unique index on the table. */
 function isUniqueKey(indexes: readonly IndexDef[], columns: readonly string[]): boolean {
@@ -145,18 +103,7 @@ export function readSqliteForeignKeys(db: Database.Database, table: SqliteTable,
     const deferrable = clause?.deferrable ?? false;
     const initiallyDeferred = clause?.initiallyDeferred ?? false;
     const references = { schema: target.def.schema, name: target.def.name };
-    const definition =
-      `FOREIGN KEY (${columns.map(quoteIdent).join(', ')}) REFERENCES ${qualifiedName(references.schema, references.name)}(${(referencedColumns as string[]).map(quoteIdent).join(', ')})` +
-      `${actionClause('ON UPDATE', onUpdate)}${actionClause('ON DELETE', onDelete)}${deferrable ? ` DEFERRABLE INITIALLY ${initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}` : ''}`;
-    const structure: ConstraintStructure = {
-      ...noConstraint,
-      kind: 'foreign key',
-      columns,
-      deferrable,
-      initiallyDeferred,
-      foreignKey: { references, referencedColumns: referencedColumns as string[], onUpdate, onDelete, onDeleteColumns: [], match: 'simple' },
-    };
     const name = names.unique('constraint', clause?.name ?? `${table.def.name}_${columns.join('_')}_fkey`);
-    return [{ table: { schema: table.def.schema, name: table.def.name }, name, kind: 'foreign key' as const, definition, validated: true, onPartitionedTable: false, references, structure }];
+    return [foreignKey({ table: { schema: table.def.schema, name: table.def.name }, name, columns, references, referencedColumns: referencedColumns as string[], onUpdate, onDelete, deferrable, initiallyDeferred })];
   });
 }
