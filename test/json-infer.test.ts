@@ -13,6 +13,10 @@ import { cli } from './harness/cli.js';
 import { inferJson } from '../src/api/infer.js';
 import { parseJsonText, JsonNumber } from '../src/model/json/json-text.js';
 import { resolvePlan } from '../src/plan/resolve-plan.js';
+import { jsonSchemaModel } from '../src/model/json/json-schema-model.js';
+import { renderCreate } from '../src/model/ddl/render-pre-data.js';
+import { renderConstraint, renderIndex } from '../src/model/ddl/render-post-data.js';
+import { freshDatabase, testServer, withClient } from './harness/servers.js';
 
 const exampleData = fileURLToPath(new URL('../../examples/json-app/data', import.meta.url));
 
@@ -106,5 +110,46 @@ describe("the plan's json section", () => {
     const run = await cli('preflight', '--plan', plan, '--from', 'postgres://localhost/a', '--to', 'postgres://localhost/b');
     assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stderr, /PLAN_INVALID[\s\S]*json\.collections\.projects\.children\.tasks/);
+  });
+});
+
+describe('the PostgreSQL tables a JSON mapping describes', () => {
+  it('creates the example draft on PostgreSQL 17: keys, child tables keyed by parent and position, cascading foreign keys, extra jsonb', async () => {
+    const result = inferJson({ from: `json://${exampleData}` });
+    assert.equal(result.status, 'inferred');
+    if (result.status !== 'inferred') return;
+    const model = jsonSchemaModel(result.collections);
+    const target = await freshDatabase(await testServer(17));
+    await withClient(target.url, async (client) => {
+      for (const table of model.objects) await client.query(renderCreate(table));
+      for (const index of model.indexes) {
+        const { build, constraint } = renderIndex(index);
+        await client.query(build);
+        if (constraint) await client.query(constraint);
+      }
+      for (const constraint of model.constraints) {
+        const { add, validate } = renderConstraint(constraint);
+        await client.query(add);
+        if (validate) await client.query(validate);
+      }
+      const columns = await client.query<{ t: string; c: string; type: string; nullable: string }>(
+        "SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nullable FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position",
+      );
+      const of = (t: string) => columns.rows.filter((r) => r.t === t).map((r) => `${r.c} ${r.type}${r.nullable === 'NO' ? ' not null' : ''}`);
+      assert.deepEqual(of('tasks'), ['project_id uuid not null', 'position integer not null', 'id bigint not null', 'title text not null', 'done boolean not null', 'estimate bigint not null', 'assignee uuid', 'extra jsonb']);
+      assert.ok(of('users').includes('created_at timestamp with time zone not null'), of('users').join(', '));
+      assert.ok(of('users').includes('extra jsonb'));
+      const keys = await client.query<{ def: string; t: string }>(
+        "SELECT conrelid::regclass::text AS t, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+      );
+      assert.deepEqual(keys.rows.map((r) => `${r.t}: ${r.def}`), [
+        'milestones: FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE',
+        'milestones: PRIMARY KEY (project_id, "position")',
+        'projects: PRIMARY KEY (id)',
+        'tasks: FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE CASCADE',
+        'tasks: PRIMARY KEY (project_id, "position")',
+        'users: PRIMARY KEY (id)',
+      ]);
+    });
   });
 });

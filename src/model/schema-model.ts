@@ -336,3 +336,8 @@ export function viewsOf(model: SchemaModel, materialized: boolean): ViewDef[] {
 export function sequencesOf(model: SchemaModel): SequenceDef[] {
   return model.objects.filter((o): o is SequenceDef => o.kind === 'sequence');
 }
+
+/** A model's access part when the source has no roles (SQLite, JSON): nothing granted, nothing to compare. */
+export const noAccess: SchemaModel['access'] = { defaultPrivileges: [], columnGrants: [], memberships: [], settings: [], extensionMemberPrivileges: [] };
+/** A model's server objects when the source is not a PostgreSQL server. */
+export const noServerObjects: SchemaModel['serverObjects'] = { languages: [], foreignDataWrappers: [], foreignServers: [], userMappings: [], foreignTables: [], publications: [], eventTriggers: [] };

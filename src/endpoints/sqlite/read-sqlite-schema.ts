@@ -3,7 +3,7 @@
  * translate is left out and listed in the report beside the model (and by kind in `leftOut`), never copied as text.
  */
 import type Database from 'better-sqlite3';
-import type { ConstraintDef, IndexDef, SchemaModel } from '../../model/schema-model.js';
+import { noAccess, noServerObjects, type ConstraintDef, type IndexDef, type SchemaModel } from '../../model/schema-model.js';
 import { PgNames, type IdentifierCase } from '../../model/sqlite/pg-names.js';
 import type { SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
 import { defaultTypeMapping, type TypeMappingOptions } from '../../model/sqlite/type-mapping.js';
@@ -23,8 +23,6 @@ export interface SqliteSchemaOptions {
 
 export const defaultSqliteSchemaOptions: SqliteSchemaOptions = { schema: 'public', owner: '', identifiers: 'lower', types: defaultTypeMapping };
 
-const emptyAccess: SchemaModel['access'] = { defaultPrivileges: [], columnGrants: [], memberships: [], settings: [], extensionMemberPrivileges: [] };
-const noServerObjects: SchemaModel['serverObjects'] = { languages: [], foreignDataWrappers: [], foreignServers: [], userMappings: [], foreignTables: [], publications: [], eventTriggers: [] };
 
 /**
  * Reads the schema of the database `db` (opened by `openSqliteSnapshot`, inside its read transaction).
@@ -75,7 +73,7 @@ export function readSqliteSchema(
     dependencies: views.dependencies,
     notCovered: [],
     leftOut,
-    access: emptyAccess,
+    access: noAccess,
   };
   return { model, report: { renames: names.renames, notMigrated: notes.notMigrated, adjusted: notes.adjusted }, tables };
 }
