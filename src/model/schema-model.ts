@@ -341,3 +341,22 @@ export function sequencesOf(model: SchemaModel): SequenceDef[] {
 export const noAccess: SchemaModel['access'] = { defaultPrivileges: [], columnGrants: [], memberships: [], settings: [], extensionMemberPrivileges: [] };
 /** A model's server objects when the source is not a PostgreSQL server. */
 export const noServerObjects: SchemaModel['serverObjects'] = { languages: [], foreignDataWrappers: [], foreignServers: [], userMappings: [], foreignTables: [], publications: [], eventTriggers: [] };
+
+/** A model pgferry builds itself (from SQLite, from a JSON mapping): the parts given, nothing else. */
+export function builtModel(parts: Pick<SchemaModel, 'schemas' | 'objects' | 'indexes' | 'constraints'> & Partial<SchemaModel>): SchemaModel {
+  return {
+    extensions: [],
+    roles: [],
+    triggers: [],
+    policies: [],
+    comments: [],
+    rules: [],
+    statistics: [],
+    relationSettings: [],
+    serverObjects: noServerObjects,
+    dependencies: {},
+    notCovered: [],
+    access: noAccess,
+    ...parts,
+  };
+}

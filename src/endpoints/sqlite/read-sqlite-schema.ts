@@ -3,7 +3,7 @@
  * translate is left out and listed in the report beside the model (and by kind in `leftOut`), never copied as text.
  */
 import type Database from 'better-sqlite3';
-import { noAccess, noServerObjects, type ConstraintDef, type IndexDef, type SchemaModel } from '../../model/schema-model.js';
+import { builtModel, type ConstraintDef, type IndexDef, type SchemaModel } from '../../model/schema-model.js';
 import { PgNames, type IdentifierCase } from '../../model/sqlite/pg-names.js';
 import type { SqliteSchemaReport } from '../../model/sqlite/sqlite-schema-report.js';
 import { defaultTypeMapping, type TypeMappingOptions } from '../../model/sqlite/type-mapping.js';
@@ -56,24 +56,13 @@ export function readSqliteSchema(
   const constraints: ConstraintDef[] = tables.flatMap((t) => readSqliteForeignKeys(db, t, byName, (r) => indexes.get(r) ?? [], names, notes));
   const views = readSqliteViews(viewEntries, tables, tableNames, names, options, notes);
   for (const left of views.leftOut) leftOut.push(left);
-  const model: SchemaModel = {
+  const model = builtModel({
     schemas: [{ name: options.schema, owner: options.owner, grants: null }],
-    extensions: [],
-    roles: [],
     objects: [...tables.map((t) => t.def), ...views.defs],
     indexes: [...indexes.values()].flat(),
     constraints,
-    triggers: [],
-    policies: [],
-    comments: [],
-    rules: [],
-    statistics: [],
-    relationSettings: [],
-    serverObjects: noServerObjects,
     dependencies: views.dependencies,
-    notCovered: [],
     leftOut,
-    access: noAccess,
-  };
+  });
   return { model, report: { renames: names.renames, notMigrated: notes.notMigrated, adjusted: notes.adjusted }, tables };
 }

@@ -4,28 +4,8 @@
  * the parent's key and the item's position as its primary key and a foreign key to the parent that deletes with it.
  */
 import { keyIndex, foreignKey } from '../key-defs.js';
-import { noAccess, noServerObjects, type ColumnDef, type ConstraintDef, type IndexDef, type SchemaModel, type TableDef } from '../schema-model.js';
-
-export interface JsonMappingColumn {
-  readonly field: string;
-  readonly column: string;
-  readonly type: string;
-  readonly notNull: boolean;
-}
-
-export interface JsonMappingTable {
-  readonly table: string;
-  readonly key: readonly string[];
-  readonly columns: readonly JsonMappingColumn[];
-  readonly extra: string;
-  readonly children: Readonly<Record<string, unknown>>;
-}
-
-export interface JsonMappingChild extends JsonMappingTable {
-  readonly parentColumns: readonly string[];
-  readonly position: string;
-}
-
+import { builtModel, type ColumnDef, type ConstraintDef, type IndexDef, type SchemaModel, type TableDef } from '../schema-model.js';
+import type { JsonChildMapping, JsonTableMapping } from './infer-mapping.js';
 
 function column(name: string, type: string, notNull: boolean): ColumnDef {
   return { name, type, notNull, defaultValue: null, collation: null, identity: null, generated: null };
@@ -55,13 +35,13 @@ function tableDef(schema: string, name: string, columns: readonly ColumnDef[], o
  * The model of `collections` (the plan's json.collections) in `schema`, owned by `owner` ('' for the connecting
  * user).
  */
-export function jsonSchemaModel(collections: Readonly<Record<string, JsonMappingTable>>, schema = 'public', owner = ''): SchemaModel {
+export function jsonSchemaModel(collections: Readonly<Record<string, JsonTableMapping>>, schema = 'public', owner = ''): SchemaModel {
   const objects: TableDef[] = [];
   const indexes: IndexDef[] = [];
   const constraints: ConstraintDef[] = [];
   /** Adds one table and its children; `parent` is the parent's table and key columns (name and type). */
-  const add = (mapping: JsonMappingTable, parent?: { table: string; key: readonly ColumnDef[] }) => {
-    const child = parent ? (mapping as JsonMappingChild) : undefined;
+  const add = (mapping: JsonTableMapping, parent?: { table: string; key: readonly ColumnDef[] }) => {
+    const child = parent ? (mapping as JsonChildMapping) : undefined;
     const inherited = child && parent ? child.parentColumns.map((name, i) => column(name, parent.key[i]?.type ?? 'text', true)) : [];
     const position = child ? [column(child.position, 'integer', true)] : [];
     const own = mapping.columns.map((c) => column(c.column, c.type, c.notNull || mapping.key.includes(c.field)));
@@ -85,25 +65,8 @@ export function jsonSchemaModel(collections: Readonly<Record<string, JsonMapping
         }),
       );
     }
-    if (keyColumns.length > 0) for (const nested of Object.values(mapping.children) as JsonMappingTable[]) add(nested, { table: mapping.table, key: keyColumns });
+    if (keyColumns.length > 0) for (const nested of Object.values(mapping.children) as JsonTableMapping[]) add(nested, { table: mapping.table, key: keyColumns });
   };
   for (const mapping of Object.values(collections)) add(mapping);
-  return {
-    schemas: [{ name: schema, owner, grants: null }],
-    extensions: [],
-    roles: [],
-    objects,
-    indexes,
-    constraints,
-    triggers: [],
-    policies: [],
-    comments: [],
-    rules: [],
-    statistics: [],
-    relationSettings: [],
-    serverObjects: noServerObjects,
-    dependencies: {},
-    notCovered: [],
-    access: noAccess,
-  };
+  return builtModel({ schemas: [{ name: schema, owner, grants: null }], objects, indexes, constraints });
 }
