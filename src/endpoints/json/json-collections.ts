@@ -28,6 +28,11 @@ export function jsonDirectory(url: string): string {
   return resolve(decodeURIComponent(url.replace(/^json:\/\//i, '').replace(/[?#].*$/, '')));
 }
 
+/** A file may start with a UTF-8 byte order mark, which is no part of its JSON. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function invalid(file: string, error: JsonTextError): PgferryError {
   return new PgferryError('JSON_INVALID', `${file}, ${error.message}`, {
     hint: 'Fix the file (a JSON array of objects, or NDJSON with one object per line), then run again; nothing was read from this source.',
@@ -38,7 +43,7 @@ function invalid(file: string, error: JsonTextError): PgferryError {
 export function recordsOfArray(file: string, text: string): JsonRecord[] {
   let value: JsonValue;
   try {
-    value = parseJsonText(text);
+    value = parseJsonText(withoutBom(text));
   } catch (error) {
     if (error instanceof JsonTextError) throw invalid(file, error);
     throw error;
@@ -52,11 +57,11 @@ export function recordsOfArray(file: string, text: string): JsonRecord[] {
 
 function recordsOfLines(file: string, text: string): JsonRecord[] {
   const records: JsonRecord[] = [];
-  text.split('\n').forEach((line, i) => {
+  withoutBom(text).split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     let value: JsonValue;
     try {
-      value = parseJsonText(line, i);
+      value = parseJsonText(line, { lineOffset: i });
     } catch (error) {
       if (error instanceof JsonTextError) throw invalid(file, error);
       throw error;

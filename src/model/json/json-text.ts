@@ -1,7 +1,7 @@
 /**
- * Pure: JSON text as values, strictly (RFC 8259), with what JSON.parse hides: a duplicate key is an error, every
- * error says the line and column, and a number keeps its text (an id past 2^53, 0.10 and 0.1 told apart) beside
- * its value.
+ * Pure: JSON text as values, strictly (RFC 8259), with what JSON.parse hides: a duplicate key is an error (or, as
+ * PostgreSQL's jsonb reads it, the last one counts), every error says the line and column, and a number keeps its
+ * text (an id past 2^53, 0.10 and 0.1 told apart) beside its value.
  */
 
 /** A JSON number: its text as written, and its value as a double. */
@@ -39,12 +39,29 @@ function place(text: string, offset: number, lineOffset: number): { line: number
   return { line: line + lineOffset, column: offset - start + 1 };
 }
 
+export interface JsonTextOptions {
+  /** Added to the lines errors name (for a line of an NDJSON file). */
+  readonly lineOffset?: number;
+  /** refuse (default): a key given twice in one object is an error; last: the last one counts, as in jsonb. */
+  readonly duplicateKeys?: 'refuse' | 'last';
+  /**
+   * Called with every string (keys included) and number as it is read, also one a later duplicate key replaces:
+   * throws to refuse it (jsonb refuses \u0000, and numbers past numeric's range).
+   */
+  readonly checkValue?: (value: string | JsonNumber) => void;
+}
+
+const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
 class Reader {
   private at = 0;
+  private readonly lineOffset: number;
   constructor(
     private readonly text: string,
-    private readonly lineOffset: number,
-  ) {}
+    private readonly options: JsonTextOptions,
+  ) {
+    this.lineOffset = options.lineOffset ?? 0;
+  }
 
   fail(reason: string, offset = this.at): never {
     const { line, column } = place(this.text, offset, this.lineOffset);
@@ -72,10 +89,13 @@ class Reader {
       this.at += word[1]!.length;
       return word[1] === 'null' ? null : word[1] === 'true';
     }
-    const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.text.slice(this.at, this.at + 1000));
+    numberPattern.lastIndex = this.at;
+    const number = numberPattern.exec(this.text);
     if (!number) this.fail(`unexpected ${JSON.stringify(ch)}`);
     this.at += number[0].length;
-    return new JsonNumber(number[0]);
+    const value = new JsonNumber(number[0]);
+    this.options.checkValue?.(value);
+    return value;
   }
 
   private string(): string {
@@ -85,11 +105,14 @@ class Reader {
       if (c === '\\') i += 1;
       else if (c === '"') {
         this.at = i + 1;
+        let value: string;
         try {
-          return JSON.parse(this.text.slice(start, i + 1)) as string;
+          value = JSON.parse(this.text.slice(start, i + 1)) as string;
         } catch {
           return this.fail('a string with a bad escape or a control character', start);
         }
+        this.options.checkValue?.(value);
+        return value;
       } else if (c === '\n') this.fail('a string runs past the end of its line', start);
     }
     return this.fail('a string is not closed (is the file cut short?)', start);
@@ -129,7 +152,10 @@ class Reader {
       const keyAt = this.at;
       if (this.text[this.at] !== '"') this.fail(this.text[this.at] === undefined ? 'an object is not closed (is the file cut short?)' : 'expected a key in double quotes');
       const key = this.string();
-      if (Object.prototype.hasOwnProperty.call(entries, key)) this.fail(`the key ${JSON.stringify(key)} appears twice in one object`, keyAt);
+      if (Object.prototype.hasOwnProperty.call(entries, key)) {
+        if (this.options.duplicateKeys !== 'last') this.fail(`the key ${JSON.stringify(key)} appears twice in one object`, keyAt);
+        delete entries[key];
+      }
       this.space();
       if (this.text[this.at] !== ':') this.fail('expected : after a key');
       this.at += 1;
@@ -147,12 +173,12 @@ class Reader {
 }
 
 /**
- * One JSON text as a value; `lineOffset` is added to the lines errors name (for a line of an NDJSON file).
+ * One JSON text as a value.
  *
  * @example parseJsonText('{"id": 12345678901234567890}') // { id: JsonNumber { text: '12345678901234567890' } }
  */
-export function parseJsonText(text: string, lineOffset = 0): JsonValue {
-  const reader = new Reader(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, lineOffset);
+export function parseJsonText(text: string, options: JsonTextOptions = {}): JsonValue {
+  const reader = new Reader(text, options);
   const value = reader.value();
   reader.end();
   return value;

@@ -4,8 +4,9 @@
  * between items, numbers as numeric prints them (1e2 → 100, 1.50e1 → 15.0), strings re-escaped as escape_json does.
  */
 
-type JsonValue = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'array'; readonly items: JsonValue[] } | { readonly kind: 'object'; readonly entries: Map<string, JsonValue> };
+import { JsonNumber, JsonTextError, parseJsonText, type JsonValue } from '../json/json-text.js';
 
+/** A value jsonb does not take although it is JSON: a number outside numeric's range, \u0000, a lone surrogate. */
 class JsonSyntaxError extends Error {}
 
 /** A JSON number's text as PostgreSQL numeric prints it. */
@@ -48,91 +49,14 @@ function escapeJson(value: string): string {
   return `${out}"`;
 }
 
-class Parser {
-  private at = 0;
-  constructor(private readonly text: string) {}
-
-  parse(): JsonValue {
-    const value = this.value();
-    this.space();
-    if (this.at !== this.text.length) throw new JsonSyntaxError('text after the value');
-    return value;
+/** Refuses what jsonb does not store: \u0000 or a lone surrogate (it cannot be UTF-8), a number past numeric's range. */
+function checkJsonbValue(value: string | JsonNumber): void {
+  if (value instanceof JsonNumber) {
+    numericText(value.text);
+    return;
   }
-
-  private space(): void {
-    while (/[ \t\n\r]/.test(this.text[this.at] ?? '')) this.at += 1;
-  }
-
-  private value(): JsonValue {
-    this.space();
-    const ch = this.text[this.at];
-    if (ch === '{') return this.object();
-    if (ch === '[') return this.array();
-    if (ch === '"') return { kind: 'literal', text: escapeJson(this.string()) };
-    const word = /^(true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(this.text.slice(this.at, this.at + 400));
-    if (!word) throw new JsonSyntaxError('not a JSON value');
-    this.at += word[1]!.length;
-    return { kind: 'literal', text: /^[tfn]/.test(word[1]!) ? word[1]! : numericText(word[1]!) };
-  }
-
-  private string(): string {
-    const end = this.stringEnd();
-    const raw = this.text.slice(this.at, end + 1);
-    this.at = end + 1;
-    const decoded = JSON.parse(raw) as string;
-    // jsonb refuses \u0000, and a lone surrogate cannot be stored as UTF-8.
-    if (decoded.includes('\0')) throw new JsonSyntaxError('\\u0000 is not allowed in jsonb');
-    if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(decoded)) throw new JsonSyntaxError('a lone surrogate escape');
-    return decoded;
-  }
-
-  private stringEnd(): number {
-    for (let i = this.at + 1; i < this.text.length; i += 1) {
-      if (this.text[i] === '\\') i += 1;
-      else if (this.text[i] === '"') return i;
-    }
-    throw new JsonSyntaxError('unterminated string');
-  }
-
-  private array(): JsonValue {
-    this.at += 1;
-    const items: JsonValue[] = [];
-    this.space();
-    if (this.text[this.at] === ']') {
-      this.at += 1;
-      return { kind: 'array', items };
-    }
-    for (;;) {
-      items.push(this.value());
-      this.space();
-      const ch = this.text[this.at++];
-      if (ch === ']') return { kind: 'array', items };
-      if (ch !== ',') throw new JsonSyntaxError('expected , or ]');
-    }
-  }
-
-  private object(): JsonValue {
-    this.at += 1;
-    const entries = new Map<string, JsonValue>();
-    this.space();
-    if (this.text[this.at] === '}') {
-      this.at += 1;
-      return { kind: 'object', entries };
-    }
-    for (;;) {
-      this.space();
-      if (this.text[this.at] !== '"') throw new JsonSyntaxError('expected a key');
-      const key = this.string();
-      this.space();
-      if (this.text[this.at++] !== ':') throw new JsonSyntaxError('expected :');
-      entries.delete(key);
-      entries.set(key, this.value());
-      this.space();
-      const ch = this.text[this.at++];
-      if (ch === '}') return { kind: 'object', entries };
-      if (ch !== ',') throw new JsonSyntaxError('expected , or }');
-    }
-  }
+  if (value.includes('\0')) throw new JsonSyntaxError('\\u0000 is not allowed in jsonb');
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) throw new JsonSyntaxError('a lone surrogate escape');
 }
 
 /** jsonb orders keys by their UTF-8 length, then bytewise. */
@@ -142,10 +66,12 @@ function compareKeys(a: string, b: string): number {
 }
 
 function print(value: JsonValue): string {
-  if (value.kind === 'literal') return value.text;
-  if (value.kind === 'array') return `[${value.items.map(print).join(', ')}]`;
-  const keys = [...value.entries.keys()].sort(compareKeys);
-  return `{${keys.map((k) => `${escapeJson(k)}: ${print(value.entries.get(k)!)}`).join(', ')}}`;
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return escapeJson(value);
+  if (value instanceof JsonNumber) return numericText(value.text);
+  if (Array.isArray(value)) return `[${value.map(print).join(', ')}]`;
+  const keys = Object.keys(value).sort(compareKeys);
+  return `{${keys.map((k) => `${escapeJson(k)}: ${print(value[k]!)}`).join(', ')}}`;
 }
 
 /**
@@ -155,9 +81,9 @@ function print(value: JsonValue): string {
  */
 export function jsonbText(text: string): { text: string } | { rejected: string } {
   try {
-    return { text: print(new Parser(text).parse()) };
+    return { text: print(parseJsonText(text, { duplicateKeys: 'last', checkValue: checkJsonbValue })) };
   } catch (error) {
-    if (error instanceof JsonSyntaxError || error instanceof SyntaxError) return { rejected: `not valid JSON for jsonb (${error.message})` };
+    if (error instanceof JsonSyntaxError || error instanceof JsonTextError) return { rejected: `not valid JSON for jsonb (${error.message})` };
     throw error;
   }
 }
