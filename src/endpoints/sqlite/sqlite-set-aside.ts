@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { SetAside, TableSetAside } from '../endpoint.js';
 import { shownValue, type SqliteValue } from '../../model/sqlite/pg-text-value.js';
 import { keyOf, noRelationalVerdicts, policedRow, rawPages, rowName, type PolicedRow, type RelationalVerdict } from './sqlite-row-pages.js';
-import { quoteSqliteIdent, type SqliteForeignKey, type SqliteSourceTable } from './sqlite-source-tables.js';
+import { quoteSqliteIdent, type SqliteForeignKey, type SqliteSourceColumn, type SqliteSourceTable } from './sqlite-source-tables.js';
 import { suspectRows, suspectFlags } from './suspect-values.js';
 
 const keptExamples = 5;
@@ -56,7 +56,6 @@ function referencingRows(db: Database.Database, table: SqliteSourceTable, fk: Sq
 }
 
 function verdictFor(table: SqliteSourceTable, fk: SqliteForeignKey, name: string, values: readonly SqliteValue[], reason: string): RelationalVerdict {
-  const policy = fk.columns[0]!.policy;
   const entry = (column: number, action: SetAside['action']): SetAside => ({
     action,
     table: table.sqliteName,
@@ -65,11 +64,15 @@ function verdictFor(table: SqliteSourceTable, fk: SqliteForeignKey, name: string
     value: shownValue(values[column] ?? null),
     reason,
   });
-  if (policy === 'fail') return { policy, entries: [entry(0, 'rejected')] };
   // The key's columns each have a policy; null applies only when all of them say null and may hold NULL.
   if (fk.columns.every((c) => c.policy === 'null' && !c.notNull)) return { policy: 'null', entries: fk.columns.map((_, i) => entry(i, 'nulled')) };
   if (fk.columns.some((c) => c.policy === 'fail')) return { policy: 'fail', entries: [entry(0, 'rejected')] };
   return { policy: 'reject', entries: [entry(0, 'rejected')] };
+}
+
+/** The copied columns as the tally converts them: counting never fails, so a column whose policy is fail counts its bad rows as left out. */
+function countedColumns(table: SqliteSourceTable): SqliteSourceColumn[] {
+  return table.columns.filter((c) => !c.generated).map((c) => (c.policy === 'fail' ? { ...c, policy: 'reject' as const } : c));
 }
 
 export class SetAsideTally {
@@ -93,8 +96,7 @@ export class SetAsideTally {
     const id = `${table.schema}.${table.name}`;
     const known = this.own.get(id);
     if (known) return known;
-    // Counting never fails: a column whose policy is fail counts its bad rows as left out.
-    const columns = table.columns.filter((c) => !c.generated).map((c) => (c.policy === 'fail' ? { ...c, policy: 'reject' as const } : c));
+    const columns = countedColumns(table);
     const found = new Map<string, PolicedRow & { readonly key: readonly SqliteValue[] }>();
     const where = suspectRows(columns);
     if (where) {
@@ -202,7 +204,7 @@ export class SetAsideTally {
 
   /** One row converted again as the copy converts it, with its relational verdict. */
   private again(table: SqliteSourceTable, key: readonly SqliteValue[], verdict: RelationalVerdict): PolicedRow {
-    const columns = table.columns.filter((c) => !c.generated).map((c) => (c.policy === 'fail' ? { ...c, policy: 'reject' as const } : c));
+    const columns = countedColumns(table);
     const where = keyColumns(table, quoteSqliteIdent(table.sqliteName)).map((k) => `${k} = ?`).join(' AND ');
     const values = this.db.prepare(`SELECT ${columns.map((c) => quoteSqliteIdent(c.sqliteName)).join(', ')} FROM ${quoteSqliteIdent(table.sqliteName)} WHERE ${where}`).raw(true).safeIntegers(true).get(...key) as SqliteValue[];
     const name = rowName(table, key);

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { PgferryError } from '../../errors/pgferry-error.js';
-import type { SetAside, SetAsideCounts } from '../table-rows.js';
+import type { SetAside } from '../table-rows.js';
 import { fromThread, type CopyWorkerInput, type CopyWorkerMessage } from './copy-worker-protocol.js';
 
 const workerFile = new URL('./copy-worker.js', import.meta.url);
@@ -18,7 +18,6 @@ export interface ThreadedCopy {
   readonly stream: Readable;
   /** Rows sent, once the stream has ended. */
   rowsRead(): number;
-  setAside(): SetAsideCounts;
   stop(): void;
 }
 
@@ -26,7 +25,6 @@ export function threadedCopy(input: Omit<CopyWorkerInput, 'credits'>, setAside: 
   const worker = new Worker(workerFile, { workerData: { ...input, credits } satisfies CopyWorkerInput });
   const what = `reading table ${input.table.sqliteName} in a thread`;
   let rows = 0;
-  const counts = { rows: 0, values: 0 };
   let owed = 0;
   let writes = Promise.resolve();
   let ended = false;
@@ -54,11 +52,7 @@ export function threadedCopy(input: Omit<CopyWorkerInput, 'credits'>, setAside: 
   worker.on('message', (message: CopyWorkerMessage) => {
     if (abandoned) return;
     if (message.kind === 'chunk') {
-      for (const entry of message.aside) {
-        if (entry.action === 'rejected') counts.rows += 1;
-        else counts.values += 1;
-        write(entry);
-      }
+      for (const entry of message.aside) write(entry);
       writes.catch(fail);
       if (message.text !== '') stream.push(message.text);
       // The credit comes back once the reject file has taken the chunk's lines and the stream has room (else when
@@ -81,5 +75,5 @@ export function threadedCopy(input: Omit<CopyWorkerInput, 'credits'>, setAside: 
   worker.on('exit', (code) => {
     if (!ended && !abandoned) fail(new PgferryError('SQLITE_READ_FAILED', `${what}: the thread stopped (exit ${code}) before the last row`, { hint: 'Run again; if it goes on, report it with the run directory.' }));
   });
-  return { stream, rowsRead: () => rows, setAside: () => ({ ...counts }), stop: abandon };
+  return { stream, rowsRead: () => rows, stop: abandon };
 }
