@@ -455,7 +455,7 @@ describe('the SQL that picks out rows worth converting', () => {
       const [flag] = suspectFlags([column]);
       const rows = db.prepare(`SELECT id, x, ${flag} AS suspect FROM v`).safeIntegers(true).all() as Array<{ id: bigint; x: SqliteValue; suspect: bigint }>;
       for (const row of rows) {
-        const converted = convertValue(readValue(db, table, [row.id], column, row.x), row.x, column);
+        const converted = convertValue(readValue(db, table, [row.id], 1, column, row.x), row.x, column);
         if ('rejected' in converted && row.suspect !== 1n) missed.push(`${type}: ${samples[Number(row.id) - 1]} (${converted.rejected})`);
       }
     }

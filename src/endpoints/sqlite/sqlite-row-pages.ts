@@ -81,9 +81,12 @@ function checkedText(db: Database.Database, table: SqliteSourceTable, key: reado
   }
 }
 
-/** A value as the copy reads it: text that is not valid UTF-8 becomes its bytes. */
-export function readValue(db: Database.Database, table: SqliteSourceTable, key: readonly SqliteValue[], column: SqliteSourceColumn, value: SqliteValue): SqliteValue {
-  return typeof value === 'string' && value.includes('\uFFFD') ? checkedText(db, table, key, column, value) : value;
+/**
+ * A value of `row` (whose first `width` values name it) as the copy reads it: text that is not valid UTF-8 becomes
+ * its bytes. The row's key is taken only for such a text, so the common value costs nothing more.
+ */
+export function readValue(db: Database.Database, table: SqliteSourceTable, row: readonly SqliteValue[], width: number, column: SqliteSourceColumn, value: SqliteValue): SqliteValue {
+  return typeof value === 'string' && value.includes('\uFFFD') ? checkedText(db, table, keyOf(row, width), column, value) : value;
 }
 
 /** `value` (as `readValue` gives it, `stored` as SQLite holds it) in the text form of `column`'s type, or why not. */
@@ -147,7 +150,7 @@ export function policedRow(
     const column = columns[i]!;
     if (nulledByKey?.has(column.sqliteName) || (only && !only[i])) continue;
     const stored = row[width + i] ?? null;
-    const value = typeof stored === 'string' && stored.includes('\uFFFD') ? checkedText(db, table, keyOf(row, width), column, stored) : stored;
+    const value = readValue(db, table, row, width, column, stored);
     const converted = convertValue(value, stored, column);
     if ('text' in converted) {
       values[i] = converted.text;

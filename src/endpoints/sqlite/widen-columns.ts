@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { shownValue, type SqliteValue } from '../../model/sqlite/pg-text-value.js';
 import type { CastRule } from '../../model/sqlite/type-mapping.js';
 import { widenedType } from '../../model/sqlite/value-policy.js';
-import { convertValue, keyOf, rawPages, readValue } from './sqlite-row-pages.js';
+import { convertValue, rawPages, readValue } from './sqlite-row-pages.js';
 import type { SqliteSourceTable } from './sqlite-source-tables.js';
 
 /** Of two types a foreign key's ends were widened to, the one that takes the other's values. */
@@ -71,7 +71,7 @@ export function widenedColumns(db: Database.Database, tables: readonly SqliteSou
         columns.forEach((column, i) => {
           const stored = raw[page.width + i] ?? null;
           if (stored === null) return;
-          const value = readValue(db, table, keyOf(raw, page.width), column, stored);
+          const value = readValue(db, table, raw, page.width, column, stored);
           const storage = Buffer.isBuffer(value) ? 'blob' : typeof value;
           if (!kept[i]!.has(storage)) kept[i]!.set(storage, value);
           if (!('rejected' in convertValue(value, stored, { ...column, type: types[i]! }))) return;
