@@ -5,28 +5,17 @@
  * made one after another, so concurrent requests never corrupt the file or lose each other's writes. Records the
  * change does not touch are written back exactly as they were read (numbers as written, key order).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { recordsOfArray } from '../endpoints/json/json-collections.js';
-import { isJsonObject, JsonNumber, type JsonValue } from '../model/json/json-text.js';
+import { writeCollectionFile } from '../endpoints/json/collection-file-writer.js';
+import { isJsonObject, JsonNumber, jsonTextOf as jsonText, type JsonValue } from '../model/json/json-text.js';
 
 /** A record as the application sees it: plain JSON values. */
 export type JsonRecord = { [key: string]: unknown };
 
 type StoredRecord = { [key: string]: JsonValue };
-
-/** JSON text of a stored value or of one the application gave: a number read from the file keeps its text. */
-function jsonText(value: unknown): string {
-  if (value instanceof JsonNumber) return value.text;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value);
-  return `{${Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
-    .join(',')}}`;
-}
 
 /** A stored value as the application sees it (a number from the file as a JavaScript number). */
 function plain(value: JsonValue): unknown {
@@ -46,7 +35,6 @@ export class JsonFileStore {
   private readonly key: string;
   /** The tail of each file's queue of changes. */
   private readonly queues = new Map<string, Promise<unknown>>();
-  private written = 0;
 
   constructor(private readonly options: JsonFileStoreOptions) {
     this.key = options.key ?? 'id';
@@ -65,25 +53,8 @@ export class JsonFileStore {
     return existsSync(file) ? recordsOfArray(file, readFileSync(file, 'utf8')) : [];
   }
 
-  /** Writes the records: a temporary file beside it, flushed, renamed over it, the directory flushed. */
   private write(collection: string, records: readonly unknown[]): void {
-    const file = this.file(collection);
-    const temporary = `${file}.${process.pid}.${(this.written += 1)}.tmp`;
-    const text = records.length === 0 ? '[]\n' : `[\n${records.map((r) => `  ${jsonText(r)}`).join(',\n')}\n]\n`;
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-    const dir = openSync(this.options.directory, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    writeCollectionFile(this.file(collection), records);
   }
 
   /** Runs `change` after every change to the same collection queued before it. */

@@ -79,13 +79,27 @@ export function readJsonCollections(directory: string): JsonCollection[] {
       hint: 'Give the directory holding the collection files: json:///srv/app/data (users.json, projects.json…).',
     });
   }
-  const files = readdirSync(directory)
+  return collectionFiles(directory).map((f) => readJsonCollection(join(directory, f)));
+}
+
+/** One collection file's records (an array, or NDJSON by its extension); errors name the file and place. */
+export function readJsonCollection(file: string): JsonCollection {
+  if (!existsSync(file)) {
+    throw new PgferryError('JSON_READ_FAILED', `the collection file ${file} does not exist`, { hint: "Check the mapping's file: names (relative to the source directory) and the --from directory." });
+  }
+  const text = readFileSync(file, 'utf8');
+  const records = isLineFile(file) ? recordsOfLines(file, text) : recordsOfArray(file, text);
+  return { name: basename(file, extname(file)), file, records };
+}
+
+/** Whether a collection file holds NDJSON (one object per line) rather than an array. */
+export function isLineFile(file: string): boolean {
+  return lineFiles.has(extname(file).toLowerCase());
+}
+
+/** The collection files of a directory (*.json, *.ndjson, *.jsonl), by name. */
+export function collectionFiles(directory: string): string[] {
+  return readdirSync(directory)
     .filter((f) => arrayFiles.has(extname(f).toLowerCase()) || lineFiles.has(extname(f).toLowerCase()))
     .sort();
-  return files.map((f) => {
-    const file = join(directory, f);
-    const text = readFileSync(file, 'utf8');
-    const records = lineFiles.has(extname(f).toLowerCase()) ? recordsOfLines(file, text) : recordsOfArray(file, text);
-    return { name: basename(f, extname(f)), file, records };
-  });
 }

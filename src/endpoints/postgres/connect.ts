@@ -30,7 +30,7 @@ export async function connectPostgres(config: PostgresConnectionConfig, options:
   return client;
 }
 
-function connectionError(error: unknown, config: PostgresConnectionConfig, options: ConnectOptions): PgferryError {
+export function connectionError(error: unknown, config: PostgresConnectionConfig, options: ConnectOptions): PgferryError {
   const { host, port, database, user } = config.address;
   const where = `${options.label} ${host}:${port}`;
   const cause = error as NodeJS.ErrnoException & { code?: string; message: string };

@@ -187,3 +187,18 @@ export function parseJsonText(text: string, options: JsonTextOptions = {}): Json
 export function isJsonObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
 }
+
+/**
+ * The JSON text of a value read by parseJsonText or given by an application: a JsonNumber keeps its text, undefined
+ * fields are left out (as JSON.stringify does), a Date is its ISO string.
+ */
+export function jsonTextOf(value: unknown): string {
+  if (value instanceof JsonNumber) return value.text;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(jsonTextOf).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value);
+  return `{${Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${JSON.stringify(k)}:${jsonTextOf(v)}`)
+    .join(',')}}`;
+}

@@ -1,0 +1,125 @@
+/**
+ * A PostgreSQL database as the target of a JSON source: a pool of sessions, the tables of the mapping created when
+ * missing (and checked when there), and the mapping's tables read and written a record at a time.
+ */
+import pg from 'pg';
+import { PgferryError } from '../../errors/pgferry-error.js';
+import type { JsonTableMapping } from '../../model/json/infer-mapping.js';
+import { jsonSchemaModel } from '../../model/json/json-schema-model.js';
+import { renderCreate } from '../../model/ddl/render-pre-data.js';
+import { renderConstraint, renderIndex } from '../../model/ddl/render-post-data.js';
+import { connectionError } from './connect.js';
+import { databaseIdentity, postgresConnectionConfig, type PostgresConnectionConfig } from './connection-config.js';
+import { JsonRecordTables } from './json-record-tables.js';
+import { qualifiedName } from './sql.js';
+
+export interface JsonTargetOptions {
+  readonly connectTimeoutSeconds: number;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Sessions the pool may open at once. */
+  readonly sessions?: number;
+  /** Which end this is in messages (target, or postgres for the dual-write store). */
+  readonly label?: string;
+}
+
+/** A pool (its idle sessions' errors kept quiet) and how to take a session of it: a failure names host and port. */
+export function openPool(config: PostgresConnectionConfig, options: JsonTargetOptions): { readonly pool: pg.Pool; readonly connect: () => Promise<pg.PoolClient> } {
+  const pool = new pg.Pool({
+    ...config.client,
+    max: options.sessions ?? 4,
+    connectionTimeoutMillis: options.connectTimeoutSeconds * 1000,
+    keepAlive: true,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => undefined);
+  const connect = async () => {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      throw connectionError(error, config, { label: options.label ?? 'target', connectTimeoutSeconds: options.connectTimeoutSeconds });
+    }
+  };
+  return { pool, connect };
+}
+
+export class JsonTargetDatabase {
+  readonly display: string;
+  readonly identity: string;
+  readonly records: JsonRecordTables;
+  private readonly pool: pg.Pool;
+  private readonly connect: () => Promise<pg.PoolClient>;
+
+  constructor(
+    url: string,
+    private readonly collections: Readonly<Record<string, JsonTableMapping>>,
+    options: JsonTargetOptions,
+  ) {
+    const config = postgresConnectionConfig(url, options.env);
+    this.display = config.display;
+    this.identity = databaseIdentity(config.address);
+    ({ pool: this.pool, connect: this.connect } = openPool(config, options));
+    this.records = new JsonRecordTables(this.connect, collections);
+  }
+
+  /**
+   * Creates the tables of the mapping that do not exist (with their keys and the children's foreign keys), in one
+   * transaction; a table that exists must have every column the mapping gives it (JSON_TABLE_MISMATCH otherwise).
+   * Resolves to the tables created and those found.
+   */
+  async ensureTables(): Promise<{ readonly created: string[]; readonly existing: string[] }> {
+    const model = jsonSchemaModel(this.collections);
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      // One run at a time creates the tables: a second waits here, then finds them.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pgferry:json-tables', 0))`);
+      const created: string[] = [];
+      const existing: string[] = [];
+      for (const table of model.objects) {
+        if (table.kind !== 'table') continue;
+        const name = qualifiedName(table.schema, table.name);
+        const found = await client.query<{ column: string }>(
+          `SELECT a.attname AS column FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+          [name],
+        );
+        if (found.rows.length === 0) {
+          created.push(`${table.schema}.${table.name}`);
+          continue;
+        }
+        const have = new Set(found.rows.map((r) => r.column));
+        const missing = table.columns.filter((c) => !have.has(c.name)).map((c) => c.name);
+        if (missing.length > 0) {
+          throw new PgferryError('JSON_TABLE_MISMATCH', `the target's table ${table.schema}.${table.name} has no column ${missing.join(', ')}, which the mapping writes`, {
+            hint: 'Add the columns (ALTER TABLE … ADD COLUMN), or point the mapping at other table names, or drop the table to let pgferry create it.',
+          });
+        }
+        existing.push(`${table.schema}.${table.name}`);
+      }
+      const isNew = (t: { schema: string; name: string }) => created.includes(`${t.schema}.${t.name}`);
+      for (const table of model.objects) if (table.kind === 'table' && isNew(table)) await client.query(renderCreate(table));
+      for (const index of model.indexes) {
+        if (!isNew(index.table)) continue;
+        const { build, constraint } = renderIndex(index);
+        await client.query(build);
+        if (constraint) await client.query(constraint);
+      }
+      for (const constraint of model.constraints) {
+        if (!isNew(constraint.table)) continue;
+        const { add, validate } = renderConstraint(constraint);
+        await client.query(add);
+        if (validate) await client.query(validate);
+      }
+      await client.query('COMMIT');
+      return { created, existing };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

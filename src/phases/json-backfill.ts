@@ -1,0 +1,229 @@
+/**
+ * The JSON backfill: every record of every mapped collection file upserted into its tables, in batches. A record
+ * that cannot be loaded (no key, a key given twice, a value its column's type does not take) goes to the reject
+ * file with the reason; every other one is written, and one already equal in PostgreSQL is left untouched, so a
+ * re-run changes nothing. The file is read again, under the batch's record locks, when it changed since it was
+ * read: an application writing through the dual-write store (file first, PostgreSQL second) is never overtaken.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonCollection } from '../endpoints/json/json-collections.js';
+import type { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
+import type { WriteCounts } from '../endpoints/postgres/json-record-tables.js';
+import type { EventListener } from '../model/events.js';
+import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
+import { jsonTextOf } from '../model/json/json-text.js';
+import { serverErrorFields } from '../endpoints/postgres/server-error.js';
+import { flattenRecord, recordKey, type JsonObject, type RecordProblem, type TableRow } from '../model/json/record-rows.js';
+
+/** One record kept out, as its line in the reject file has it. */
+export interface RejectedRecord {
+  readonly collection: string;
+  readonly file: string;
+  /** The record's place in the file (1-based). */
+  readonly record: number;
+  /** Its key fields, when it has them. */
+  readonly key: JsonObject | null;
+  readonly field: string;
+  readonly value?: unknown;
+  readonly reason: string;
+}
+
+export interface CollectionBackfill {
+  readonly collection: string;
+  readonly table: string;
+  readonly file: string;
+  /** Records in the file when it was first read. */
+  readonly read: number;
+  /** Records written into PostgreSQL: inserted + updated + unchanged. */
+  readonly loaded: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly rejected: number;
+  /** Records the application deleted from the file while the backfill ran (not written). */
+  readonly goneMeanwhile: number;
+  /** Rows of the nested arrays' tables, per table. */
+  readonly children: ReadonlyArray<{ readonly table: string } & WriteCounts>;
+  /** The reject file, when a record was kept out. */
+  readonly rejectFile?: string;
+  /** The first few records kept out. */
+  readonly examples: readonly RejectedRecord[];
+}
+
+export interface BackfillOptions {
+  readonly directory: string;
+  readonly collections: Readonly<Record<string, JsonCollectionMapping>>;
+  /** Where reject files go (one per collection, written only when a record is kept out). */
+  readonly rejectsDir: string;
+  readonly batchSize?: number;
+  readonly onEvent: EventListener;
+}
+
+const examplesKept = 5;
+
+/** A file's identity and version: an atomic rewrite (rename) changes the inode; an edit in place the size or time. */
+function fileStamp(file: string): string {
+  const s = statSync(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
+function keyFieldsOf(mapping: JsonCollectionMapping, record: JsonObject): JsonObject | null {
+  const key: JsonObject = {};
+  for (const field of mapping.key) {
+    if (record[field] === undefined) return null;
+    key[field] = record[field]!;
+  }
+  return key;
+}
+
+/** Appends lines to a reject file made (emptied) at the first one; flushed before the count is reported. */
+class RejectFile {
+  private fd: number | undefined;
+  constructor(readonly path: string) {
+    rmSync(path, { force: true });
+  }
+  add(entry: RejectedRecord): void {
+    if (this.fd === undefined) {
+      mkdirSync(join(this.path, '..'), { recursive: true });
+      this.fd = openSync(this.path, 'w');
+    }
+    writeSync(this.fd, `${jsonTextOf(entry)}\n`);
+  }
+  close(): boolean {
+    if (this.fd === undefined) return false;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    return true;
+  }
+}
+
+export async function backfillJson(target: JsonTargetDatabase, options: BackfillOptions): Promise<CollectionBackfill[]> {
+  const results: CollectionBackfill[] = [];
+  for (const [collection, mapping] of Object.entries(options.collections)) {
+    const started = Date.now();
+    options.onEvent({ type: 'step:start', phase: 'backfill', step: collection });
+    const result = await backfillCollection(target, collection, mapping, options);
+    options.onEvent({ type: 'step:done', phase: 'backfill', step: collection, ms: Date.now() - started, rows: result.loaded });
+    results.push(result);
+  }
+  return results;
+}
+
+async function backfillCollection(target: JsonTargetDatabase, collection: string, mapping: JsonCollectionMapping, options: BackfillOptions): Promise<CollectionBackfill> {
+  const file = join(options.directory, mapping.file);
+  const rejects = new RejectFile(join(options.rejectsDir, `${collection.replace(/[/\\]/g, '_')}.ndjson`));
+  const examples: RejectedRecord[] = [];
+  let rejected = 0;
+  const reject = (at: number, record: JsonObject, problem: RecordProblem) => {
+    const entry: RejectedRecord = { collection, file: mapping.file, record: at + 1, key: keyFieldsOf(mapping, record), field: problem.field, ...(problem.value !== undefined ? { value: problem.value } : {}), reason: problem.reason };
+    rejects.add(entry);
+    if (examples.length < examplesKept) examples.push(entry);
+    rejected += 1;
+  };
+
+  let stamp = fileStamp(file);
+  const records = readJsonCollection(file).records;
+  const firstAt = new Map<string, number>();
+  const batch: string[] = [];
+  const batches: string[][] = [];
+  records.forEach((record, at) => {
+    const flat = flattenRecord(mapping, record);
+    if (flat.problem) return reject(at, record, flat.problem);
+    const key = recordKey(mapping, record);
+    const first = firstAt.get(key);
+    if (first !== undefined) return reject(at, record, { field: mapping.key.join(', '), value: record[mapping.key[0]!], reason: `the key is given again: record ${first + 1} has it too (only the first is loaded)` });
+    firstAt.set(key, at);
+    batch.push(key);
+    if (batch.length >= (options.batchSize ?? 500)) batches.push(batch.splice(0));
+  });
+  if (batch.length > 0) batches.push(batch.splice(0));
+
+  /** The records as they are now, by key: the first read until the file changes. */
+  let current = new Map<string, JsonObject>();
+  for (const [key, at] of firstAt) current.set(key, records[at]!);
+  const counts = { inserted: 0, updated: 0, written: 0, gone: 0 };
+  const children = new Map<string, WriteCounts>();
+  /** Writes one batch; resolves to the rows changed per table, with how many records were written and gone. */
+  const writeBatch = async (keys: readonly string[]) => {
+    let written = 0;
+    let gone = 0;
+    const tableCounts = await target.records.writeRecords(collection, keys, () => {
+      [written, gone] = [0, 0];
+      const now = fileStamp(file);
+      if (now !== stamp) {
+        stamp = now;
+        current = new Map(readJsonCollection(file).records.map((r) => [recordKey(mapping, r), r]));
+      }
+      const rows = new Map<string, TableRow[]>();
+      for (const key of keys) {
+        const record = current.get(key);
+        if (!record) {
+          gone += 1;
+          continue;
+        }
+        const flat = flattenRecord(mapping, record);
+        if (flat.problem) {
+          reject(firstAt.get(key)!, record, flat.problem);
+          continue;
+        }
+        for (const [table, tableRows] of flat.rows) rows.set(table, [...(rows.get(table) ?? []), ...tableRows]);
+        written += 1;
+      }
+      return rows;
+    });
+    return { tableCounts, written, gone };
+  };
+  for (const keys of batches) {
+    let outcomes: Array<Awaited<ReturnType<typeof writeBatch>>>;
+    try {
+      outcomes = [await writeBatch(keys)];
+    } catch (error) {
+      // A value PostgreSQL refuses (numeric(5,2) given 1234.5, a check the user added): find the record, one at a time.
+      if (!/^2[23]/.test(serverErrorFields(error).sqlState ?? '')) throw error;
+      outcomes = [];
+      for (const key of keys) {
+        try {
+          outcomes.push(await writeBatch([key]));
+        } catch (single) {
+          const sqlState = serverErrorFields(single).sqlState ?? '';
+          if (!/^2[23]/.test(sqlState)) throw single;
+          const record = current.get(key)!;
+          reject(firstAt.get(key)!, record, { field: mapping.key.join(', '), reason: `PostgreSQL refused it: ${(single as Error).message} (SQLSTATE ${sqlState})` });
+        }
+      }
+    }
+    for (const { tableCounts, written, gone } of outcomes) {
+      accumulate(tableCounts, written, gone);
+    }
+  }
+  function accumulate(tableCounts: Map<string, WriteCounts>, written: number, gone: number): void {
+    for (const [table, c] of tableCounts) {
+      if (table === mapping.table) {
+        counts.inserted += c.inserted;
+        counts.updated += c.updated;
+        continue;
+      }
+      const sum = children.get(table) ?? { inserted: 0, updated: 0, deleted: 0 };
+      children.set(table, { inserted: sum.inserted + c.inserted, updated: sum.updated + c.updated, deleted: sum.deleted + c.deleted });
+    }
+    counts.written += written;
+    counts.gone += gone;
+  }
+  const wroteRejects = rejects.close();
+  return {
+    collection,
+    table: mapping.table,
+    file: mapping.file,
+    read: records.length,
+    loaded: counts.written,
+    inserted: counts.inserted,
+    updated: counts.updated,
+    unchanged: counts.written - counts.inserted - counts.updated,
+    rejected,
+    goneMeanwhile: counts.gone,
+    children: [...children].map(([table, c]) => ({ table, ...c })),
+    ...(wroteRejects ? { rejectFile: rejects.path } : {}),
+    examples,
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * JSON verify: every record of every mapped collection file compared with the record PostgreSQL's rows make
+ * (nested arrays re-assembled, extra fields restored), by key. Missing, extra and differing records are counted and
+ * the first few shown with the fields that differ; key order, number formats, timestamp offsets and UUID case do not
+ * count. Records the backfill cannot load (the reject file's) are set aside, counted, not compared.
+ */
+import { join } from 'node:path';
+import { readJsonCollection } from '../endpoints/json/json-collections.js';
+import type { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
+import type { EventListener } from '../model/events.js';
+import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
+import { flattenRecord, recordDifferences, recordKey, type JsonObject } from '../model/json/record-rows.js';
+
+export interface RecordDifference {
+  readonly key: string;
+  readonly kind: 'missing' | 'extra' | 'different';
+  /** For a differing record, the fields that differ (tasks[1].done). */
+  readonly fields?: readonly string[];
+}
+
+export interface CollectionComparison {
+  readonly collection: string;
+  readonly table: string;
+  readonly file: string;
+  /** Records in the file. */
+  readonly sourceRecords: number;
+  /** Records of the file that cannot be loaded (no key, a repeated key, a value the column does not take). */
+  readonly setAside: number;
+  readonly targetRecords: number;
+  readonly equal: number;
+  readonly missing: number;
+  readonly extra: number;
+  readonly differing: number;
+  /** Equal records as a percentage of every record either side has (100 when both are empty). */
+  readonly accuracy: number;
+  readonly examples: readonly RecordDifference[];
+}
+
+export interface JsonVerifyOptions {
+  readonly directory: string;
+  readonly collections: Readonly<Record<string, JsonCollectionMapping>>;
+  /** Differing records shown per collection. */
+  readonly maxDiffs: number;
+  readonly onEvent: EventListener;
+}
+
+export async function verifyJson(target: JsonTargetDatabase, options: JsonVerifyOptions): Promise<CollectionComparison[]> {
+  const comparisons: CollectionComparison[] = [];
+  for (const [collection, mapping] of Object.entries(options.collections)) {
+    const started = Date.now();
+    options.onEvent({ type: 'step:start', phase: 'verify', step: collection });
+    const comparison = await compareCollection(target, collection, mapping, options);
+    options.onEvent({ type: 'step:done', phase: 'verify', step: collection, ms: Date.now() - started, rows: comparison.sourceRecords });
+    comparisons.push(comparison);
+  }
+  return comparisons;
+}
+
+async function compareCollection(target: JsonTargetDatabase, collection: string, mapping: JsonCollectionMapping, options: JsonVerifyOptions): Promise<CollectionComparison> {
+  const records = readJsonCollection(join(options.directory, mapping.file)).records;
+  const source = new Map<string, JsonObject>();
+  let setAside = 0;
+  for (const record of records) {
+    const key = recordKey(mapping, record);
+    if (flattenRecord(mapping, record).problem || source.has(key)) setAside += 1;
+    else source.set(key, record);
+  }
+  const targetRecords = await target.records.records(collection);
+  const examples: RecordDifference[] = [];
+  const note = (difference: RecordDifference) => {
+    if (examples.length < options.maxDiffs) examples.push(difference);
+  };
+  let [equal, differing, extra] = [0, 0, 0];
+  const seen = new Set<string>();
+  for (const { key, record } of targetRecords) {
+    seen.add(key);
+    const wanted = source.get(key);
+    if (!wanted) {
+      extra += 1;
+      note({ key, kind: 'extra' });
+      continue;
+    }
+    const fields = recordDifferences(mapping, wanted, record);
+    if (fields.length === 0) equal += 1;
+    else {
+      differing += 1;
+      note({ key, kind: 'different', fields });
+    }
+  }
+  let missing = 0;
+  for (const key of source.keys()) {
+    if (seen.has(key)) continue;
+    missing += 1;
+    note({ key, kind: 'missing' });
+  }
+  const compared = source.size + extra;
+  return {
+    collection,
+    table: mapping.table,
+    file: mapping.file,
+    sourceRecords: records.length,
+    setAside,
+    targetRecords: targetRecords.length,
+    equal,
+    missing,
+    extra,
+    differing,
+    accuracy: compared === 0 ? 100 : Math.floor((equal / compared) * 10000) / 100,
+    examples,
+  };
+}
