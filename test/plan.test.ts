@@ -83,10 +83,10 @@ describe('connection strings', () => {
     assert.doesNotMatch(run.stderr + run.stdout, /hunter2/);
   });
 
-  it('names endpoint kinds reserved for later versions, and a SQLite file that is not there', async () => {
+  it('says which commands take a JSON directory, and names a SQLite file that is not there', async () => {
     const json = await cli('preflight', '--from', 'json:///tmp/app-data', '--to', 'postgres://app@other/x');
     assert.equal(json.code, 2);
-    assert.match(json.stderr, /URL_UNSUPPORTED.*JSON endpoints are not supported yet/);
+    assert.match(json.stderr, /URL_UNSUPPORTED.*a JSON directory is read by migrate, verify and export/);
     const missing = await cli('preflight', '--from', 'sqlite:///tmp/no-such-app.db', '--to', 'postgres://app@other/x');
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /SQLITE_READ_FAILED.*the SQLite database \/tmp\/no-such-app\.db does not exist/);

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { repairFailedWrites, type RepairOutcome } from '../dual-write/repair.js';
 import { collectionFiles, isJsonLocation, jsonDirectory } from '../endpoints/json/json-collections.js';
 import { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
@@ -30,6 +31,8 @@ export interface JsonRunOptions extends PlanSources {
   readonly maxDiffs?: number;
   /** export: replace collection files that exist in the target directory. */
   readonly overwrite?: boolean;
+  /** migrate: create the mapping's tables only (what the dual-write store needs before phase 1). */
+  readonly schemaOnly?: boolean;
 }
 
 /** A verification's totals: differences are missing + extra + differing records. */
@@ -162,6 +165,7 @@ export async function migrateJson(options: JsonRunOptions): Promise<JsonMigrateR
         const warnings = unmappedFiles(directory, collections);
         for (const w of warnings) emit({ type: 'warning', code: w.code, message: w.message });
         const tables = await timedPhase(emit, 'schema', () => database.ensureTables());
+        if (options.schemaOnly) return { status: 'migrated' as const, source: directory, target: database.display, tablesCreated: tables.created, collections: [], verification: null, warnings };
         const paths = commandPathsFor(plan.runDir, 'migrate', `json:${directory}`, database.identity);
         const loaded = await timedPhase(emit, 'backfill', () => backfillJson(database, { directory, collections, rejectsDir: join(paths.dir, 'rejects'), onEvent: emit }));
         for (const c of loaded) {
@@ -216,4 +220,27 @@ export async function exportJsonFiles(options: JsonRunOptions): Promise<JsonExpo
       }),
     (result) => (result.status === 'failed' ? {} : { tables: result.collections.map((c) => ({ table: c.collection, rows: c.records, bytes: 0 })) }),
   );
+}
+
+export type JsonRepairResult = ({ readonly status: 'repaired' | 'incomplete'; readonly ms: number } & RepairOutcome) | Failed;
+
+/**
+ * Replays the dual-write store's failed secondary writes (`log`): each record named is copied again from the store
+ * that has it right into the one that missed it. status incomplete: some could not be (they are back in the log).
+ */
+export async function repairJson(options: PlanSources & { readonly log: string }): Promise<JsonRepairResult> {
+  const started = Date.now();
+  try {
+    const plan = await resolvePlan(options);
+    if (!isJsonLocation(plan.source)) throw new PgferryError('URL_INVALID', `${plan.source} is not a JSON directory`, { hint: 'Give the directory of collection files as --from json:///path/to/dir.' });
+    const outcome = await repairFailedWrites({
+      collections: checkedJsonMapping(plan.json?.collections),
+      directory: jsonDirectory(plan.source),
+      postgres: { url: plan.target, connectTimeoutSeconds: plan.connectTimeoutSeconds, env: options.env ?? process.env },
+      failedWritesLog: options.log,
+    });
+    return { status: outcome.failed.length === 0 ? 'repaired' : 'incomplete', ms: Date.now() - started, ...outcome };
+  } catch (error) {
+    return { status: 'failed', ms: Date.now() - started, error: asPgferryError(error) };
+  }
 }

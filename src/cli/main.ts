@@ -6,6 +6,8 @@ import { pgferryVersion } from '../run/pgferry-version.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { restoreCommand } from './commands/restore-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
+import { exportCommand } from './commands/export-command.js';
+import { repairCommand } from './commands/repair-command.js';
 import { inferCommand } from './commands/infer-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { verifyCommand } from './commands/verify-command.js';
@@ -21,7 +23,7 @@ export function buildProgram(output: CommandOutput): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output), inferCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output), inferCommand(output), exportCommand(output), repairCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -10,37 +10,34 @@ import { join } from 'node:path';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { recordsOfArray } from '../endpoints/json/json-collections.js';
 import { writeCollectionFile } from '../endpoints/json/collection-file-writer.js';
-import { isJsonObject, JsonNumber, jsonTextOf as jsonText, type JsonValue } from '../model/json/json-text.js';
+import { jsonTextOf as jsonText, plainJson, type JsonValue } from '../model/json/json-text.js';
 
 /** A record as the application sees it: plain JSON values. */
 export type JsonRecord = { [key: string]: unknown };
 
 type StoredRecord = { [key: string]: JsonValue };
 
-/** A stored value as the application sees it (a number from the file as a JavaScript number). */
-function plain(value: JsonValue): unknown {
-  if (value instanceof JsonNumber) return value.value;
-  if (Array.isArray(value)) return value.map(plain);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-  return value;
-}
-
 export interface JsonFileStoreOptions {
   readonly directory: string;
-  /** The field that identifies a record in every collection (default `id`). */
-  readonly key?: string;
+  /** The field that identifies a record: one for every collection (default `id`), or per collection. */
+  readonly key?: string | ((collection: string) => string);
+  /** A collection's file relative to the directory (default `<collection>.json`). */
+  readonly file?: (collection: string) => string;
 }
 
 export class JsonFileStore {
-  private readonly key: string;
   /** The tail of each file's queue of changes. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: JsonFileStoreOptions) {
-    this.key = options.key ?? 'id';
+  constructor(private readonly options: JsonFileStoreOptions) {}
+
+  private keyOf(collection: string): string {
+    const key = this.options.key ?? 'id';
+    return typeof key === 'string' ? key : key(collection);
   }
 
   private file(collection: string): string {
+    if (this.options.file) return join(this.options.directory, this.options.file(collection));
     if (!/^[A-Za-z0-9_.-]+$/.test(collection) || collection.startsWith('.')) {
       throw new PgferryError('JSON_READ_FAILED', `"${collection}" is not a collection name`, { hint: 'Use the collection file\'s name without .json (letters, digits, _ . -).' });
     }
@@ -68,30 +65,32 @@ export class JsonFileStore {
     return run;
   }
 
-  private indexOf(records: readonly StoredRecord[], id: unknown): number {
+  private indexOf(collection: string, records: readonly StoredRecord[], id: unknown): number {
     const wanted = jsonText(id);
-    return records.findIndex((r) => r[this.key] !== undefined && jsonText(r[this.key]) === wanted);
+    const key = this.keyOf(collection);
+    return records.findIndex((r) => r[key] !== undefined && jsonText(r[key]) === wanted);
   }
 
   async get(collection: string, id: unknown): Promise<JsonRecord | undefined> {
     return this.serialized(collection, () => {
       const records = this.read(collection);
-      const at = this.indexOf(records, id);
-      return at < 0 ? undefined : (plain(records[at]!) as JsonRecord);
+      const at = this.indexOf(collection, records, id);
+      return at < 0 ? undefined : (plainJson(records[at]!) as JsonRecord);
     });
   }
 
   async list(collection: string): Promise<JsonRecord[]> {
-    return this.serialized(collection, () => this.read(collection).map((r) => plain(r) as JsonRecord));
+    return this.serialized(collection, () => this.read(collection).map((r) => plainJson(r) as JsonRecord));
   }
 
   /** Adds a record; one whose key is taken is refused (JSON_KEY_TAKEN), the file unchanged. */
   async insert(collection: string, record: JsonRecord): Promise<JsonRecord> {
     return this.serialized(collection, () => {
-      const id = record[this.key];
-      if (id === undefined || id === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${this.key}`, { hint: `Give every record its ${this.key}.` });
+      const key = this.keyOf(collection);
+      const id = record[key];
+      if (id === undefined || id === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${key}`, { hint: `Give every record its ${key}.` });
       const records: unknown[] = this.read(collection);
-      if (this.indexOf(records as StoredRecord[], id) >= 0) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${this.key} ${jsonText(id)}`, { hint: 'Update that record, or give the new one another key.' });
+      if (this.indexOf(collection, records as StoredRecord[], id) >= 0) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${key} ${jsonText(id)}`, { hint: 'Update that record, or give the new one another key.' });
       records.push(record);
       this.write(collection, records);
       return record;
@@ -102,12 +101,24 @@ export class JsonFileStore {
   async update(collection: string, id: unknown, changes: JsonRecord): Promise<JsonRecord | undefined> {
     return this.serialized(collection, () => {
       const records: unknown[] = this.read(collection);
-      const at = this.indexOf(records as StoredRecord[], id);
+      const at = this.indexOf(collection, records as StoredRecord[], id);
       if (at < 0) return undefined;
-      const updated = { ...(records[at] as StoredRecord), ...changes, [this.key]: (records[at] as StoredRecord)[this.key] };
+      const key = this.keyOf(collection);
+      const updated = { ...(records[at] as StoredRecord), ...changes, [key]: (records[at] as StoredRecord)[key] };
       records[at] = updated;
       this.write(collection, records);
       return JSON.parse(jsonText(updated)) as JsonRecord;
+    });
+  }
+
+  /** Writes the record whole: replaces the one with its key (in its place), or adds it at the end. */
+  async put(collection: string, record: JsonRecord): Promise<void> {
+    return this.serialized(collection, () => {
+      const records: unknown[] = this.read(collection);
+      const at = this.indexOf(collection, records as StoredRecord[], record[this.keyOf(collection)]);
+      if (at < 0) records.push(record);
+      else records[at] = record;
+      this.write(collection, records);
     });
   }
 
@@ -115,7 +126,7 @@ export class JsonFileStore {
   async delete(collection: string, id: unknown): Promise<boolean> {
     return this.serialized(collection, () => {
       const records: unknown[] = this.read(collection);
-      const at = this.indexOf(records as StoredRecord[], id);
+      const at = this.indexOf(collection, records as StoredRecord[], id);
       if (at < 0) return false;
       records.splice(at, 1);
       this.write(collection, records);

@@ -20,7 +20,6 @@ export interface OpenEndpointOptions {
 
 /** Endpoint kinds the design reserves for later versions, so their URLs get a clear "not yet" rather than "invalid". */
 const reservedKinds: ReadonlyArray<{ readonly pattern: RegExp; readonly kind: string }> = [
-  { pattern: /^json:\/\//i, kind: 'JSON' },
   { pattern: /^mysql:\/\//i, kind: 'MySQL' },
 ];
 
@@ -33,6 +32,11 @@ export function openEndpoint(url: string, options: OpenEndpointOptions): SourceE
     if (options.role === 'source') return new SqliteEndpoint(sqliteFilePath(url), options.sqlite, (options.lockWaitSeconds ?? 60) * 1000);
     throw new PgferryError('URL_UNSUPPORTED', `target ${display}: SQLite is a source only; pgferry writes into PostgreSQL`, {
       hint: 'Give the target as a postgres:// URL; a SQLite file can be the source (--from sqlite:///path/to/app.db).',
+    });
+  }
+  if (/^json:\/\//i.test(url)) {
+    throw new PgferryError('URL_UNSUPPORTED', `${options.role} ${display}: a JSON directory is read by migrate, verify and export with the plan's json mapping; this command does not take one`, {
+      hint: 'Run pgferry infer --from json://DIR --out plan.yaml, then pgferry migrate --plan plan.yaml --from json://DIR --to postgres://… (docs/JSON.md).',
     });
   }
   const reserved = reservedKinds.find((r) => r.pattern.test(url));

@@ -39,6 +39,7 @@ export const errorCodes = {
   JSON_MAPPING_INVALID: "the plan's json mapping is missing or cannot be used (no key, a key field without a column, a file missing)",
   JSON_TABLE_MISMATCH: 'a table the JSON mapping names already exists on the target without the columns the mapping gives it',
   JSON_EXPORT_REFUSED: 'export would write over collection files that already exist in the target directory',
+  JSON_RECORD_REJECTED: "a record given to the dual-write store's PostgreSQL side does not fit the mapping (a value its column's type does not take)",
   DUAL_WRITE_CONFIG: 'a dual-write store was configured with settings that cannot work together',
   SQLITE_VALUE_REJECTED: 'a SQLite value does not convert to its column\'s PostgreSQL type (junk a dynamically typed column holds)',
   INTERNAL: 'a bug in pgferry',

@@ -58,7 +58,7 @@ const jsonChild: z.ZodType<unknown, JsonChildInput> = z.lazy(() =>
 );
 
 /** A JSON source's mapping (docs/JSON.md): `pgferry infer` drafts it. */
-const jsonMapping = z.strictObject({
+export const jsonMapping = z.strictObject({
   collections: z.record(
     z.string(),
     z.strictObject({

@@ -1,6 +1,9 @@
 /** `pgferry migrate`: preflight, then schema, data, indexes, constraints and sequences; resumable. */
 import { Command } from 'commander';
+import { migrateJson, plansJsonSource } from '../../api/json-runs.js';
 import { migrate } from '../../api/migrate.js';
+import { renderJsonMigrateText } from '../text/json-run-text.js';
+import { reportJsonRun } from './json-run-output.js';
 import { keptOut } from '../text/verify-text.js';
 import { renderMigrateText } from '../text/migrate-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
@@ -17,6 +20,7 @@ interface MigrateFlags extends CommonFlags {
   verify?: boolean;
   recopyChanged?: boolean;
   backup?: boolean;
+  schemaOnly?: boolean;
 }
 
 export function migrateCommand(output: CommandOutput): Command {
@@ -25,10 +29,26 @@ export function migrateCommand(output: CommandOutput): Command {
     .option('--resume', 'continue the unfinished run of this source and target, never start a new one (re-running without it resumes too)')
     .option('--recopy-changed', 'when resuming, copy again the tables the source changed since the copy started (default: refuse with SOURCE_CHANGED)')
     .option('--no-verify', 'skip the verification at the end (counts, checksums, schema, sequences)')
+    .option('--schema-only', 'JSON source: create the tables of the plan\'s json mapping only, copy no record (before the dual-write store\'s first phase)')
     .option('--no-backup', 'skip the backup of the source taken before anything is written (backup.enabled: false)')
     .option('--chunk-size-mb <mb>', 'split tables larger than this into key ranges copied in parallel (default: half of one job\'s share of the data, at least 64; 0 never splits)');
   addCommonOptions(command).action(async (flags: MigrateFlags) => {
     const progress = flags.json ? undefined : terminalProgress();
+    const sources = planSourcesFromFlags(flags, { ...(flags.verify === false ? { verify: false } : {}) });
+    if (await plansJsonSource(sources)) {
+      const result = await migrateJson({ ...sources, schemaOnly: flags.schemaOnly ?? false, onEvent: watchRunRecord(flags.json ? undefined : progress?.onEvent) });
+      progress?.done();
+      reportJsonRun(output, flags, result, (r) => renderJsonMigrateText(r));
+      const rejected = result.status === 'migrated' && result.collections.some((c) => c.rejected > 0);
+      const differences = result.status === 'migrated' && (result.verification?.differences ?? 0) > 0;
+      output.setExitCode(result.status === 'failed' ? exitCodes.error : differences ? exitCodes.blocked : rejected ? exitCodes.setAside : exitCodes.ok);
+      return;
+    }
+    if (flags.schemaOnly) {
+      output.stderr('error [PLAN_INVALID]: --schema-only is for a JSON source (--from json://DIR); a PostgreSQL or SQLite migrate copies schema and data in one run');
+      output.setExitCode(exitCodes.error);
+      return;
+    }
     const result = await migrate({
       ...planSourcesFromFlags(flags, {
         ...(flags.chunkSizeMb !== undefined ? { chunkSizeMb: flags.chunkSizeMb } : {}),

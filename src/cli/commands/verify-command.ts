@@ -1,6 +1,9 @@
 /** `pgferry verify`: exit 0 when source and target are equal, 1 when they differ, 2 when they cannot be compared. */
 import { Command } from 'commander';
+import { plansJsonSource, verifyJsonSource } from '../../api/json-runs.js';
 import { verify } from '../../api/verify.js';
+import { renderJsonVerifyText } from '../text/json-run-text.js';
+import { reportJsonRun } from './json-run-output.js';
 import { keptOut, renderVerifyText } from '../text/verify-text.js';
 import { addCommonOptions, planSourcesFromFlags, type CommonFlags } from '../common-options.js';
 import { exitCodes } from '../exit-codes.js';
@@ -37,6 +40,13 @@ export function verifyCommand(output: CommandOutput): Command {
     if (bad) {
       output.stderr(`error [PLAN_INVALID]: ${bad}`);
       output.setExitCode(exitCodes.error);
+      return;
+    }
+    if (await plansJsonSource(planSourcesFromFlags(flags))) {
+      const result = await verifyJsonSource({ ...planSourcesFromFlags(flags), ...(maxDiffs !== undefined ? { maxDiffs } : {}), onEvent: watchRunRecord(progress?.onEvent) });
+      progress?.done();
+      reportJsonRun(output, flags, result, (r) => renderJsonVerifyText(r));
+      output.setExitCode(result.status === 'failed' ? exitCodes.error : result.status === 'different' ? exitCodes.blocked : result.setAside > 0 ? exitCodes.setAside : exitCodes.ok);
       return;
     }
     const result = await verify({

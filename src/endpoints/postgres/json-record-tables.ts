@@ -129,6 +129,24 @@ export class JsonRecordTables {
     });
   }
 
+  /**
+   * Makes PostgreSQL's copy of one record what `recordNow` says it is now (undefined: deleted), asked while the
+   * record's lock is held: a repair from the JSON file that the application's next write cannot overtake.
+   * `flatten` gives the record's rows, or throws when the mapping cannot take it.
+   */
+  async syncRecord(collection: string, key: JsonObject, recordNow: () => Promise<JsonObject | undefined>, flatten: (record: JsonObject) => RecordRows): Promise<'written' | 'deleted'> {
+    return this.transaction(async (client) => {
+      await this.lockKeys(client, collection, [this.keyOf(collection, key)]);
+      const record = await recordNow();
+      if (!record) {
+        await this.deleteRecord(client, collection, key);
+        return 'deleted';
+      }
+      await this.writeRows(client, collection, flatten(record));
+      return 'written';
+    });
+  }
+
   /** Deletes the record with key `key` (its fields in `record`) under its lock; resolves to whether there was one. */
   async removeRecord(collection: string, record: JsonObject): Promise<boolean> {
     return this.transaction(async (client) => {

@@ -202,3 +202,11 @@ export function jsonTextOf(value: unknown): string {
     .map(([k, v]) => `${JSON.stringify(k)}:${jsonTextOf(v)}`)
     .join(',')}}`;
 }
+
+/** A value read by parseJsonText as an application sees it: a number as a JavaScript number. */
+export function plainJson(value: JsonValue): unknown {
+  if (value instanceof JsonNumber) return value.value;
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainJson(v)]));
+  return value;
+}

@@ -1,0 +1,65 @@
+/**
+ * The durable record of secondary writes that failed: one JSON line per failure, appended and flushed to disk
+ * before the application's request returns, so `pgferry repair` finds every one even after a crash.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+
+export interface FailedWrite {
+  readonly at: string;
+  /** The store the write failed on (the secondary). */
+  readonly store: 'json' | 'postgres';
+  readonly collection: string;
+  /** The record's key value. */
+  readonly key: unknown;
+  readonly op: 'put' | 'delete';
+  readonly error: { readonly code?: string; readonly message: string };
+}
+
+export function appendFailedWrite(log: string, entry: FailedWrite): void {
+  const fd = openSync(log, 'a', 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(entry)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The entries of a log; a last line cut short by a crash is skipped (its write was never acknowledged as logged). */
+export function readFailedWrites(log: string): FailedWrite[] {
+  if (!existsSync(log)) return [];
+  const entries: FailedWrite[] = [];
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line) as FailedWrite);
+    } catch {
+      // A line a crash cut short: its request had not returned yet.
+    }
+  }
+  return entries;
+}
+
+/**
+ * Takes the log's entries for a repair: the log is renamed aside first (an atomic step: the application's next
+ * failure starts a new log), joining what a repair that was stopped left aside.
+ */
+export function takeFailedWrites(log: string): { readonly entries: FailedWrite[]; readonly taken: string } {
+  const taken = `${log}.repairing`;
+  if (existsSync(log)) {
+    if (!existsSync(taken)) renameSync(log, taken);
+    else {
+      const moved = `${log}.${process.pid}.moving`;
+      renameSync(log, moved);
+      const fd = openSync(taken, 'a', 0o600);
+      try {
+        writeSync(fd, readFailedWrites(moved).map((e) => `${JSON.stringify(e)}\n`).join(''));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      rmSync(moved);
+    }
+  }
+  return { entries: readFailedWrites(taken), taken };
+}

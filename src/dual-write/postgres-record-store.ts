@@ -1,0 +1,91 @@
+/**
+ * The PostgreSQL side of the dual-write library: the same collection API as the JSON store (get, list, insert,
+ * update, delete, put), over the tables of the plan's json mapping. A record is written whole, in one transaction
+ * under its key's lock (the lock the backfill and repair take too), and read back in its JSON shape.
+ */
+import { PgferryError } from '../errors/pgferry-error.js';
+import { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
+import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
+import { jsonTextOf, parseJsonText, plainJson } from '../model/json/json-text.js';
+import { flattenRecord, type JsonObject } from '../model/json/record-rows.js';
+import type { JsonRecord } from './json-file-store.js';
+
+/** A record the application gave, as the strict reader would have read it (numbers keep their text). */
+export function storedRecord(record: JsonRecord): JsonObject {
+  return parseJsonText(jsonTextOf(record)) as JsonObject;
+}
+
+export interface PostgresRecordStoreOptions {
+  readonly url: string;
+  readonly collections: Readonly<Record<string, JsonCollectionMapping>>;
+  readonly connectTimeoutSeconds?: number;
+  /** Sessions the store's pool may open (default 4). */
+  readonly poolSize?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export class PostgresRecordStore {
+  readonly database: JsonTargetDatabase;
+
+  constructor(private readonly options: PostgresRecordStoreOptions) {
+    this.database = new JsonTargetDatabase(options.url, options.collections, {
+      connectTimeoutSeconds: options.connectTimeoutSeconds ?? 5,
+      sessions: options.poolSize ?? 4,
+      label: 'postgres',
+      ...(options.env ? { env: options.env } : {}),
+    });
+  }
+
+  private keyField(collection: string): string {
+    const mapping = this.options.collections[collection];
+    if (!mapping) throw new PgferryError('DUAL_WRITE_CONFIG', `the mapping has no collection ${collection}`, { hint: 'Add it to json.collections, or use a collection the mapping names.' });
+    return mapping.key[0]!;
+  }
+
+  async get(collection: string, id: unknown): Promise<JsonRecord | undefined> {
+    const [found] = await this.database.records.records(collection, storedRecord({ [this.keyField(collection)]: id }));
+    return found ? (plainJson(found.record) as JsonRecord) : undefined;
+  }
+
+  async list(collection: string): Promise<JsonRecord[]> {
+    return (await this.database.records.records(collection)).map((r) => plainJson(r.record) as JsonRecord);
+  }
+
+  /** Writes the record whole (inserted, or replacing the one with its key); JSON_RECORD_REJECTED when the mapping cannot take it. */
+  async put(collection: string, record: JsonRecord): Promise<void> {
+    const stored = storedRecord(record);
+    const mapping = this.options.collections[collection]!;
+    const flat = flattenRecord(mapping, stored);
+    if (flat.problem) {
+      throw new PgferryError('JSON_RECORD_REJECTED', `a record of ${collection} cannot be written to PostgreSQL: ${flat.problem.field}: ${flat.problem.reason}`, {
+        hint: "Fix the value, or change the column's type in the mapping (and the table).",
+      });
+    }
+    await this.database.records.writeRecords(collection, [this.database.records.keyOf(collection, stored)], () => flat.rows);
+  }
+
+  async insert(collection: string, record: JsonRecord): Promise<JsonRecord> {
+    const key = this.keyField(collection);
+    if (record[key] === undefined || record[key] === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${key}`, { hint: `Give every record its ${key}.` });
+    if (await this.get(collection, record[key])) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${key} ${jsonTextOf(record[key])}`, { hint: 'Update that record, or give the new one another key.' });
+    await this.put(collection, record);
+    return record;
+  }
+
+  async update(collection: string, id: unknown, changes: JsonRecord): Promise<JsonRecord | undefined> {
+    const current = await this.get(collection, id);
+    if (!current) return undefined;
+    const key = this.keyField(collection);
+    const updated = { ...current, ...changes, [key]: current[key] };
+    await this.put(collection, updated);
+    return JSON.parse(jsonTextOf(updated)) as JsonRecord;
+  }
+
+  async delete(collection: string, id: unknown): Promise<boolean> {
+    return this.database.records.removeRecord(collection, storedRecord({ [this.keyField(collection)]: id }));
+  }
+
+  async close(): Promise<void> {
+    await this.database.close();
+  }
+}
