@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repairFailedWrites, type RepairOutcome } from '../dual-write/repair.js';
-import { collectionFiles, isJsonLocation, jsonDirectory } from '../endpoints/json/json-collections.js';
+import { collectionFiles, isJsonLocation, jsonDirectory, readStampedCollection } from '../endpoints/json/json-collections.js';
 import { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
 import type { EventListener } from '../model/events.js';
@@ -162,12 +162,14 @@ export async function migrateJson(options: JsonRunOptions): Promise<JsonMigrateR
     (recorder) =>
       withJsonRun('migrate', options, recorder, 'target', async ({ plan, directory, collections, database }) => {
         const emit = recorder.onEvent;
+        // Every file is read (and must parse) before anything is written.
+        const files = new Map(Object.entries(collections).map(([name, m]) => [name, readStampedCollection(join(directory, m.file))]));
         const warnings = unmappedFiles(directory, collections);
         for (const w of warnings) emit({ type: 'warning', code: w.code, message: w.message });
         const tables = await timedPhase(emit, 'schema', () => database.ensureTables());
         if (options.schemaOnly) return { status: 'migrated' as const, source: directory, target: database.display, tablesCreated: tables.created, collections: [], verification: null, warnings };
         const paths = commandPathsFor(plan.runDir, 'migrate', `json:${directory}`, database.identity);
-        const loaded = await timedPhase(emit, 'backfill', () => backfillJson(database, { directory, collections, rejectsDir: join(paths.dir, 'rejects'), onEvent: emit }));
+        const loaded = await timedPhase(emit, 'backfill', () => backfillJson(database, { directory, collections, files, rejectsDir: join(paths.dir, 'rejects'), onEvent: emit }));
         for (const c of loaded) {
           if (c.rejected === 0) continue;
           const warning = { code: 'ROWS_REJECTED', message: `${c.collection}: ${c.read} read = ${c.loaded} loaded + ${c.rejected} rejected${c.goneMeanwhile > 0 ? ` + ${c.goneMeanwhile} deleted meanwhile` : ''} (${c.rejectFile})` };

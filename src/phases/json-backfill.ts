@@ -5,9 +5,9 @@
  * re-run changes nothing. The file is read again, under the batch's record locks, when it changed since it was
  * read: an application writing through the dual-write store (file first, PostgreSQL second) is never overtaken.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonCollection } from '../endpoints/json/json-collections.js';
+import { fileStamp, readJsonCollection, type JsonCollection } from '../endpoints/json/json-collections.js';
 import type { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import type { WriteCounts } from '../endpoints/postgres/json-record-tables.js';
 import type { EventListener } from '../model/events.js';
@@ -54,6 +54,8 @@ export interface CollectionBackfill {
 export interface BackfillOptions {
   readonly directory: string;
   readonly collections: Readonly<Record<string, JsonCollectionMapping>>;
+  /** Every collection's file as read before anything was written (readStampedCollection), by collection. */
+  readonly files: ReadonlyMap<string, JsonCollection & { readonly stamp: string }>;
   /** Where reject files go (one per collection, written only when a record is kept out). */
   readonly rejectsDir: string;
   readonly batchSize?: number;
@@ -61,12 +63,6 @@ export interface BackfillOptions {
 }
 
 const examplesKept = 5;
-
-/** A file's identity and version: an atomic rewrite (rename) changes the inode; an edit in place the size or time. */
-function fileStamp(file: string): string {
-  const s = statSync(file, { bigint: true });
-  return `${s.ino}:${s.size}:${s.mtimeNs}`;
-}
 
 function keyFieldsOf(mapping: JsonCollectionMapping, record: JsonObject): JsonObject | null {
   const key: JsonObject = {};
@@ -122,8 +118,9 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
     rejected += 1;
   };
 
-  let stamp = fileStamp(file);
-  const records = readJsonCollection(file).records;
+  const read = options.files.get(collection)!;
+  let stamp = read.stamp;
+  const records = read.records;
   const firstAt = new Map<string, number>();
   const batch: string[] = [];
   const batches: string[][] = [];

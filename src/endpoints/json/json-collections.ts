@@ -92,6 +92,21 @@ export function readJsonCollection(file: string): JsonCollection {
   return { name: basename(file, extname(file)), file, records };
 }
 
+/**
+ * A file's identity and version, taken before it is read: an atomic rewrite (rename) changes the inode, an edit in
+ * place the size or the time, so a reader can tell whether the records it holds are still the file's.
+ */
+export function fileStamp(file: string): string {
+  const s = statSync(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
+/** A collection file's records with the stamp of the version read. */
+export function readStampedCollection(file: string): JsonCollection & { readonly stamp: string } {
+  const stamp = existsSync(file) ? fileStamp(file) : '';
+  return { ...readJsonCollection(file), stamp };
+}
+
 /** Whether a collection file holds NDJSON (one object per line) rather than an array. */
 export function isLineFile(file: string): boolean {
   return lineFiles.has(extname(file).toLowerCase());
