@@ -175,6 +175,6 @@ describe('migrate, verify and export a JSON source', () => {
     assert.match(none.stderr, /JSON_MAPPING_INVALID[\s\S]*pgferry infer/);
     const mismatch = await cli('migrate', '--plan', plan, '--from', `json://${data}`, '--to', target.url, '--run-dir', runDir);
     assert.equal(mismatch.code, 2);
-    assert.match(mismatch.stderr, /JSON_TABLE_MISMATCH: the target's table public\.users has no column name, created_at, admin, age, settings, nickname, extra, which the mapping writes/);
+    assert.match(mismatch.stderr, /JSON_TABLE_MISMATCH\]: the target's table public\.users has no column name, created_at, admin, age, settings, nickname, extra, which the mapping writes/);
   });
 });
