@@ -34,7 +34,10 @@ export function openPool(config: PostgresConnectionConfig, options: JsonTargetOp
   pool.on('error', () => undefined);
   const connect = async () => {
     try {
-      return await pool.connect();
+      const client = await pool.connect();
+      // A session the server ends while it is checked out (a crash, a restart) emits an error: its query fails with it.
+      if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+      return client;
     } catch (error) {
       throw connectionError(error, config, { label: options.label ?? 'target', connectTimeoutSeconds: options.connectTimeoutSeconds });
     }
