@@ -177,4 +177,84 @@ describe('migrate, verify and export a JSON source', () => {
     assert.equal(mismatch.code, 2);
     assert.match(mismatch.stderr, /JSON_TABLE_MISMATCH\]: the target's table public\.users has no column name, created_at, admin, age, settings, nickname, extra, which the mapping writes/);
   });
+
+  it('takes NDJSON and arrays nested two deep as a non-superuser under odd session settings; a row PostgreSQL refuses is found and rejected', async () => {
+    const server = await testServer(17);
+    const name = `json_owner_${process.pid}`;
+    await withClient(server.url(), async (c) => {
+      await c.query(`CREATE ROLE ${name} LOGIN PASSWORD 'owner-pw'`);
+      await c.query(`CREATE DATABASE ${name} OWNER ${name}`);
+      await c.query(`ALTER DATABASE ${name} SET DateStyle = 'SQL, DMY'`);
+      await c.query(`ALTER DATABASE ${name} SET TimeZone = 'Pacific/Chatham'`);
+      await c.query(`ALTER DATABASE ${name} SET search_path = nowhere`);
+      await c.query(`ALTER DATABASE ${name} SET extra_float_digits = -3`);
+    });
+    const url = server.url(name, name, 'owner-pw');
+    // The application's own table, with a check pgferry does not know about.
+    await withClient(url, (c) => c.query('CREATE TABLE public.orders (id bigint PRIMARY KEY, total numeric(7,2) CHECK (total >= 0), placed_at timestamptz, extra jsonb)'));
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-json-nested-'));
+    const data = join(dir, 'data');
+    const lines = [
+      { id: 1, total: 12.5, placedAt: '2024-05-01T09:00:00+12:45', lines: [{ sku: 'a', qty: 2, options: [{ k: 'color', v: 'red' }, { k: 'size', v: 'L' }] }, { sku: 'b', qty: 1, options: [] }], note: 'gift' },
+      { id: 2, total: -5, placedAt: '2024-05-02T10:00:00Z', lines: [] },
+      { id: 3, total: 99999.99, placedAt: '2024-05-03T11:30:00.123456Z', lines: [{ sku: 'c', qty: 7 }] },
+    ];
+    cpSync(exampleData, data, { recursive: true });
+    writeFileSync(join(data, 'orders.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const plan = join(dir, 'plan.yaml');
+    writeFileSync(
+      plan,
+      `json:
+  collections:
+    orders:
+      file: orders.ndjson
+      table: orders
+      key: [id]
+      columns:
+        - { field: id, column: id, type: bigint, notNull: true }
+        - { field: total, column: total, type: "numeric(7,2)" }
+        - { field: placedAt, column: placed_at, type: timestamptz }
+      children:
+        lines:
+          table: order_lines
+          parentColumns: [order_id]
+          columns:
+            - { field: sku, column: sku, type: text }
+            - { field: qty, column: qty, type: integer }
+          children:
+            options:
+              table: line_options
+              parentColumns: [order_id, line_position]
+              columns:
+                - { field: k, column: k, type: text }
+                - { field: v, column: v, type: text }
+`,
+    );
+    const runDir = join(dir, 'runs');
+    const run = await cli('migrate', '--plan', plan, '--from', `json://${data}`, '--to', url, '--run-dir', runDir);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /JSON_NOT_MAPPED[^\n]*projects\.json/);
+    assert.match(run.stdout, /orders: 3 read = 2 loaded \+ 1 rejected/);
+    assert.match(run.stdout, /rejected: orders record 2 \{"id":2\}: id: PostgreSQL refused it: [^\n]*orders_total_check/);
+    // The refused record is in the file and not in PostgreSQL: verify says so (exit 1), it does not call it equal.
+    assert.match(run.stdout, /orders \[2\] is in the file, not in PostgreSQL/);
+    const options = await withClient(url, async (c) => (await c.query('SELECT order_id::int, line_position, position, k, v FROM public.line_options ORDER BY 1, 2, 3')).rows);
+    assert.deepEqual(options, [
+      { order_id: 1, line_position: 0, position: 0, k: 'color', v: 'red' },
+      { order_id: 1, line_position: 0, position: 1, k: 'size', v: 'L' },
+    ]);
+    assert.deepEqual(await withClient(url, async (c) => (await c.query("SELECT to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS t FROM public.orders ORDER BY id")).rows), [
+      { t: '2024-04-30 20:15:00.000000' },
+      { t: '2024-05-03 11:30:00.123456' },
+    ]);
+
+    const out = join(dir, 'exported');
+    const exported = await cli('export', '--plan', plan, '--from', url, '--to', `json://${out}`, '--run-dir', runDir);
+    assert.equal(exported.code, 0, exported.stdout + exported.stderr);
+    const written = readFileSync(join(out, 'orders.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    assert.deepEqual(written.map(normalized), [lines[0], lines[2]].map((l) => normalized(l as Json)));
+    const verified = await cli('verify', '--plan', plan, '--from', `json://${out}`, '--to', url, '--run-dir', runDir);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  });
 });
+

@@ -9,9 +9,11 @@ import { readJsonCollection } from '../endpoints/json/json-collections.js';
 import type { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import type { EventListener } from '../model/events.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
-import { flattenRecord, recordDifferences, recordKey, type JsonObject } from '../model/json/record-rows.js';
+import { flattenRecord, keyFields, recordDifferences, recordKey, type JsonObject } from '../model/json/record-rows.js';
+import { jsonTextOf } from '../model/json/json-text.js';
 
 export interface RecordDifference {
+  /** The record's key fields' values as JSON text: ["0b6f3c1e-…"], [2]. */
   readonly key: string;
   readonly kind: 'missing' | 'extra' | 'different';
   /** For a differing record, the fields that differ (tasks[1].done). */
@@ -67,6 +69,7 @@ async function compareCollection(target: JsonTargetDatabase, collection: string,
   }
   const targetRecords = await target.records.records(collection);
   const examples: RecordDifference[] = [];
+  const shown = (record: JsonObject) => jsonTextOf(keyFields(mapping).map((c) => record[c.field] ?? null));
   const note = (difference: RecordDifference) => {
     if (examples.length < options.maxDiffs) examples.push(difference);
   };
@@ -77,21 +80,21 @@ async function compareCollection(target: JsonTargetDatabase, collection: string,
     const wanted = source.get(key);
     if (!wanted) {
       extra += 1;
-      note({ key, kind: 'extra' });
+      note({ key: shown(record), kind: 'extra' });
       continue;
     }
     const fields = recordDifferences(mapping, wanted, record);
     if (fields.length === 0) equal += 1;
     else {
       differing += 1;
-      note({ key, kind: 'different', fields });
+      note({ key: shown(record), kind: 'different', fields });
     }
   }
   let missing = 0;
-  for (const key of source.keys()) {
+  for (const [key, record] of source) {
     if (seen.has(key)) continue;
     missing += 1;
-    note({ key, kind: 'missing' });
+    note({ key: shown(record), kind: 'missing' });
   }
   const compared = source.size + extra;
   return {

@@ -1,5 +1,6 @@
 /** Renders the JSON source's migrate, verify and export results as text. */
 import type { JsonExportResult, JsonMigrateResult, JsonVerification, JsonVerifyResult } from '../../api/json-runs.js';
+import { jsonTextOf } from '../../model/json/json-text.js';
 import { formatCount, formatMs } from '../../model/units.js';
 import { findingSection, table } from './preflight-text.js';
 
@@ -39,7 +40,10 @@ export function renderJsonMigrateText(result: Done<JsonMigrateResult>): string {
     ),
     '',
   );
-  for (const c of result.collections) for (const e of c.examples) out.push(`  rejected: ${c.collection} record ${e.record}${e.key ? ` ${JSON.stringify(e.key)}` : ''}: ${e.field}: ${e.reason}`);
+  for (const c of result.collections) {
+    for (const e of c.examples) out.push(`  rejected: ${c.collection} record ${e.record}${e.key ? ` ${jsonTextOf(e.key)}` : ''}: ${e.field}: ${e.reason}`);
+    if (c.goneMeanwhile > 0) out.push(`  ${c.collection}: ${formatCount(c.read)} read = ${formatCount(c.loaded)} loaded + ${formatCount(c.rejected)} rejected + ${formatCount(c.goneMeanwhile)} deleted from the file while the backfill ran`);
+  }
   if (result.verification) out.push('Verification', ...verificationLines(result.verification), '');
   const records = result.collections.reduce((n, c) => n + c.loaded, 0);
   out.push(`MIGRATED: ${formatCount(records)} records in ${result.collections.length} collections in ${formatMs(result.ms)}${result.verification ? `, ${verdict(result.verification)}` : ', not verified (verify: false)'}`);

@@ -99,7 +99,14 @@ export function valueProblem(type: string, value: JsonValue): string | null {
       const n = BigInt(value.text);
       return n < low || n > high ? `${value.text} is outside ${base}'s range` : null;
     }
-    case 'numeric':
+    case 'numeric': {
+      if (!(value instanceof JsonNumber)) return expected('a number');
+      const typmod = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(type);
+      if (!typmod) return null;
+      const [precision, scale] = [Number(typmod[1]), Number(typmod[2] ?? 0)];
+      const digits = integerDigits(value.text);
+      return digits > precision - scale ? `${value.text} has ${digits} digits before the decimal point; ${type} holds ${precision - scale}` : null;
+    }
     case 'real':
     case 'double precision':
       return value instanceof JsonNumber ? null : expected('a number');
@@ -117,6 +124,13 @@ export function valueProblem(type: string, value: JsonValue): string | null {
     default:
       return null;
   }
+}
+
+/** How many digits a number has before its decimal point (0 for 0.5). */
+function integerDigits(text: string): number {
+  const canonical = canonicalNumber(text);
+  const m = /^-?(\d+)e(-?\d+)$/.exec(canonical);
+  return m ? Math.max(0, m[1]!.length + Number(m[2])) : 0;
 }
 
 /** A number's decimal value as text: 1.50, 1.5 and 15e-1 are all `15e-1`; -0 is 0. */

@@ -10,6 +10,11 @@ export class JsonNumber {
   get value(): number {
     return Number(this.text);
   }
+  /** In JSON.stringify (a result printed with --json): the number, or its text when a double would bend it. */
+  toJSON(): number | string {
+    const value = this.value;
+    return Number.isFinite(value) && JSON.stringify(value) === this.text ? value : this.text;
+  }
   /** No fraction and no exponent. */
   get isInteger(): boolean {
     return /^-?\d+$/.test(this.text);
