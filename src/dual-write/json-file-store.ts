@@ -6,7 +6,7 @@
  * change does not touch are written back exactly as they were read (numbers as written, key order).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { recordsOfArray } from '../endpoints/json/json-collections.js';
 import { writeCollectionFile } from '../endpoints/json/collection-file-writer.js';
@@ -44,10 +44,18 @@ export class JsonFileStore {
     return join(this.options.directory, `${collection}.json`);
   }
 
-  /** The file's records; one it cannot read (JSON_INVALID) stops the change, so it is never written over. */
+  /**
+   * The file's records; none when the file does not exist yet. One it cannot read (JSON_INVALID) stops the change,
+   * so it is never written over; a directory that is not there (a volume not mounted) is JSON_READ_FAILED, not an
+   * empty collection.
+   */
   private read(collection: string): StoredRecord[] {
     const file = this.file(collection);
-    return existsSync(file) ? recordsOfArray(file, readFileSync(file, 'utf8')) : [];
+    if (existsSync(file)) return recordsOfArray(file, readFileSync(file, 'utf8'));
+    if (!existsSync(dirname(file))) {
+      throw new PgferryError('JSON_READ_FAILED', `the directory of ${file} does not exist`, { hint: 'Check that the data directory is there (mounted) and named right in the store\'s settings.' });
+    }
+    return [];
   }
 
   private write(collection: string, records: readonly unknown[]): void {

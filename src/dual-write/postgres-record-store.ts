@@ -8,6 +8,7 @@ import { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { jsonTextOf, parseJsonText, plainJson } from '../model/json/json-text.js';
 import { flattenRecord, type JsonObject } from '../model/json/record-rows.js';
+import { valueProblem } from '../model/json/json-column-values.js';
 import type { JsonRecord } from './json-file-store.js';
 
 /** A record the application gave, as the strict reader would have read it (numbers keep their text). */
@@ -42,8 +43,18 @@ export class PostgresRecordStore {
     return mapping.key[0]!;
   }
 
+  /** The key as the record's key fields, or undefined when no record can have it (not a UUID for a uuid key). */
+  private keyRecord(collection: string, id: unknown): JsonObject | undefined {
+    const field = this.keyField(collection);
+    const key = storedRecord({ [field]: id });
+    const column = this.options.collections[collection]!.columns.find((c) => c.field === field);
+    return key[field] === undefined || key[field] === null || (column && valueProblem(column.type, key[field]!)) ? undefined : key;
+  }
+
   async get(collection: string, id: unknown): Promise<JsonRecord | undefined> {
-    const [found] = await this.database.records.records(collection, storedRecord({ [this.keyField(collection)]: id }));
+    const key = this.keyRecord(collection, id);
+    if (!key) return undefined;
+    const [found] = await this.database.records.records(collection, key);
     return found ? (plainJson(found.record) as JsonRecord) : undefined;
   }
 
@@ -54,19 +65,26 @@ export class PostgresRecordStore {
   /** Writes the record whole (inserted, or replacing the one with its key); JSON_RECORD_REJECTED when the mapping cannot take it. */
   async put(collection: string, record: JsonRecord): Promise<void> {
     const stored = storedRecord(record);
-    const mapping = this.options.collections[collection]!;
-    const flat = flattenRecord(mapping, stored);
+    const rows = this.rowsOf(collection, stored);
+    await this.database.records.writeRecords(collection, [this.database.records.keyOf(collection, stored)], () => rows);
+  }
+
+  /** The record's rows; JSON_RECORD_REJECTED when the mapping cannot take it. */
+  private rowsOf(collection: string, stored: JsonObject) {
+    this.keyField(collection);
+    const flat = flattenRecord(this.options.collections[collection]!, stored);
     if (flat.problem) {
       throw new PgferryError('JSON_RECORD_REJECTED', `a record of ${collection} cannot be written to PostgreSQL: ${flat.problem.field}: ${flat.problem.reason}`, {
         hint: "Fix the value, or change the column's type in the mapping (and the table).",
       });
     }
-    await this.database.records.writeRecords(collection, [this.database.records.keyOf(collection, stored)], () => flat.rows);
+    return flat.rows;
   }
 
   async insert(collection: string, record: JsonRecord): Promise<JsonRecord> {
     const key = this.keyField(collection);
     if (record[key] === undefined || record[key] === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${key}`, { hint: `Give every record its ${key}.` });
+    this.rowsOf(collection, storedRecord(record));
     if (await this.get(collection, record[key])) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${key} ${jsonTextOf(record[key])}`, { hint: 'Update that record, or give the new one another key.' });
     await this.put(collection, record);
     return record;
@@ -82,7 +100,8 @@ export class PostgresRecordStore {
   }
 
   async delete(collection: string, id: unknown): Promise<boolean> {
-    return this.database.records.removeRecord(collection, storedRecord({ [this.keyField(collection)]: id }));
+    const key = this.keyRecord(collection, id);
+    return key ? this.database.records.removeRecord(collection, key) : false;
   }
 
   async close(): Promise<void> {
