@@ -72,7 +72,7 @@ describe('pgferry infer', () => {
     assert.deepEqual(Object.keys(projects.children).sort(), ['milestones', 'tasks']);
     const tasks = projects.children.tasks!;
     assert.deepEqual([tasks.table, tasks.parentColumns, tasks.position], ['tasks', ['project_id'], 'position']);
-    assert.deepEqual(tasks.columns.find((c) => c.field === 'assignee'), { field: 'assignee', column: 'assignee', type: 'uuid', notNull: false });
+    assert.deepEqual(tasks.columns.find((c) => c.field === 'assignee'), { field: 'assignee', column: 'assignee', type: 'uuid', notNull: false, references: 'users' });
     assert.equal(projects.children.milestones!.columns.find((c) => c.field === 'due')?.type, 'date');
 
     const codes = result.findings.map((f) => `${f.code} ${f.message}`);

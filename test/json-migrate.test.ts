@@ -4,7 +4,7 @@
  * export writes the original shape back. The oracle is the test's own SQL and its own JSON.parse of the files.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,11 +87,20 @@ describe('migrate, verify and export a JSON source', () => {
     users.push({ ...users[1]!, id: '6b1c9d7e-4a8d-4fb0-9c3b-7d8e9fa0b1c2', admin: 'yes' });
     users.push({ ...users[2]! });
     writeFileSync(join(data, 'users.json'), JSON.stringify(users));
+    // infer drafted ownerId and tasks[].assignee as references to users: a project of nobody, a task for nobody.
+    assert.match(readFileSync(plan, 'utf8'), /field: ownerId\n\s*column: owner_id\n\s*type: uuid\n\s*notNull: true\n\s*references: users/);
+    const projects = fileRecords(join(data, 'projects.json')) as Array<Record<string, Json>>;
+    projects.push({ ...projects[0]!, id: 'a1b2c3d4-0009-4000-8000-000000000009', ownerId: '99999999-8a2d-4f5e-9c7b-1d2e3f4a5b6c' });
+    projects.push({ ...projects[1]!, id: 'a1b2c3d4-0010-4000-8000-000000000010', tasks: [{ id: 1, title: 'x', done: false, estimate: 1, assignee: '88888888-9b3e-4a6f-8d8c-2e3f4a5b6c7d' }] });
+    writeFileSync(join(data, 'projects.json'), JSON.stringify(projects));
     const target = await freshDatabase(await testServer(17));
     const run = await cli('migrate', '--plan', plan, '--from', `json://${data}`, '--to', target.url, '--run-dir', runDir);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     assert.match(run.stdout, /ROWS_REJECTED[^\n]*users: 8 read = 5 loaded \+ 3 rejected/);
-    assert.match(run.stdout, /EQUAL EXCEPT SET ASIDE: 3 record/);
+    assert.match(run.stdout, /ROWS_REJECTED[^\n]*projects: 5 read = 3 loaded \+ 2 rejected/);
+    assert.match(run.stdout, /rejected: projects record 4 [^\n]*ownerId: missing parent: users has no record with key "99999999-/);
+    assert.match(run.stdout, /rejected: projects record 5 [^\n]*tasks\[0\]\.assignee: missing parent: users has no record with key "88888888-/);
+    assert.match(run.stdout, /EQUAL EXCEPT SET ASIDE: 5 record/);
     const rejectFile = /\((\/[^)]*users\.ndjson)\)/.exec(run.stdout)?.[1];
     assert.ok(rejectFile && existsSync(rejectFile), run.stdout);
     const lines = readFileSync(rejectFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { record: number; field: string; reason: string });
@@ -255,6 +264,51 @@ describe('migrate, verify and export a JSON source', () => {
     assert.deepEqual(written.map(normalized), [lines[0], lines[2]].map((l) => normalized(l as Json)));
     const verified = await cli('verify', '--plan', plan, '--from', `json://${out}`, '--to', url, '--run-dir', runDir);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+  });
+
+  it('keeps what a double, a type\'s equality or Object\'s own names would bend: big ids, long decimals, citext case, fields named t, constructor, __proto__', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-json-bend-'));
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    writeFileSync(
+      join(data, 'events.json'),
+      '[\n' +
+        '{"id": 9007199254740993, "name": "Bob", "t": "hello", "amount": 1234567890.123456789012, "toString": "x", "__proto__": {"a": 1}, "constructor": [{"k": "v"}, {"k": "w"}]},\n' +
+        '{"id": 2, "name": "Cy", "t": "bye", "amount": 0.10, "constructor": []}\n' +
+        ']\n',
+    );
+    const plan = join(dir, 'plan.yaml');
+    assert.equal((await cli('infer', '--from', `json://${data}`, '--out', plan)).code, 0);
+    writeFileSync(plan, readFileSync(plan, 'utf8').replace(/(field: name\n\s*column: name\n\s*type: )text/, '$1citext'));
+    assert.match(readFileSync(plan, 'utf8'), /type: citext/);
+    const target = await freshDatabase(await testServer(17), 'CREATE EXTENSION citext');
+    const runDir = join(dir, 'runs');
+    const ends = ['--plan', plan, '--from', `json://${data}`, '--to', target.url, '--run-dir', runDir];
+    const run = await cli('migrate', ...ends);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const rows = (sql: string) => withClient(target.url, async (c) => (await c.query(sql)).rows);
+    assert.deepEqual(await rows('SELECT id::text, t, amount::text FROM events ORDER BY id'), [
+      { id: '2', t: 'bye', amount: '0.10' },
+      { id: '9007199254740993', t: 'hello', amount: '1234567890.123456789012' },
+    ]);
+
+    const out = join(dir, 'out');
+    assert.equal((await cli('export', '--plan', plan, '--from', target.url, '--to', `json://${out}`, '--run-dir', runDir)).code, 0);
+    const text = readFileSync(join(out, 'events.json'), 'utf8');
+    for (const piece of ['"id":9007199254740993', '"amount":1234567890.123456789012', '"amount":0.10', '"t":"hello"', '"toString":"x"', '"__proto__":{"a":1}', '"constructor":[{"k":"v"},{"k":"w"}]', '"constructor":[]']) {
+      assert.ok(text.includes(piece), `${piece} in ${text}`);
+    }
+
+    // Through the dual-write store: a change of case only is written (citext calls 'Bob' and 'BOB' equal), and the
+    // numbers the update does not touch keep their text in both stores.
+    const { createDualWriteStore } = await import('pgferry/dual-write');
+    const store = createDualWriteStore({ mapping: { planFile: plan }, json: { directory: data }, postgres: { url: target.url }, reads: 'json', writes: 'both', failedWritesLog: join(dir, 'failed.ndjson') });
+    await store.update('events', 2, { name: 'CY' });
+    await store.close();
+    assert.equal(store.stats().secondaryFailures, 0);
+    assert.deepEqual(await rows("SELECT name::text, amount::text FROM events WHERE id = 2"), [{ name: 'CY', amount: '0.10' }]);
+    assert.match(readFileSync(join(data, 'events.json'), 'utf8'), /"id":9007199254740993[^\n]*"amount":1234567890\.123456789012/);
+    assert.equal((await cli('verify', ...ends)).code, 0);
   });
 });
 

@@ -7,12 +7,12 @@
  * after another, so the two stores see its writes in the same order. Shadow reads read both stores, answer with the
  * primary's and count (and report) every mismatch.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { checkedJsonMapping } from '../model/json/checked-mapping.js';
-import { jsonTextOf } from '../model/json/json-text.js';
+import { plainJson } from '../model/json/json-text.js';
 import { recordDifferences, recordKey } from '../model/json/record-rows.js';
 import { jsonMapping } from '../plan/plan-schema.js';
 import { appendFailedWrite, type FailedWrite } from './failed-writes.js';
@@ -53,6 +53,8 @@ export interface DualWriteStats {
   readonly shadowReads: number;
   readonly mismatches: number;
   readonly secondaryFailures: number;
+  /** Secondary failures the log could not take (its disk full or gone): repair cannot find them; verify will. */
+  readonly unlogged: number;
 }
 
 export interface DualWriteStore {
@@ -109,6 +111,13 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
   const problem = configProblem(config);
   if (problem) throw new PgferryError('DUAL_WRITE_CONFIG', `dual-write: ${problem}`, { hint: 'docs/JSON.md lists the settings of each of the five phases.' });
   const collections = mappingOf(config);
+  if (config.writes === 'both') {
+    try {
+      closeSync(openSync(config.failedWritesLog!, 'a', 0o600));
+    } catch (error) {
+      throw new PgferryError('DUAL_WRITE_CONFIG', `dual-write: the failed-write log ${config.failedWritesLog} cannot be written: ${(error as Error).message}`, { hint: 'Give a failedWritesLog path in a directory the application may write.' });
+    }
+  }
   for (const [name, mapping] of Object.entries(collections)) {
     if (mapping.key.length !== 1) throw new PgferryError('DUAL_WRITE_CONFIG', `dual-write: ${name} is keyed by ${mapping.key.length} fields; the store takes one key field per collection`, { hint: 'Key the collection by one field (key: [id]).' });
     if (/\.(ndjson|jsonl)$/i.test(mapping.file)) throw new PgferryError('DUAL_WRITE_CONFIG', `dual-write: ${mapping.file} is NDJSON; the store writes JSON array files`, { hint: 'Keep the collection as a JSON array file (users.json).' });
@@ -119,7 +128,7 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
   const primary = stores[config.reads];
   const secondaryName: StoreName | null = config.writes === 'both' ? (config.reads === 'json' ? 'postgres' : 'json') : null;
   const secondary = secondaryName ? stores[secondaryName] : null;
-  const counts = { shadowReads: 0, mismatches: 0, secondaryFailures: 0 };
+  const counts = { shadowReads: 0, mismatches: 0, secondaryFailures: 0, unlogged: 0 };
   const queues = new Map<string, Promise<unknown>>();
   const pending = new Set<Promise<unknown>>();
 
@@ -150,14 +159,27 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
     } catch (error) {
       const e = error as { code?: string; message?: string };
       const failure: FailedWrite = { at: new Date().toISOString(), store: secondaryName, collection, key, op, error: { ...(typeof e.code === 'string' ? { code: e.code } : {}), message: String(e.message ?? error) } };
-      appendFailedWrite(config.failedWritesLog!, failure);
       counts.secondaryFailures += 1;
-      config.onSecondaryFailure?.(failure);
+      try {
+        appendFailedWrite(config.failedWritesLog!, failure);
+      } catch {
+        // The primary has the write: the request still succeeds, and the miss is counted and reported unlogged.
+        counts.unlogged += 1;
+      }
+      try {
+        config.onSecondaryFailure?.(failure);
+      } catch {
+        // The application's callback failing is not the request's failure.
+      }
     }
   };
   const mismatch = (m: ShadowMismatch) => {
     counts.mismatches += 1;
-    config.onMismatch?.(m);
+    try {
+      config.onMismatch?.(m);
+    } catch {
+      // The application's callback failing is not the read's failure.
+    }
   };
 
   return {
@@ -202,15 +224,15 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
       const key = record[known(collection).key[0]!];
       return serialized(collection, key, async () => {
         const inserted = await primary.insert(collection, record);
-        await toSecondary(collection, key, 'put', JSON.parse(jsonTextOf(inserted)) as JsonRecord);
+        await toSecondary(collection, key, 'put', inserted);
         return inserted;
       });
     },
     update(collection, key, changes) {
       return serialized(collection, key, async () => {
-        const updated = await primary.update(collection, key, changes);
+        const updated = await primary.change(collection, key, changes);
         if (updated) await toSecondary(collection, key, 'put', updated);
-        return updated;
+        return updated && (plainJson(updated) as JsonRecord);
       });
     },
     delete(collection, key) {

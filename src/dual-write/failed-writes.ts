@@ -2,7 +2,7 @@
  * The durable record of secondary writes that failed: one JSON line per failure, appended and flushed to disk
  * before the application's request returns, so `pgferry repair` finds every one even after a crash.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
 export interface FailedWrite {
   readonly at: string;
@@ -15,13 +15,29 @@ export interface FailedWrite {
   readonly error: { readonly code?: string; readonly message: string };
 }
 
+/**
+ * Appends the entry and flushes it. When a repair renamed the log aside while the entry was being written, the
+ * entry may have landed in the file the repair already read: it is appended again to the log the path names now
+ * (a repair copies a record as it is now, so an entry seen twice does no harm).
+ */
 export function appendFailedWrite(log: string, entry: FailedWrite): void {
-  const fd = openSync(log, 'a', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(entry)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const fd = openSync(log, 'a', 0o600);
+    let written: number;
+    try {
+      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      fsyncSync(fd);
+      written = fstatSync(fd).ino;
+    } finally {
+      closeSync(fd);
+    }
+    let now: number | undefined;
+    try {
+      now = statSync(log).ino;
+    } catch {
+      now = undefined;
+    }
+    if (now === written) return;
   }
 }
 

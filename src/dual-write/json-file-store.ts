@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { PgferryError } from '../errors/pgferry-error.js';
 import { recordsOfArray } from '../endpoints/json/json-collections.js';
 import { writeCollectionFile } from '../endpoints/json/collection-file-writer.js';
-import { jsonTextOf as jsonText, plainJson, type JsonValue } from '../model/json/json-text.js';
+import { withFileLock } from './file-lock.js';
+import { jsonTextOf as jsonText, parseJsonText, plainJson, type JsonValue } from '../model/json/json-text.js';
 
 /** A record as the application sees it: plain JSON values. */
 export type JsonRecord = { [key: string]: unknown };
@@ -62,10 +63,15 @@ export class JsonFileStore {
     writeCollectionFile(this.file(collection), records);
   }
 
-  /** Runs `change` after every change to the same collection queued before it. */
-  private serialized<T>(collection: string, change: () => T): Promise<T> {
+  /**
+   * Runs `change` after every change to the same collection queued before it, holding the file's lock, which other
+   * processes writing the file (a repair) take too.
+   */
+  private serialized<T>(collection: string, change: () => T, writes = true): Promise<T> {
     const before = this.queues.get(collection) ?? Promise.resolve();
-    const run = before.then(change, change);
+    // A read needs no lock: a file is replaced by a rename, whole.
+    const locked = writes ? () => withFileLock(this.file(collection), change) : async () => change();
+    const run = before.then(locked, locked);
     this.queues.set(
       collection,
       run.catch(() => undefined),
@@ -84,11 +90,11 @@ export class JsonFileStore {
       const records = this.read(collection);
       const at = this.indexOf(collection, records, id);
       return at < 0 ? undefined : (plainJson(records[at]!) as JsonRecord);
-    });
+    }, false);
   }
 
   async list(collection: string): Promise<JsonRecord[]> {
-    return this.serialized(collection, () => this.read(collection).map((r) => plainJson(r) as JsonRecord));
+    return this.serialized(collection, () => this.read(collection).map((r) => plainJson(r) as JsonRecord), false);
   }
 
   /** Adds a record; one whose key is taken is refused (JSON_KEY_TAKEN), the file unchanged. */
@@ -107,6 +113,15 @@ export class JsonFileStore {
 
   /** Sets the fields of `changes` on the record (the key stays); resolves to the record, or undefined when there is none. */
   async update(collection: string, id: unknown, changes: JsonRecord): Promise<JsonRecord | undefined> {
+    const updated = await this.change(collection, id, changes);
+    return updated && (plainJson(updated) as JsonRecord);
+  }
+
+  /**
+   * update, resolving to the record as written, numbers with their text (an id past 2^53 and 0.10 as they are in the
+   * file): what the dual-write store hands the other store.
+   */
+  async change(collection: string, id: unknown, changes: JsonRecord): Promise<StoredRecord | undefined> {
     return this.serialized(collection, () => {
       const records: unknown[] = this.read(collection);
       const at = this.indexOf(collection, records as StoredRecord[], id);
@@ -115,7 +130,7 @@ export class JsonFileStore {
       const updated = { ...(records[at] as StoredRecord), ...changes, [key]: (records[at] as StoredRecord)[key] };
       records[at] = updated;
       this.write(collection, records);
-      return JSON.parse(jsonText(updated)) as JsonRecord;
+      return parseJsonText(jsonText(updated)) as StoredRecord;
     });
   }
 

@@ -91,12 +91,27 @@ export class PostgresRecordStore {
   }
 
   async update(collection: string, id: unknown, changes: JsonRecord): Promise<JsonRecord | undefined> {
-    const current = await this.get(collection, id);
-    if (!current) return undefined;
-    const key = this.keyField(collection);
-    const updated = { ...current, ...changes, [key]: current[key] };
-    await this.put(collection, updated);
-    return JSON.parse(jsonTextOf(updated)) as JsonRecord;
+    const updated = await this.change(collection, id, changes);
+    return updated && (plainJson(updated) as JsonRecord);
+  }
+
+  /**
+   * update, resolving to the record as written (numbers with their text). The record is read and written under its
+   * lock, so two writers changing different fields of one record both keep their change.
+   */
+  async change(collection: string, id: unknown, changes: JsonRecord): Promise<JsonObject | undefined> {
+    const key = this.keyRecord(collection, id);
+    if (!key) return undefined;
+    const field = this.keyField(collection);
+    const tables = this.database.records;
+    let updated: JsonObject | undefined;
+    await tables.writeRecords(collection, [tables.keyOf(collection, key)], async (read) => {
+      const [current] = await read(key);
+      if (!current) return new Map();
+      updated = { ...current.record, ...storedRecord(changes), [field]: current.record[field]! };
+      return this.rowsOf(collection, updated);
+    });
+    return updated;
   }
 
   async delete(collection: string, id: unknown): Promise<boolean> {

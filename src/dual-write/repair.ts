@@ -62,8 +62,8 @@ export async function repairFailedWrites(options: RepairOptions): Promise<Repair
             },
           );
         } else {
-          await tables.withRecordLock(entry.collection, tables.keyOf(entry.collection, key), async () => {
-            const [found] = await tables.records(entry.collection, key);
+          await tables.withRecordLock(entry.collection, tables.keyOf(entry.collection, key), async (read) => {
+            const [found] = await read(key);
             if (found) await json.put(entry.collection, found.record as JsonRecord);
             else await json.delete(entry.collection, entry.key);
           });

@@ -36,6 +36,7 @@ export const errorCodes = {
   JSON_READ_FAILED: 'a JSON source directory or one of its collection files cannot be read',
   JSON_INVALID: 'a JSON collection file is not valid: malformed, not an array of objects, or a key given twice',
   JSON_KEY_TAKEN: 'a record inserted into a JSON collection has a key another record has',
+  JSON_LOCKED: 'a JSON collection file stayed locked by another process (the application or a repair) longer than a change waits',
   JSON_MAPPING_INVALID: "the plan's json mapping is missing or cannot be used (no key, a key field without a column, a file missing)",
   JSON_TABLE_MISMATCH: 'a table the JSON mapping names already exists on the target without the columns the mapping gives it',
   JSON_EXPORT_REFUSED: 'export would write over collection files that already exist in the target directory',

@@ -14,7 +14,8 @@ import type { EventListener } from '../model/events.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { jsonTextOf } from '../model/json/json-text.js';
 import { serverErrorFields } from '../endpoints/postgres/server-error.js';
-import { flattenRecord, recordKey, type JsonObject, type RecordProblem, type TableRow } from '../model/json/record-rows.js';
+import { flattenRecord, recordKey, type JsonObject, type ParentLookup, type RecordProblem, type TableRow } from '../model/json/record-rows.js';
+import { parentKeys } from './json-parent-keys.js';
 
 /** One record kept out, as its line in the reject file has it. */
 export interface RejectedRecord {
@@ -96,17 +97,18 @@ class RejectFile {
 
 export async function backfillJson(target: JsonTargetDatabase, options: BackfillOptions): Promise<CollectionBackfill[]> {
   const results: CollectionBackfill[] = [];
+  const parents = parentKeys(options.directory, options.collections, options.files);
   for (const [collection, mapping] of Object.entries(options.collections)) {
     const started = Date.now();
     options.onEvent({ type: 'step:start', phase: 'backfill', step: collection });
-    const result = await backfillCollection(target, collection, mapping, options);
+    const result = await backfillCollection(target, collection, mapping, options, parents);
     options.onEvent({ type: 'step:done', phase: 'backfill', step: collection, ms: Date.now() - started, rows: result.loaded });
     results.push(result);
   }
   return results;
 }
 
-async function backfillCollection(target: JsonTargetDatabase, collection: string, mapping: JsonCollectionMapping, options: BackfillOptions): Promise<CollectionBackfill> {
+async function backfillCollection(target: JsonTargetDatabase, collection: string, mapping: JsonCollectionMapping, options: BackfillOptions, parents: ParentLookup): Promise<CollectionBackfill> {
   const file = join(options.directory, mapping.file);
   const rejects = new RejectFile(join(options.rejectsDir, `${collection.replace(/[/\\]/g, '_')}.ndjson`));
   const examples: RejectedRecord[] = [];
@@ -125,7 +127,7 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
   const batch: string[] = [];
   const batches: string[][] = [];
   records.forEach((record, at) => {
-    const flat = flattenRecord(mapping, record);
+    const flat = flattenRecord(mapping, record, parents);
     if (flat.problem) return reject(at, record, flat.problem);
     const key = recordKey(mapping, record);
     const first = firstAt.get(key);
@@ -142,15 +144,22 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
   const counts = { inserted: 0, updated: 0, written: 0, gone: 0 };
   const children = new Map<string, WriteCounts>();
   /** Writes one batch; resolves to the rows changed per table, with how many records were written and gone. */
+  /** Writes one batch; the records it finds it cannot load are rejected only once the batch committed. */
   const writeBatch = async (keys: readonly string[]) => {
     let written = 0;
     let gone = 0;
+    let problems: Array<[string, RecordProblem]> = [];
     const tableCounts = await target.records.writeRecords(collection, keys, () => {
-      [written, gone] = [0, 0];
+      [written, gone, problems] = [0, 0, []];
       const now = fileStamp(file);
       if (now !== stamp) {
         stamp = now;
-        current = new Map(readJsonCollection(file).records.map((r) => [recordKey(mapping, r), r]));
+        // The first record of a key, as the first read loads it.
+        current = new Map();
+        for (const r of readJsonCollection(file).records) {
+          const key = recordKey(mapping, r);
+          if (!current.has(key)) current.set(key, r);
+        }
       }
       const rows = new Map<string, TableRow[]>();
       for (const key of keys) {
@@ -159,16 +168,21 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
           gone += 1;
           continue;
         }
-        const flat = flattenRecord(mapping, record);
+        const flat = flattenRecord(mapping, record, parents);
         if (flat.problem) {
-          reject(firstAt.get(key)!, record, flat.problem);
+          problems.push([key, flat.problem]);
           continue;
         }
-        for (const [table, tableRows] of flat.rows) rows.set(table, [...(rows.get(table) ?? []), ...tableRows]);
+        for (const [table, tableRows] of flat.rows) {
+          const into = rows.get(table);
+          if (into) into.push(...tableRows);
+          else rows.set(table, [...tableRows]);
+        }
         written += 1;
       }
       return rows;
     });
+    for (const [key, problem] of problems) reject(firstAt.get(key)!, current.get(key)!, problem);
     return { tableCounts, written, gone };
   };
   for (const keys of batches) {

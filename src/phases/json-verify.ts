@@ -5,11 +5,12 @@
  * count. Records the backfill cannot load (the reject file's) are set aside, counted, not compared.
  */
 import { join } from 'node:path';
-import { readJsonCollection } from '../endpoints/json/json-collections.js';
+import { readStampedCollection } from '../endpoints/json/json-collections.js';
 import type { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import type { EventListener } from '../model/events.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
-import { flattenRecord, keyFields, recordDifferences, recordKey, type JsonObject } from '../model/json/record-rows.js';
+import { flattenRecord, keyFields, recordDifferences, recordKey, type JsonObject, type ParentLookup } from '../model/json/record-rows.js';
+import { parentKeys } from './json-parent-keys.js';
 import { jsonTextOf } from '../model/json/json-text.js';
 
 export interface RecordDifference {
@@ -48,24 +49,37 @@ export interface JsonVerifyOptions {
 
 export async function verifyJson(target: JsonTargetDatabase, options: JsonVerifyOptions): Promise<CollectionComparison[]> {
   const comparisons: CollectionComparison[] = [];
+  const files = new Map(Object.entries(options.collections).map(([name, m]) => [name, readStampedCollection(join(options.directory, m.file))]));
+  const parents = parentKeys(options.directory, options.collections, files);
   for (const [collection, mapping] of Object.entries(options.collections)) {
     const started = Date.now();
     options.onEvent({ type: 'step:start', phase: 'verify', step: collection });
-    const comparison = await compareCollection(target, collection, mapping, options);
+    const comparison = await compareCollection(target, collection, mapping, files.get(collection)!.records, parents, options);
     options.onEvent({ type: 'step:done', phase: 'verify', step: collection, ms: Date.now() - started, rows: comparison.sourceRecords });
     comparisons.push(comparison);
   }
   return comparisons;
 }
 
-async function compareCollection(target: JsonTargetDatabase, collection: string, mapping: JsonCollectionMapping, options: JsonVerifyOptions): Promise<CollectionComparison> {
-  const records = readJsonCollection(join(options.directory, mapping.file)).records;
+async function compareCollection(
+  target: JsonTargetDatabase,
+  collection: string,
+  mapping: JsonCollectionMapping,
+  records: readonly JsonObject[],
+  parents: ParentLookup,
+  options: JsonVerifyOptions,
+): Promise<CollectionComparison> {
   const source = new Map<string, JsonObject>();
+  /** Keys of records the backfill cannot load: PostgreSQL's record of such a key is not extra, it is set aside too. */
+  const setAsideKeys = new Set<string>();
   let setAside = 0;
   for (const record of records) {
     const key = recordKey(mapping, record);
-    if (flattenRecord(mapping, record).problem || source.has(key)) setAside += 1;
-    else source.set(key, record);
+    if (source.has(key)) setAside += 1;
+    else if (flattenRecord(mapping, record, parents).problem) {
+      setAside += 1;
+      setAsideKeys.add(key);
+    } else source.set(key, record);
   }
   const targetRecords = await target.records.records(collection);
   const examples: RecordDifference[] = [];
@@ -78,6 +92,7 @@ async function compareCollection(target: JsonTargetDatabase, collection: string,
   for (const { key, record } of targetRecords) {
     seen.add(key);
     const wanted = source.get(key);
+    if (!wanted && setAsideKeys.has(key)) continue;
     if (!wanted) {
       extra += 1;
       note({ key: shown(record), kind: 'extra' });

@@ -26,6 +26,8 @@ const jsonColumn = z.strictObject({
   /** A PostgreSQL type: uuid, text, bigint, numeric, boolean, timestamptz, date, jsonb… */
   type: z.string().min(1),
   notNull: z.boolean().default(false),
+  /** The collection whose key this field holds: a record whose value is no key of it is rejected (missing parent). */
+  references: z.string().min(1).optional(),
 });
 
 const jsonTableShape = {

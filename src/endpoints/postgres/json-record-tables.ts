@@ -7,7 +7,6 @@
 import type pg from 'pg';
 import { qualifiedName, quoteIdent } from './sql.js';
 import type { JsonChildMapping, JsonTableMapping } from '../../model/json/infer-mapping.js';
-import { baseType } from '../../model/json/json-column-values.js';
 import { jsonTextOf, parseJsonText } from '../../model/json/json-text.js';
 import { keyColumns, recordKey, recordOfRow, rowKey, type JsonObject, type TableRow } from '../../model/json/record-rows.js';
 
@@ -38,10 +37,12 @@ function columnsOf(mapping: JsonTableMapping): string[] {
   return [...(child.parentColumns ?? []), ...(child.position ? [child.position] : []), ...mapping.columns.map((c) => c.column), mapping.extra];
 }
 
-/** json has no equality operator: compared as text. */
-function comparable(mapping: JsonTableMapping, column: string, alias: string): string {
-  const type = mapping.columns.find((c) => c.column === column)?.type;
-  return type !== undefined && baseType(type) === 'json' ? `${alias}.${quoteIdent(column)}::text` : `${alias}.${quoteIdent(column)}`;
+/**
+ * A column compared by its text, not its type's equality: citext's 'Bob' = 'BOB' and numeric's 1.5 = 1.50 would
+ * keep a changed value from being written (and json has no equality at all).
+ */
+function comparable(column: string, alias: string): string {
+  return `${alias}.${quoteIdent(column)}::text`;
 }
 
 function tableSql(schema: string, mapping: JsonTableMapping, parent: TableSql | undefined, keyTypes: readonly string[]): TableSql {
@@ -53,7 +54,7 @@ function tableSql(schema: string, mapping: JsonTableMapping, parent: TableSql | 
   const update =
     changing.length === 0
       ? 'DO NOTHING'
-      : `DO UPDATE SET ${changing.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')} WHERE (${changing.map((c) => comparable(mapping, c, 't')).join(', ')}, NULL) IS DISTINCT FROM (${changing.map((c) => comparable(mapping, c, 'EXCLUDED')).join(', ')}, NULL)`;
+      : `DO UPDATE SET ${changing.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')} WHERE (${changing.map((c) => comparable(c, 't')).join(', ')}, NULL) IS DISTINCT FROM (${changing.map((c) => comparable(c, 'EXCLUDED')).join(', ')}, NULL)`;
   const upsert = `INSERT INTO ${name} AS t (${list(columns)}) SELECT ${list(columns)} FROM ${input} ON CONFLICT (${list(key)}) ${update} RETURNING (xmax = 0) AS inserted`;
   const child = mapping as Partial<JsonChildMapping>;
   let deleteStale: string | undefined;
@@ -83,6 +84,12 @@ function collectionSql(schema: string, mapping: JsonTableMapping): TableSql[] {
 function parsedRows(result: pg.QueryResult<{ row: string }>): TableRow[] {
   return result.rows.map((r) => parseJsonText(r.row) as TableRow);
 }
+
+/**
+ * Reads records of the collection in the transaction that holds the lock (never on a second session of the pool:
+ * with every session holding a lock and waiting for another, the pool would deadlock).
+ */
+export type RecordReader = (only?: JsonObject) => Promise<Array<{ readonly key: string; readonly record: JsonObject }>>;
 
 /** A record's rows per table, as flattenRecord gives them (merged for several records). */
 export type RecordRows = ReadonlyMap<string, readonly TableRow[]>;
@@ -122,10 +129,10 @@ export class JsonRecordTables {
    * to write (read while the locks are held, so a writer that wrote the file first and PostgreSQL second cannot be
    * overtaken), then writes them.
    */
-  async writeRecords(collection: string, keys: readonly string[], rowsNow: () => Promise<RecordRows> | RecordRows): Promise<Map<string, WriteCounts>> {
+  async writeRecords(collection: string, keys: readonly string[], rowsNow: (read: RecordReader) => Promise<RecordRows> | RecordRows): Promise<Map<string, WriteCounts>> {
     return this.transaction(async (client) => {
       await this.lockKeys(client, collection, keys);
-      return this.writeRows(client, collection, await rowsNow());
+      return this.writeRows(client, collection, await rowsNow((only) => this.readRecords(client, collection, only)));
     });
   }
 
@@ -158,10 +165,10 @@ export class JsonRecordTables {
   /**
    * Runs `work` while holding the lock of one record's key (in a transaction of its own): what a repair needs to copy the record from one store to the other without being overtaken by the application.
    */
-  async withRecordLock<T>(collection: string, key: string, work: () => Promise<T>): Promise<T> {
+  async withRecordLock<T>(collection: string, key: string, work: (read: RecordReader) => Promise<T>): Promise<T> {
     return this.transaction(async (client) => {
       await this.lockKeys(client, collection, [key]);
-      return work();
+      return work((only) => this.readRecords(client, collection, only));
     });
   }
 
@@ -254,7 +261,8 @@ export class JsonRecordTables {
     const rowsOf = async (table: TableSql) => {
       const where = filter ? ` WHERE ${table.key.slice(0, prefix).map((c, i) => `t.${quoteIdent(c)} = k.${quoteIdent(top.key[i]!)}`).join(' AND ')}` : '';
       const from = filter ? `${table.name} t, json_populate_record(NULL::${top.name}, $1::json) k` : `${table.name} t`;
-      const text = `SELECT to_json(t)::text AS row FROM ${from}${where} ORDER BY ${list(table.key, 't.')}`;
+      // t.*, not t: a column named t would be taken for the row.
+      const text = `SELECT to_json(t.*)::text AS row FROM ${from}${where} ORDER BY ${list(table.key, 't.')}`;
       return parsedRows(await client.query<{ row: string }>(text, filter ? [jsonTextOf(filter)] : []));
     };
     const byParent = new Map<string, Map<string, TableRow[]>>();

@@ -40,7 +40,17 @@ export function checkedJsonMapping(planCollections: Readonly<Record<string, obje
     refuse('the plan has no json mapping (json.collections)', 'Draft it with: pgferry infer --from json://DIR --out plan.yaml, read it, then give --plan plan.yaml.');
   }
   const tables = new Set<string>();
+  const checkReferences = (where: string, m: JsonTableMapping) => {
+    for (const c of m.columns) {
+      if (c.references === undefined) continue;
+      const target = collections[c.references];
+      if (!target) refuse(`${where}: ${c.field} references ${c.references}, which the mapping has no collection for`, `Name a collection of json.collections, or remove references from ${c.field}.`);
+      if (target.key.length !== 1) refuse(`${where}: ${c.field} references ${c.references}, which is keyed by ${target.key.length} fields`, 'A reference names a collection keyed by one field.');
+    }
+    for (const [field, nested] of Object.entries(m.children)) checkReferences(`${where}.children.${field}`, nested);
+  };
   for (const [name, mapping] of Object.entries(collections)) {
+    checkReferences(`json.collections.${name}`, mapping);
     checkTable(`json.collections.${name}`, mapping, undefined);
     const walk = (m: JsonTableMapping) => {
       if (tables.has(m.table)) refuse(`two collections or nested arrays go to the table ${m.table}`, 'Give each its own table name.');

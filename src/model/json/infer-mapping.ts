@@ -14,6 +14,8 @@ export interface JsonColumnMapping {
   readonly column: string;
   readonly type: string;
   readonly notNull: boolean;
+  /** The collection whose key this field holds (its records are checked for a missing parent). */
+  readonly references?: string;
 }
 
 export interface JsonTableMapping {
@@ -216,5 +218,46 @@ export function inferMapping(collections: ReadonlyArray<{ readonly name: string;
     out[c.name] = { file: c.file, ...drafted.mapping };
     findings.push(...drafted.findings);
   }
+  const keys = new Map<string, Set<string>>();
+  for (const c of collections) {
+    const key = out[c.name]!.key;
+    if (key.length === 1) keys.set(c.name, new Set(c.records.map((r) => String(scalarText(r[key[0]!])))));
+  }
+  for (const c of collections) {
+    const found = withReferences(out[c.name]!, c.records, keys, c.name, c.file);
+    out[c.name] = found.mapping as JsonCollectionMapping;
+    findings.push(...found.findings);
+  }
   return { collections: out, findings };
+}
+
+/** A key-like value as text (a string or a number); undefined for anything else. */
+function scalarText(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : value instanceof JsonNumber ? value.text : undefined;
+}
+
+/**
+ * The mapping with `references` on every column (not a key) whose values, all strings or numbers, are each a key of
+ * one other collection: an id pointing at another collection's record.
+ */
+function withReferences(mapping: JsonTableMapping, records: ReadonlyArray<{ readonly [key: string]: JsonValue }>, keys: ReadonlyMap<string, Set<string>>, own: string | undefined, where: string): { mapping: JsonTableMapping; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const columns = mapping.columns.map((column) => {
+    if (mapping.key.includes(column.field) || !['uuid', 'bigint', 'text'].includes(column.type)) return column;
+    const values = records.map((r) => r[column.field]).filter((v) => v !== undefined && v !== null);
+    const texts = values.map(scalarText);
+    if (values.length === 0 || texts.some((t) => t === undefined)) return column;
+    const target = [...keys].find(([name, set]) => name !== own && texts.every((t) => set.has(t!)));
+    if (!target) return column;
+    findings.push({ code: 'JSON_REFERENCES', message: `${where}: ${column.field} holds keys of ${target[0]}: a record whose ${column.field} is no key of ${target[0]} will be rejected (missing parent)`, hint: `Remove references: ${target[0]} from the column if that is not so.` });
+    return { ...column, references: target[0] };
+  });
+  const children: Record<string, JsonChildMapping> = {};
+  for (const [field, child] of Object.entries(mapping.children)) {
+    const items = records.flatMap((r) => (Array.isArray(r[field]) ? (r[field] as JsonValue[]).filter((i): i is { [key: string]: JsonValue } => isJsonObject(i)) : []));
+    const found = withReferences(child, items, keys, undefined, `${where}.${field}[]`);
+    children[field] = found.mapping as JsonChildMapping;
+    findings.push(...found.findings);
+  }
+  return { mapping: { ...mapping, columns, children }, findings };
 }

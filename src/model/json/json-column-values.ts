@@ -54,7 +54,7 @@ function timestampParts(text: string): TimestampParts | null {
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
   const utc = Date.UTC(year, month - 1, day, hour, minute, second);
   const back = new Date(utc);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 60) return null;
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null;
   let offsetMinutes = 0;
   const zone = m[8];
   if (zone && zone.toUpperCase() !== 'Z') {
@@ -119,7 +119,9 @@ export function valueProblem(type: string, value: JsonValue): string | null {
       const parts = timestampParts(value);
       const fits = parts !== null && (base === 'date' ? !parts.hasTime : base === 'timestamptz' ? parts.zoned : parts.hasTime && !parts.zoned);
       const form = base === 'date' ? 'YYYY-MM-DD' : base === 'timestamptz' ? 'YYYY-MM-DDTHH:MM:SS with Z or an offset' : 'YYYY-MM-DDTHH:MM:SS without an offset';
-      return fits ? null : `"${value}" is not a ${base} (${form})`;
+      if (!fits) return `"${value}" is not a ${base} (${form})`;
+      // PostgreSQL keeps microseconds and would round the rest away.
+      return /\.\d{6}\d*[1-9]/.test(value) ? `"${value}" is finer than the microseconds ${base} keeps (map it as text to keep it as written)` : null;
     }
     default:
       return null;

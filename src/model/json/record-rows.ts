@@ -6,12 +6,22 @@
  * and one that is null come back as they were.
  */
 import { canonicalColumnValue, canonicalJson, isoUtc, baseType, valueProblem } from './json-column-values.js';
-import { isJsonObject, JsonNumber, type JsonValue } from './json-text.js';
+import { isJsonObject, JsonNumber, jsonTextOf, type JsonValue } from './json-text.js';
 import type { JsonChildMapping, JsonTableMapping } from './infer-mapping.js';
 
 export type JsonObject = { [key: string]: JsonValue };
 /** A row as an object of column → value, the form json_populate_recordset reads and to_json writes. */
 export type TableRow = JsonObject;
+
+/** A field of a record or row: only its own (a field named constructor or toString is data, not Object's). */
+function own<T>(object: { readonly [key: string]: T }, key: string): T | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** Sets a field as data (a field named __proto__ would otherwise set the object's prototype). */
+function put(object: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /** The key of extra that lists the mapped fields a record does not have. */
 export const absentFieldsKey = 'pgferry:absent';
@@ -22,6 +32,9 @@ export interface RecordProblem {
   readonly value?: JsonValue;
   readonly reason: string;
 }
+
+/** Whether `collection` has a record whose key is `value`: what a column with `references` is checked against. */
+export type ParentLookup = (collection: string, value: JsonValue) => boolean;
 
 export type FlattenedRecord = { readonly rows: Map<string, TableRow[]>; readonly problem?: undefined } | { readonly rows?: undefined; readonly problem: RecordProblem };
 
@@ -50,12 +63,12 @@ export function keyColumns(mapping: JsonTableMapping): string[] {
 
 /** A record's key as one text, the same for the record in the file and the row in PostgreSQL (UUIDs in lower case). */
 export function recordKey(mapping: JsonTableMapping, record: JsonObject): string {
-  return `[${keyFields(mapping).map((c) => canonicalColumnValue(c.type, record[c.field])).join(',')}]`;
+  return `[${keyFields(mapping).map((c) => canonicalColumnValue(c.type, own(record, c.field))).join(',')}]`;
 }
 
 /** The key of a table's row, by its key columns, in recordKey's form. */
 export function rowKey(columns: readonly string[], types: readonly string[], row: TableRow): string {
-  return `[${columns.map((c, i) => canonicalColumnValue(types[i] ?? 'text', row[c])).join(',')}]`;
+  return `[${columns.map((c, i) => canonicalColumnValue(types[i] ?? 'text', own(row, c))).join(',')}]`;
 }
 
 function isObjectArray(value: JsonValue | undefined): value is JsonObject[] {
@@ -66,14 +79,14 @@ function isObjectArray(value: JsonValue | undefined): value is JsonObject[] {
  * The rows of `record` (a collection's record) for every table of `mapping`, keyed by table name; or the first
  * problem that keeps it out (a missing key, a value its column's type does not take).
  */
-export function flattenRecord(mapping: JsonTableMapping, record: JsonObject): FlattenedRecord {
+export function flattenRecord(mapping: JsonTableMapping, record: JsonObject, parents?: ParentLookup): FlattenedRecord {
   const rows = new Map<string, TableRow[]>();
   for (const { mapping: m } of mappingTables(mapping)) rows.set(m.table, []);
   for (const field of mapping.key) {
-    const value = record[field];
+    const value = own(record, field);
     if (value === undefined || value === null) return { problem: { field, reason: `the record has no ${field}, its key` } };
   }
-  const problem = flattenInto(mapping, record, [], undefined, '', rows);
+  const problem = flattenInto(mapping, record, [], undefined, '', rows, parents);
   return problem ? { problem } : { rows };
 }
 
@@ -85,42 +98,46 @@ function flattenInto(
   position: number | undefined,
   where: string,
   rows: Map<string, TableRow[]>,
+  parents: ParentLookup | undefined,
 ): RecordProblem | undefined {
   const row: TableRow = {};
   const child = mapping as Partial<JsonChildMapping>;
-  child.parentColumns?.forEach((column, i) => (row[column] = parentKey[i] ?? null));
-  if (child.position !== undefined && position !== undefined) row[child.position] = new JsonNumber(String(position));
+  child.parentColumns?.forEach((column, i) => put(row, column, parentKey[i] ?? null));
+  if (child.position !== undefined && position !== undefined) put(row, child.position, new JsonNumber(String(position)));
   const absent: string[] = [];
   for (const column of mapping.columns) {
-    const value = record[column.field];
+    const value = own(record, column.field);
     if (value === undefined || value === null) {
       if (column.notNull || mapping.key.includes(column.field)) return { field: `${where}${column.field}`, reason: value === undefined ? 'the field is missing and the mapping has it not null' : 'null where the mapping has not null' };
       if (value === undefined) absent.push(column.field);
-      row[column.column] = null;
+      put(row, column.column, null);
       continue;
     }
     const problem = valueProblem(column.type, value);
     if (problem) return { field: `${where}${column.field}`, value, reason: problem };
-    row[column.column] = value;
+    if (column.references && parents && !parents(column.references, value)) {
+      return { field: `${where}${column.field}`, value, reason: `missing parent: ${column.references} has no record with key ${jsonTextOf(value)}` };
+    }
+    put(row, column.column, value);
   }
   const extra: JsonObject = {};
   const mapped = new Set(mapping.columns.map((c) => c.field));
   for (const [field, value] of Object.entries(record)) {
     if (field === absentFieldsKey) return { field: `${where}${field}`, reason: `a field named ${absentFieldsKey}, which pgferry keeps for itself in the extra column` };
     if (mapped.has(field)) continue;
-    const nested = mapping.children[field];
-    if (!nested || !isObjectArray(value)) extra[field] = value;
+    const nested = own(mapping.children, field);
+    if (!nested || !isObjectArray(value)) put(extra, field, value);
   }
-  for (const field of Object.keys(mapping.children)) if (record[field] === undefined) absent.push(field);
-  if (absent.length > 0) extra[absentFieldsKey] = absent;
-  row[mapping.extra] = Object.keys(extra).length > 0 ? extra : null;
-  const ownKey = position !== undefined ? [...parentKey, new JsonNumber(String(position))] : keyFields(mapping).map((c) => record[c.field]!);
+  for (const field of Object.keys(mapping.children)) if (own(record, field) === undefined) absent.push(field);
+  if (absent.length > 0) put(extra, absentFieldsKey, absent);
+  put(row, mapping.extra, Object.keys(extra).length > 0 ? extra : null);
+  const ownKey = position !== undefined ? [...parentKey, new JsonNumber(String(position))] : keyFields(mapping).map((c) => own(record, c.field)!);
   rows.get(mapping.table)!.push(row);
   for (const [field, nested] of Object.entries(mapping.children)) {
-    const items = record[field];
+    const items = own(record, field);
     if (!isObjectArray(items)) continue;
     for (const [i, item] of items.entries()) {
-      const problem = flattenInto(nested, item, ownKey, i, `${where}${field}[${i}].`, rows);
+      const problem = flattenInto(nested, item, ownKey, i, `${where}${field}[${i}].`, rows, parents);
       if (problem) return problem;
     }
   }
@@ -138,21 +155,21 @@ function fieldValue(type: string, value: JsonValue): JsonValue {
  * rows of a nested array's table that belong to `row`, in position order.
  */
 export function recordOfRow(mapping: JsonTableMapping, row: TableRow, childRows: (nested: JsonChildMapping, row: TableRow) => readonly TableRow[]): JsonObject {
-  const stored = row[mapping.extra];
+  const stored = own(row, mapping.extra);
   const extra: JsonObject = isJsonObject(stored) ? stored : {};
-  const absentList = extra[absentFieldsKey];
+  const absentList = own(extra, absentFieldsKey);
   const absent = new Set(Array.isArray(absentList) ? absentList.filter((f): f is string => typeof f === 'string') : []);
   const record: JsonObject = {};
   for (const column of mapping.columns) {
     if (absent.has(column.field)) continue;
-    const value = row[column.column];
-    record[column.field] = value === undefined || value === null ? null : fieldValue(column.type, value);
+    const value = own(row, column.column);
+    put(record, column.field, value === undefined || value === null ? null : fieldValue(column.type, value));
   }
   for (const [field, nested] of Object.entries(mapping.children)) {
-    if (absent.has(field) || field in extra) continue;
-    record[field] = childRows(nested, row).map((item) => recordOfRow(nested, item, childRows));
+    if (absent.has(field) || Object.hasOwn(extra, field)) continue;
+    put(record, field, childRows(nested, row).map((item) => recordOfRow(nested, item, childRows)));
   }
-  for (const [field, value] of Object.entries(extra)) if (field !== absentFieldsKey) record[field] = value;
+  for (const [field, value] of Object.entries(extra)) if (field !== absentFieldsKey) put(record, field, value);
   return record;
 }
 
@@ -165,9 +182,9 @@ export function recordDifferences(mapping: JsonTableMapping, left: JsonObject, r
   const types = new Map(mapping.columns.map((c) => [c.field, c.type]));
   const fields = new Set([...Object.keys(left), ...Object.keys(right)]);
   for (const field of fields) {
-    const a = left[field];
-    const b = right[field];
-    const nested = mapping.children[field];
+    const a = own(left, field);
+    const b = own(right, field);
+    const nested = own(mapping.children, field);
     if (nested && isObjectArray(a) && isObjectArray(b)) {
       if (a.length !== b.length) differences.push(`${where}${field} (${a.length} items, ${b.length} items)`);
       else a.forEach((item, i) => differences.push(...recordDifferences(nested, item, b[i]!, `${where}${field}[${i}].`)));
