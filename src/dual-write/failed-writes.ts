@@ -2,7 +2,8 @@
  * The durable record of secondary writes that failed: one JSON line per failure, appended and flushed to disk
  * before the application's request returns, so `pgferry repair` finds every one even after a crash.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readNdjson } from '../run/ndjson-file.js';
 
 export interface FailedWrite {
   readonly at: string;
@@ -43,17 +44,7 @@ export function appendFailedWrite(log: string, entry: FailedWrite): void {
 
 /** The entries of a log; a last line cut short by a crash is skipped (its write was never acknowledged as logged). */
 export function readFailedWrites(log: string): FailedWrite[] {
-  if (!existsSync(log)) return [];
-  const entries: FailedWrite[] = [];
-  for (const line of readFileSync(log, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      entries.push(JSON.parse(line) as FailedWrite);
-    } catch {
-      // A line a crash cut short: its request had not returned yet.
-    }
-  }
-  return entries;
+  return existsSync(log) ? readNdjson<FailedWrite>(log) : [];
 }
 
 /**

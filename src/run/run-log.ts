@@ -2,9 +2,10 @@
  * The run log: one JSON record per line, appended synchronously as the run goes, so a run killed with SIGKILL
  * loses nothing it had already recorded. Reports are rendered from it (src/report/run-report.ts).
  */
-import { appendFileSync, existsSync, readFileSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync } from 'node:fs';
 import type { PgferryEvent } from '../model/events.js';
 import type { RunRecord } from '../model/run-record.js';
+import { readNdjson } from './ndjson-file.js';
 import { recordPathsIn, type RecordPaths } from './run-paths.js';
 
 /** Progress events come many times a second and say nothing the step records do not: they stay out of the log. */
@@ -34,16 +35,7 @@ export class RunLog {
 
 /** The records of a log; a last line cut short by a kill is left out. */
 export function readRunLog(path: string): RunRecord[] {
-  const records: RunRecord[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      records.push(JSON.parse(line) as RunRecord);
-    } catch {
-      // Only the line being written when the process died can be incomplete.
-    }
-  }
-  return records;
+  return readNdjson<RunRecord>(path);
 }
 
 /** When the log in `paths.dir` begins: the dated name an earlier command run's log and reports are kept under. */
