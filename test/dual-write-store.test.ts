@@ -14,6 +14,7 @@ import { createDualWriteStore, readFailedWrites, type ShadowMismatch } from 'pgf
 import { freeLoopbackPort } from '../src/embedded/free-port.js';
 import type { PgferryError } from '../src/errors/pgferry-error.js';
 import { cli } from './harness/cli.js';
+import { startPgBouncer } from './harness/pgbouncer.js';
 import { freshDatabase, testServer, withClient } from './harness/servers.js';
 
 const exampleData = fileURLToPath(new URL('../../examples/json-app/data', import.meta.url));
@@ -105,4 +106,23 @@ describe('the dual-write store', () => {
     assert.deepEqual(failures.map((f) => [f.store, f.collection, f.key, f.op, f.error.code]), [['postgres', 'users', ann, 'put', 'CONNECT_REFUSED']]);
     assert.doesNotMatch(readFileSync(log, 'utf8'), /secret/);
   });
+
+  it('works through PgBouncer in transaction mode, the pooled URL an application is given, with concurrent updates of one record', async () => {
+    const { data, plan, url, log } = await migrated();
+    const bouncer = await startPgBouncer(await testServer(17), 'transaction');
+    try {
+      const database = new URL(url).pathname.slice(1);
+      const store = createDualWriteStore({ mapping: { planFile: plan }, json: { directory: data }, postgres: { url: bouncer.url(database), poolSize: 3 }, reads: 'postgres', writes: 'both', failedWritesLog: log });
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.update('users', ann, { [`field${i}`]: i })));
+      const record = await store.get('users', ann);
+      await store.close();
+      assert.equal(store.stats().secondaryFailures, 0);
+      assert.deepEqual(Array.from({ length: 20 }, (_, i) => record?.[`field${i}`]), Array.from({ length: 20 }, (_, i) => i), 'every concurrent update kept');
+      const extra = await withClient(url, async (c) => (await c.query('SELECT extra FROM users WHERE id = $1', [ann])).rows[0].extra as Record<string, unknown>);
+      assert.equal(Object.keys(extra).filter((k) => k.startsWith('field')).length, 20);
+    } finally {
+      await bouncer.stop();
+    }
+  });
 });
+
