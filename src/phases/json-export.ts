@@ -1,7 +1,7 @@
 /**
  * JSON export: every mapped collection read back from PostgreSQL in its original shape (nested arrays re-assembled
- * in position order, the fields kept in extra restored, absent fields left absent) and written to its file in the
- * target directory atomically, one collection at a time.
+ * in position order, the fields kept in extra restored, absent fields left absent), all in one snapshot, and written
+ * to its file in the target directory atomically, one collection at a time.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,16 +33,19 @@ export async function exportJson(database: JsonTargetDatabase, options: JsonExpo
       hint: 'Export into an empty directory, or give --overwrite to replace those files (each is replaced atomically: a crash leaves the old file or the new one).',
     });
   }
-  const exported: CollectionExport[] = [];
-  for (const [collection, mapping] of Object.entries(options.collections)) {
-    const started = Date.now();
-    options.onEvent({ type: 'step:start', phase: 'export', step: collection });
-    const records = await database.records.records(collection);
-    const file = join(options.directory, mapping.file);
-    mkdirSync(dirname(file), { recursive: true });
-    writeCollectionFile(file, records.map((r) => r.record));
-    options.onEvent({ type: 'step:done', phase: 'export', step: collection, ms: Date.now() - started, rows: records.length });
-    exported.push({ collection, file, records: records.length });
-  }
-  return exported;
+  // Every collection from one snapshot: a project never refers to a user the export does not have.
+  return database.records.inOneSnapshot(async (read) => {
+    const exported: CollectionExport[] = [];
+    for (const [collection, mapping] of Object.entries(options.collections)) {
+      const started = Date.now();
+      options.onEvent({ type: 'step:start', phase: 'export', step: collection });
+      const records = await read(collection);
+      const file = join(options.directory, mapping.file);
+      mkdirSync(dirname(file), { recursive: true });
+      writeCollectionFile(file, records.map((r) => r.record));
+      options.onEvent({ type: 'step:done', phase: 'export', step: collection, ms: Date.now() - started, rows: records.length });
+      exported.push({ collection, file, records: records.length });
+    }
+    return exported;
+  });
 }

@@ -177,6 +177,11 @@ export class JsonRecordTables {
     return this.transaction((client) => this.readRecords(client, collection, only), true);
   }
 
+  /** Runs `work` with a reader of every collection in one snapshot (what an export consistent across collections needs). */
+  async inOneSnapshot<T>(work: (read: (collection: string) => Promise<Array<{ readonly key: string; readonly record: JsonObject }>>) => Promise<T>): Promise<T> {
+    return this.transaction((client) => work((collection) => this.readRecords(client, collection)), true);
+  }
+
   /** How many rows each of the collection's tables holds, in one snapshot. */
   async tableCounts(collection: string): Promise<Map<string, number>> {
     return this.transaction((client) => this.countRows(client, collection), true);
