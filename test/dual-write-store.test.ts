@@ -44,6 +44,11 @@ describe('the dual-write store', () => {
     refused({ ...base, reads: 'json', writes: 'both' }, /no failedWritesLog/);
     refused({ ...base, reads: 'postgres', writes: 'postgres', shadowReads: true }, /writes must go to both/);
     refused({ mapping: { planFile: plan }, json: { directory: data }, reads: 'postgres', writes: 'postgres' }, /no postgres\.url/);
+    refused({ ...base, reads: 'pg' as 'postgres', writes: 'both' }, /reads is "pg"; it takes 'json' or 'postgres'/);
+    refused({ ...base, reads: 'json', writes: 'all' as 'both' }, /writes is "all"; it takes 'json', 'postgres' or 'both'/);
+    refused({ ...base, mapping: undefined as unknown as string, reads: 'json', writes: 'json' }, /no mapping is given/);
+    // The plan file's path alone is taken too.
+    createDualWriteStore({ ...base, mapping: plan, reads: 'json', writes: 'json' });
     assert.throws(() => createDualWriteStore({ ...base, mapping: { planFile: join(data, 'users.json') }, reads: 'json', writes: 'json' }), (e: PgferryError) => e.code === 'JSON_MAPPING_INVALID');
   });
 

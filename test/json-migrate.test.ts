@@ -101,6 +101,9 @@ describe('migrate, verify and export a JSON source', () => {
     assert.match(run.stdout, /rejected: projects record 4 [^\n]*ownerId: missing parent: users has no record with key "99999999-/);
     assert.match(run.stdout, /rejected: projects record 5 [^\n]*tasks\[0\]\.assignee: missing parent: users has no record with key "88888888-/);
     assert.match(run.stdout, /EQUAL EXCEPT SET ASIDE: 5 record/);
+    // Records set aside are not equal ones: accuracy counts them (5 equal of 8 users).
+    assert.match(run.stdout, /users\s*│\s*8\s*│\s*5\s*│\s*5\s*│[^\n]*62\.5%/);
+    assert.match(run.stdout, /users \["not-a-uuid"\]: id: "not-a-uuid" is not a UUID/);
     const rejectFile = /\((\/[^)]*users\.ndjson)\)/.exec(run.stdout)?.[1];
     assert.ok(rejectFile && existsSync(rejectFile), run.stdout);
     const lines = readFileSync(rejectFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { record: number; field: string; reason: string });
@@ -179,6 +182,9 @@ describe('migrate, verify and export a JSON source', () => {
   it('refuses a plan without a json mapping, and a table that lacks a mapped column', async () => {
     const { data, plan, runDir } = await exampleCopy();
     const target = await freshDatabase(await testServer(17), 'CREATE TABLE users (id uuid PRIMARY KEY, email text)');
+    const early = await cli('verify', '--plan', plan, '--from', `json://${data}`, '--to', target.url, '--run-dir', runDir);
+    assert.equal(early.code, 2);
+    assert.match(early.stderr, /JSON_TABLES_MISSING\]: [^\n]*has no table public\.projects, public\.tasks, public\.milestones[\s\S]*pgferry migrate with this plan first/);
     const none = await cli('migrate', '--from', `json://${data}`, '--to', target.url, '--run-dir', runDir);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /JSON_MAPPING_INVALID[\s\S]*pgferry infer/);

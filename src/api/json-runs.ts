@@ -110,6 +110,16 @@ async function withJsonRun<T extends object>(
     const earlier = logStartedAt(paths);
     const [source, target] = databaseEnd === 'target' ? [directory, database.display] : [database.display, directory];
     recorder.begin({ paths, plan, source, target, ...(earlier ? { keepEarlierAs: earlier } : {}) });
+    if (command !== 'migrate') {
+      const missing = await database.missingTables();
+      if (missing.length > 0) {
+        throw new PgferryError('JSON_TABLES_MISSING', `${database.display} has no table ${missing.join(', ')}, which the json mapping names`, {
+          hint: `Run pgferry migrate with this plan first (--schema-only creates the tables without copying records), or point --${databaseEnd === 'target' ? 'to' : 'from'} at the database that has them.`,
+        });
+      }
+    } else if (!existsSync(directory)) {
+      throw new PgferryError('JSON_READ_FAILED', `the JSON source ${directory} is not a directory`, { hint: 'Give the directory holding the collection files: json:///srv/app/data.' });
+    }
     const value = await work({ plan, directory, collections, database });
     return Object.freeze({ ...value, ms: Date.now() - started });
   } catch (error) {

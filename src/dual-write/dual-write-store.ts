@@ -22,8 +22,8 @@ import { PostgresRecordStore, storedRecord } from './postgres-record-store.js';
 export type StoreName = 'json' | 'postgres';
 
 export interface DualWriteConfig {
-  /** The plan's json mapping: its `collections`, or a plan file that has a `json` section. */
-  readonly mapping: Readonly<Record<string, JsonCollectionMapping>> | { readonly planFile: string };
+  /** The plan's json mapping: its `collections`, or a plan file that has a `json` section (its path, or { planFile }). */
+  readonly mapping: Readonly<Record<string, JsonCollectionMapping>> | { readonly planFile: string } | string;
   /** The directory of the collection files. */
   readonly json: { readonly directory: string };
   /** The database (needed unless reads and writes are both json). */
@@ -71,8 +71,12 @@ export interface DualWriteStore {
 
 /** The mapping's collections, from the config or its plan file's json section. */
 function mappingOf(config: DualWriteConfig): Readonly<Record<string, JsonCollectionMapping>> {
-  if (!('planFile' in config.mapping)) return checkedJsonMapping(config.mapping);
-  const planFile = config.mapping.planFile as string;
+  const given = config.mapping;
+  if (given === null || (typeof given !== 'object' && typeof given !== 'string')) {
+    throw new PgferryError('DUAL_WRITE_CONFIG', 'dual-write: no mapping is given', { hint: "Give mapping: 'plan.yaml' (the plan pgferry infer wrote) or the plan's json.collections object." });
+  }
+  if (typeof given === 'object' && !('planFile' in given)) return checkedJsonMapping(given);
+  const planFile = typeof given === 'string' ? given : (given.planFile as string);
   let text: string;
   try {
     text = readFileSync(planFile, 'utf8');
@@ -89,7 +93,12 @@ function mappingOf(config: DualWriteConfig): Readonly<Record<string, JsonCollect
   return checkedJsonMapping(checked.data.collections);
 }
 
+const storeNames = ['json', 'postgres'];
+
 function configProblem(config: DualWriteConfig): string | null {
+  if (!storeNames.includes(config.reads)) return `reads is ${JSON.stringify(config.reads)}; it takes 'json' or 'postgres'`;
+  if (![...storeNames, 'both'].includes(config.writes)) return `writes is ${JSON.stringify(config.writes)}; it takes 'json', 'postgres' or 'both'`;
+  if (!config.json?.directory) return 'json.directory (the directory of the collection files) is not given';
   if (config.writes !== 'both' && config.writes !== config.reads) return `reads from ${config.reads} but writes only to ${config.writes}: reads would miss every write`;
   if ((config.reads === 'postgres' || config.writes !== 'json' || config.shadowReads) && !config.postgres) return 'postgres is used but no postgres.url is given';
   if (config.writes === 'both' && !config.failedWritesLog) return 'writes go to both stores but no failedWritesLog is given: a failed secondary write would be lost';

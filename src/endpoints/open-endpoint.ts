@@ -46,7 +46,7 @@ export function openEndpoint(url: string, options: OpenEndpointOptions): SourceE
     });
   }
   throw new PgferryError('URL_INVALID', `${options.role} "${display}" is not a connection string pgferry understands`, {
-    hint: 'Give a URL such as postgres://user@host:5432/dbname (postgresql:// works too), or a SQLite file as sqlite:///path/to/app.db.',
+    hint: 'Give a URL such as postgres://user@host:5432/dbname (postgresql:// works too), a SQLite file as sqlite:///path/to/app.db, or a directory of JSON files as json:///path/to/dir.',
   });
 }
 

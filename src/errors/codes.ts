@@ -38,6 +38,7 @@ export const errorCodes = {
   JSON_KEY_TAKEN: 'a record inserted into a JSON collection has a key another record has',
   JSON_LOCKED: 'a JSON collection file stayed locked by another process (the application or a repair) longer than a change waits',
   JSON_MAPPING_INVALID: "the plan's json mapping is missing or cannot be used (no key, a key field without a column, a file missing)",
+  JSON_TABLES_MISSING: "verify or export of a JSON source found the database without the tables the mapping names (migrate has not run)",
   JSON_TABLE_MISMATCH: 'a table the JSON mapping names already exists on the target without the columns the mapping gives it',
   JSON_EXPORT_REFUSED: 'export would write over collection files that already exist in the target directory',
   JSON_RECORD_REJECTED: "a record given to the dual-write store's PostgreSQL side does not fit the mapping (a value its column's type does not take)",

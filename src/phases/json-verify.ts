@@ -34,9 +34,11 @@ export interface CollectionComparison {
   readonly missing: number;
   readonly extra: number;
   readonly differing: number;
-  /** Equal records as a percentage of every record either side has (100 when both are empty). */
+  /** Equal records as a percentage of every record either side has, set-aside ones included (100 when both are empty). */
   readonly accuracy: number;
   readonly examples: readonly RecordDifference[];
+  /** The first records set aside, with why. */
+  readonly setAsideExamples: ReadonlyArray<{ readonly key: string; readonly field: string; readonly reason: string }>;
 }
 
 export interface JsonVerifyOptions {
@@ -72,18 +74,26 @@ async function compareCollection(
   const source = new Map<string, JsonObject>();
   /** Keys of records the backfill cannot load: PostgreSQL's record of such a key is not extra, it is set aside too. */
   const setAsideKeys = new Set<string>();
+  const setAsideExamples: Array<{ key: string; field: string; reason: string }> = [];
+  const shown = (record: JsonObject) => jsonTextOf(keyFields(mapping).map((c) => record[c.field] ?? null));
+  const putAside = (record: JsonObject, field: string, reason: string) => {
+    if (setAsideExamples.length < options.maxDiffs) setAsideExamples.push({ key: shown(record), field, reason });
+  };
   let setAside = 0;
   for (const record of records) {
     const key = recordKey(mapping, record);
-    if (source.has(key)) setAside += 1;
-    else if (flattenRecord(mapping, record, parents).problem) {
+    const problem = flattenRecord(mapping, record, parents).problem;
+    if (source.has(key)) {
+      setAside += 1;
+      putAside(record, mapping.key.join(', '), 'the key is given again in the file (the first is loaded)');
+    } else if (problem) {
       setAside += 1;
       setAsideKeys.add(key);
+      putAside(record, problem.field, problem.reason);
     } else source.set(key, record);
   }
   const targetRecords = await target.records.records(collection);
   const examples: RecordDifference[] = [];
-  const shown = (record: JsonObject) => jsonTextOf(keyFields(mapping).map((c) => record[c.field] ?? null));
   const note = (difference: RecordDifference) => {
     if (examples.length < options.maxDiffs) examples.push(difference);
   };
@@ -111,7 +121,7 @@ async function compareCollection(
     missing += 1;
     note({ key: shown(record), kind: 'missing' });
   }
-  const compared = source.size + extra;
+  const compared = records.length + extra;
   return {
     collection,
     table: mapping.table,
@@ -125,5 +135,6 @@ async function compareCollection(
     differing,
     accuracy: compared === 0 ? 100 : Math.floor((equal / compared) * 10000) / 100,
     examples,
+    setAsideExamples,
   };
 }

@@ -18,7 +18,8 @@ function verificationLines(v: JsonVerification): string[] {
       const what = d.kind === 'different' ? `differs in ${d.fields!.join(', ')}` : d.kind === 'missing' ? 'is in the file, not in PostgreSQL' : 'is in PostgreSQL, not in the file';
       out.push(`  ${c.collection} ${d.key} ${what}`);
     }
-    if (c.setAside > 0) out.push(`  ${c.collection}: ${c.setAside} record(s) of the file cannot be loaded (the migrate run's reject file says why): not compared`);
+    if (c.setAside > 0) out.push(`  ${c.collection}: ${c.setAside} record(s) of the file cannot be loaded into PostgreSQL, not compared:`);
+    for (const a of c.setAsideExamples) out.push(`    ${c.collection} ${a.key}: ${a.field}: ${a.reason}`);
   }
   return out;
 }

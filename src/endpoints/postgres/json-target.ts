@@ -122,6 +122,18 @@ export class JsonTargetDatabase {
     }
   }
 
+  /** The mapping's tables the database does not have ("schema.name"). */
+  async missingTables(): Promise<string[]> {
+    const names = jsonSchemaModel(this.collections).objects.filter((o) => o.kind === 'table').map((t) => `${t.schema}.${t.name}`);
+    const client = await this.connect();
+    try {
+      const found = await client.query<{ name: string }>('SELECT n AS name FROM unnest($1::text[]) AS n WHERE to_regclass(quote_ident(split_part(n, \'.\', 1)) || \'.\' || quote_ident(split_part(n, \'.\', 2))) IS NULL', [names]);
+      return found.rows.map((r) => r.name);
+    } finally {
+      client.release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
