@@ -4,11 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { JsonFileStore } from 'pgferry/dual-write';
+import { withFileLock } from '../src/dual-write/file-lock.js';
 import type { PgferryError } from '../src/errors/pgferry-error.js';
 
 function directory(): string {
@@ -68,4 +69,21 @@ describe('the JSON store of pgferry/dual-write', () => {
     assert.ok(![...seen].some((f) => f.includes('/cli/')), [...seen].join('\n'));
     assert.ok(!imports.some((i) => i === 'better-sqlite3' || i === 'commander'), imports.join(', '));
   });
+
+  it('takes over a lock its holder left (an earlier process with this pid, a dead pid), and waits for a live one', async () => {
+    const dir = directory();
+    const store = new JsonFileStore({ directory: dir });
+    for (const pid of [process.pid, 2 ** 22 + 17]) {
+      writeFileSync(join(dir, 'users.json.lock'), `${hostname()} ${pid} left-behind`);
+      await store.insert('users', { id: `u${pid}` });
+      assert.deepEqual(readdirSync(dir).sort(), ['users.json'], `the lock of pid ${pid} was taken over and removed`);
+    }
+    writeFileSync(join(dir, 'users.json.lock'), `${hostname()} ${process.ppid} live`);
+    await assert.rejects(
+      withFileLock(join(dir, 'users.json'), () => undefined, 200),
+      (e: PgferryError) => e.code === 'JSON_LOCKED' && /locked by another process/.test(e.message),
+    );
+    assert.equal(readFileSync(join(dir, 'users.json.lock'), 'utf8'), `${hostname()} ${process.ppid} live`, 'a live holder\'s lock is left alone');
+  });
 });
+

@@ -5,7 +5,7 @@
  * and shadow reads record the failure. The oracle is the test's own SQL and JSON.parse.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, renameSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,23 @@ describe('the dual-write store', () => {
     } finally {
       await bouncer.stop();
     }
+  });
+
+  it('matches a UUID key in any case in the file, as PostgreSQL does: an update replaces the record, a delete removes it', async () => {
+    const { data, plan, url, log } = await migrated();
+    const upper = ann.toUpperCase();
+    writeFileSync(join(data, 'users.json'), readFileSync(join(data, 'users.json'), 'utf8').replace(ann, upper));
+    const phase4 = createDualWriteStore({ mapping: plan, json: { directory: data }, postgres: { url }, reads: 'postgres', writes: 'both', failedWritesLog: log });
+    await phase4.update('users', ann, { name: 'Ann Cased' });
+    await phase4.close();
+    const records = JSON.parse(readFileSync(join(data, 'users.json'), 'utf8')) as Array<{ id: string; name: string }>;
+    assert.deepEqual(records.filter((r) => r.id.toLowerCase() === ann).map((r) => r.name), ['Ann Cased'], 'one record, updated in place');
+    const phase1 = createDualWriteStore({ mapping: plan, json: { directory: data }, postgres: { url }, reads: 'json', writes: 'both', failedWritesLog: log });
+    assert.equal(await phase1.delete('users', upper), true);
+    await phase1.close();
+    assert.equal((JSON.parse(readFileSync(join(data, 'users.json'), 'utf8')) as Array<{ id: string }>).some((r) => r.id.toLowerCase() === ann), false);
+    assert.deepEqual(await withClient(url, async (c) => (await c.query('SELECT count(*)::int AS n FROM users WHERE id = $1', [ann])).rows), [{ n: 0 }]);
+    assert.deepEqual(readFailedWrites(log), []);
   });
 });
 

@@ -16,7 +16,8 @@ import { plainJson } from '../model/json/json-text.js';
 import { recordDifferences, recordKey } from '../model/json/record-rows.js';
 import { jsonMapping } from '../plan/plan-schema.js';
 import { appendFailedWrite, type FailedWrite } from './failed-writes.js';
-import { JsonFileStore, type JsonRecord } from './json-file-store.js';
+import type { JsonRecord } from './json-file-store.js';
+import { mappedJsonStore } from './mapped-json-store.js';
 import { PostgresRecordStore, storedRecord } from './postgres-record-store.js';
 
 export type StoreName = 'json' | 'postgres';
@@ -131,7 +132,7 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
     if (mapping.key.length !== 1) throw new PgferryError('DUAL_WRITE_CONFIG', `dual-write: ${name} is keyed by ${mapping.key.length} fields; the store takes one key field per collection`, { hint: 'Key the collection by one field (key: [id]).' });
     if (/\.(ndjson|jsonl)$/i.test(mapping.file)) throw new PgferryError('DUAL_WRITE_CONFIG', `dual-write: ${mapping.file} is NDJSON; the store writes JSON array files`, { hint: 'Keep the collection as a JSON array file (users.json).' });
   }
-  const json = new JsonFileStore({ directory: config.json.directory, key: (c) => collections[c]?.key[0] ?? 'id', file: (c) => collections[c]?.file ?? `${c}.json` });
+  const json = mappedJsonStore(config.json.directory, collections);
   const postgres = config.postgres ? new PostgresRecordStore({ url: config.postgres.url, collections, ...(config.postgres.connectTimeoutSeconds ? { connectTimeoutSeconds: config.postgres.connectTimeoutSeconds } : {}), ...(config.postgres.poolSize ? { poolSize: config.postgres.poolSize } : {}) }) : undefined;
   const stores = { json, postgres: postgres! } as const;
   const primary = stores[config.reads];

@@ -24,22 +24,25 @@ export interface FailedWrite {
 export function appendFailedWrite(log: string, entry: FailedWrite): void {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const fd = openSync(log, 'a', 0o600);
-    let written: number;
+    let moved: boolean;
     try {
       writeSync(fd, `${JSON.stringify(entry)}\n`);
       fsyncSync(fd);
-      written = fstatSync(fd).ino;
+      // Compared while the file is still open, so its inode number cannot have been given to a new log meanwhile.
+      const written = fstatSync(fd).ino;
+      let now: number | undefined;
+      try {
+        now = statSync(log).ino;
+      } catch {
+        now = undefined;
+      }
+      moved = now !== written;
     } finally {
       closeSync(fd);
     }
-    let now: number | undefined;
-    try {
-      now = statSync(log).ino;
-    } catch {
-      now = undefined;
-    }
-    if (now === written) return;
+    if (!moved) return;
   }
+  throw new Error(`the failed-write log ${log} kept being moved while an entry was written`);
 }
 
 /** The entries of a log; a last line cut short by a crash is skipped (its write was never acknowledged as logged). */

@@ -24,6 +24,8 @@ export interface JsonFileStoreOptions {
   readonly key?: string | ((collection: string) => string);
   /** A collection's file relative to the directory (default `<collection>.json`). */
   readonly file?: (collection: string) => string;
+  /** The text two keys are matched by (default their JSON text; the dual-write store matches a UUID in any case). */
+  readonly keyText?: (collection: string, value: unknown) => string;
 }
 
 export class JsonFileStore {
@@ -80,9 +82,10 @@ export class JsonFileStore {
   }
 
   private indexOf(collection: string, records: readonly StoredRecord[], id: unknown): number {
-    const wanted = jsonText(id);
+    const text = (value: unknown) => (this.options.keyText ? this.options.keyText(collection, value) : jsonText(value));
+    const wanted = text(id);
     const key = this.keyOf(collection);
-    return records.findIndex((r) => r[key] !== undefined && jsonText(r[key]) === wanted);
+    return records.findIndex((r) => Object.hasOwn(r, key) && text(r[key]) === wanted);
   }
 
   async get(collection: string, id: unknown): Promise<JsonRecord | undefined> {

@@ -10,7 +10,8 @@ import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { checkedJsonMapping } from '../model/json/checked-mapping.js';
 import { flattenRecord, type JsonObject } from '../model/json/record-rows.js';
 import { appendFailedWrite, takeFailedWrites, type FailedWrite } from './failed-writes.js';
-import { JsonFileStore, type JsonRecord } from './json-file-store.js';
+import type { JsonRecord } from './json-file-store.js';
+import { mappedJsonStore } from './mapped-json-store.js';
 import { PostgresRecordStore, storedRecord } from './postgres-record-store.js';
 
 export interface RepairOptions {
@@ -36,7 +37,7 @@ export async function repairFailedWrites(options: RepairOptions): Promise<Repair
   const { entries, taken } = takeFailedWrites(options.failedWritesLog);
   const latest = new Map<string, FailedWrite>();
   for (const entry of entries) latest.set(`${entry.store}\n${entry.collection}\n${JSON.stringify(entry.key)}`, entry);
-  const json = new JsonFileStore({ directory: options.directory, key: (c) => collections[c]?.key[0] ?? 'id', file: (c) => collections[c]?.file ?? `${c}.json` });
+  const json = mappedJsonStore(options.directory, collections);
   const postgres = new PostgresRecordStore({ url: options.postgres.url, collections, ...(options.postgres.connectTimeoutSeconds ? { connectTimeoutSeconds: options.postgres.connectTimeoutSeconds } : {}), ...(options.postgres.env ? { env: options.postgres.env } : {}) });
   const tables = postgres.database.records;
   const failed: Array<{ collection: string; key: unknown; store: string; error: string }> = [];

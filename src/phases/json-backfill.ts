@@ -154,11 +154,15 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
       const now = fileStamp(file);
       if (now !== stamp) {
         stamp = now;
-        // The first record of a key, as the first read loads it.
+        // The record of a key the first read would load: the first that can be loaded, else the first.
         current = new Map();
+        const loadable = new Set<string>();
         for (const r of readJsonCollection(file).records) {
           const key = recordKey(mapping, r);
-          if (!current.has(key)) current.set(key, r);
+          if (loadable.has(key)) continue;
+          const ok = !flattenRecord(mapping, r, parents).problem;
+          if (ok || !current.has(key)) current.set(key, r);
+          if (ok) loadable.add(key);
         }
       }
       const rows = new Map<string, TableRow[]>();
