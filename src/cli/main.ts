@@ -6,6 +6,7 @@ import { pgferryVersion } from '../run/pgferry-version.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { restoreCommand } from './commands/restore-command.js';
 import { preflightCommand } from './commands/preflight-command.js';
+import { cutoverCommand } from './commands/cutover-command.js';
 import { exportCommand } from './commands/export-command.js';
 import { repairCommand } from './commands/repair-command.js';
 import { inferCommand } from './commands/infer-command.js';
@@ -23,7 +24,7 @@ export function buildProgram(output: CommandOutput): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(streams);
-  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output), inferCommand(output), exportCommand(output), repairCommand(output)]) {
+  for (const command of [preflightCommand(output), migrateCommand(output), verifyCommand(output), backupCommand(output), restoreCommand(output), reportCommand(output), inferCommand(output), exportCommand(output), repairCommand(output), cutoverCommand(output)]) {
     program.addCommand(command.exitOverride().configureOutput(streams).showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -44,6 +44,7 @@ export const errorCodes = {
   JSON_RECORD_REJECTED: "a record given to the dual-write store's PostgreSQL side does not fit the mapping (a value its column's type does not take)",
   DUAL_WRITE_CONFIG: 'a dual-write store was configured with settings that cannot work together',
   SQLITE_VALUE_REJECTED: 'a SQLite value does not convert to its column\'s PostgreSQL type (junk a dynamically typed column holds)',
+  NOT_AVAILABLE: 'a command or option this version does not carry out yet',
   INTERNAL: 'a bug in pgferry',
 } as const;
 

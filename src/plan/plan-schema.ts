@@ -59,6 +59,30 @@ const jsonChild: z.ZodType<unknown, JsonChildInput> = z.lazy(() =>
   }),
 );
 
+/** A duration as seconds: 90, "90s", "2m", "1h", "500ms". */
+const duration = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(v);
+  if (!m) return v;
+  const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm' | 'h'];
+  return Number(m[1]) * factor;
+}, z.number({ error: 'a duration such as 60s, 2m or 90' }).positive().max(86_400));
+
+/** A shell command run with a timeout; its output goes into the report. */
+const cutoverHook = (defaultSeconds: number) => z.strictObject({ run: z.string().min(1), timeout: duration.default(defaultSeconds) });
+
+/** The steps of a cutover (docs/CUTOVER.md), each a hook or pgferry's own action. */
+const cutoverPlan = z.strictObject({
+  /** Stops writes to the source: a hook (scale the app to zero), or pgferry making the source read-only. */
+  fence: z.union([cutoverHook(60), z.strictObject({ readOnlySource: z.literal(true), timeout: duration.default(60) })]),
+  /** Points the application at the new database; run again with PGFERRY_SWITCH_TO set to the source to roll back. */
+  switch: cutoverHook(60),
+  /** Starts the application again (also after a rollback). */
+  start: cutoverHook(60).optional(),
+  /** The new side is live when this URL answers 2xx (or this command exits 0) within the timeout. */
+  health: z.union([z.strictObject({ url: z.url(), timeout: duration.default(120) }), cutoverHook(120)]),
+});
+
 /** A JSON source's mapping (docs/JSON.md): `pgferry infer` drafts it. */
 export const jsonMapping = z.strictObject({
   collections: z.record(
@@ -160,6 +184,8 @@ export const planSchema = z.strictObject({
       columns: z.array(sqliteColumnRule).default([]),
     })
     .prefault({}),
+  /** The steps `pgferry cutover` runs after the copy (docs/CUTOVER.md). */
+  cutover: cutoverPlan.optional(),
   preflight: z
     .strictObject({
       /** Use planner statistics (pg_class.reltuples) instead of exact count(*) per table. */
@@ -206,6 +232,11 @@ export const planExamples: Readonly<Record<string, string>> = {
   'backup.reserveMb': 'backup: { reserveMb: 256 }',
   'backup.hooks': 'backup: { hooks: [ { name: volume-snapshot, run: "fly volumes snapshots create vol_123", timeoutSeconds: 600 } ] }',
   'preflight.estimateCounts': 'preflight: { estimateCounts: true }',
+  cutover: 'cutover: { fence: { run: "fly scale count 0 -a app", timeout: 60s }, switch: { run: "fly secrets set DATABASE_URL=$PGFERRY_SWITCH_TO -a app" }, health: { url: "https://app.example.com/healthz", timeout: 120s } }',
+  'cutover.fence': 'cutover: { fence: { readOnlySource: true } }   # or { run: "…", timeout: 60s }',
+  'cutover.switch': 'cutover: { switch: { run: "fly secrets set DATABASE_URL=$PGFERRY_SWITCH_TO -a app", timeout: 60s } }',
+  'cutover.start': 'cutover: { start: { run: "fly scale count 1 -a app", timeout: 60s } }',
+  'cutover.health': 'cutover: { health: { url: "https://app.example.com/healthz", timeout: 120s } }   # or { run: "…" }',
   sqlite: 'sqlite: { identifiers: lower, values: reject }',
   json: 'json: { collections: { users: { file: users.json, table: users, key: [id], columns: [ { field: id, column: id, type: uuid, notNull: true } ] } } }',
   'sqlite.identifiers': 'sqlite: { identifiers: preserve }   # one of lower, preserve',
