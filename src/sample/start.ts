@@ -11,13 +11,19 @@ import { startLocalServer, type LocalServer } from '../embedded/local-server.js'
 import { createDatabase, loadChinook } from './load-chinook.js';
 
 async function main(): Promise<number> {
-  const servers: LocalServer[] = [];
-  const stopAll = () => Promise.all(servers.splice(0).map((s) => s.stop()));
+  const starting: Array<Promise<LocalServer>> = [];
+  // A server still starting when a signal comes is waited for, then stopped too.
+  const stopAll = async () => {
+    const started = await Promise.allSettled(starting.splice(0));
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+  };
+  // Ctrl-C or a kill: the servers are stopped before the process goes (128 + the signal's number, as shells say).
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stopAll().then(() => process.exit(143)));
   try {
     process.stderr.write('Starting PostgreSQL 17 (source) and 18 (target) in temp directories…\n');
-    const [source, target] = await Promise.all([startLocalServer({ major: 17 }), startLocalServer({ major: 18 })]);
-    servers.push(source, target);
+    starting.push(startLocalServer({ major: 17 }), startLocalServer({ major: 18 }));
+    const [source, target] = (await Promise.all(starting)) as [LocalServer, LocalServer];
     process.stderr.write('Loading the Chinook sample into the source…\n');
     await loadChinook(source.url(), source.url('chinook'), 'chinook');
     await createDatabase(target.url(), 'chinook');
