@@ -143,8 +143,10 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
   for (const [key, at] of firstAt) current.set(key, records[at]!);
   const counts = { inserted: 0, updated: 0, written: 0, gone: 0 };
   const children = new Map<string, WriteCounts>();
-  /** Writes one batch; resolves to the rows changed per table, with how many records were written and gone. */
-  /** Writes one batch; the records it finds it cannot load are rejected only once the batch committed. */
+  /**
+   * Writes one batch; resolves to the rows changed per table, with how many records were written and gone. The
+   * records it finds it cannot load are rejected only once the batch committed.
+   */
   const writeBatch = async (keys: readonly string[]) => {
     let written = 0;
     let gone = 0;
