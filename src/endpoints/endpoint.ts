@@ -88,6 +88,21 @@ export interface SourceEndpoint extends EndpointBase {
    * (searched first in `binDir`); null when there is none (the portable archive is written instead).
    */
   findNativeDump(binDir: string | undefined): Promise<NativeDump | null>;
+  /**
+   * A cutover's read-only fence: new transactions on the source cannot write, and the sessions that could are ended
+   * (NOT_AVAILABLE for a source without sessions, such as a SQLite file: fence it with a hook).
+   */
+  fenceWrites(): Promise<WriteFence>;
+  /** Makes the source writable again (a rollback). */
+  liftWriteFence(): Promise<void>;
+}
+
+/** What a cutover's read-only fence did. */
+export interface WriteFence {
+  /** Sessions on the database that were ended. */
+  readonly sessionsEnded: number;
+  /** Sessions the connecting user may not end (a superuser's), with their users: they could still write. */
+  readonly sessionsLeft: ReadonlyArray<{ readonly pid: number; readonly user: string }>;
 }
 
 /** A dump tool that can read the source: what a native backup is written and checked with. */

@@ -23,6 +23,7 @@ import type {
   TargetEndpoint,
   TargetSession,
   VerifyReader,
+  WriteFence,
 } from '../endpoint.js';
 import { pinCopySession } from './copy-session.js';
 import { tuneLoadSession } from './load-settings.js';
@@ -30,6 +31,7 @@ import { openSourceReader, openSourceSnapshot } from './postgres-source-reader.j
 import { postgresTargetSession } from './postgres-target-session.js';
 import { openPostgresVerifyReader } from './postgres-verify-reader.js';
 import { readSequenceValues } from './queries/sequence-values.js';
+import { fenceWrites, liftWriteFence } from './write-fence.js';
 import { readColumnCollationVersions, type ColumnCollationVersion } from './queries/collation-versions.js';
 import { lostReadConnection, markIfConnectionLoss } from './table-read.js';
 import { connectPostgres } from './connect.js';
@@ -138,6 +140,14 @@ export class PostgresEndpoint implements SourceEndpoint, TargetEndpoint {
 
   lostConnection(error: unknown): boolean {
     return lostReadConnection(error);
+  }
+
+  async fenceWrites(): Promise<WriteFence> {
+    return this.withSessions(1, ([session]) => fenceWrites(session!, this.config.address.database));
+  }
+
+  async liftWriteFence(): Promise<void> {
+    await this.withSessions(1, ([session]) => liftWriteFence(session!, this.config.address.database));
   }
 
   async readSequenceValues(): Promise<SequenceValue[]> {

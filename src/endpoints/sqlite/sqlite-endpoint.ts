@@ -17,6 +17,7 @@ import type {
   SourceSnapshot,
   TableRows,
   VerifyReader,
+  WriteFence,
 } from '../endpoint.js';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import { asPostgresStatesIt } from '../../model/sqlite/as-postgres-states-it.js';
@@ -236,6 +237,17 @@ export class SqliteEndpoint implements SourceEndpoint {
 
   async readLargeObjectMetadata(): Promise<[]> {
     return [];
+  }
+
+  /** A SQLite file has no sessions pgferry can end: the application is fenced by a hook (scale it to zero). */
+  async fenceWrites(): Promise<WriteFence> {
+    throw new PgferryError('NOT_AVAILABLE', `${this.display}: a SQLite source cannot be made read-only by pgferry`, {
+      hint: 'Fence it with a hook that stops the application: cutover: { fence: { run: "…" } }.',
+    });
+  }
+
+  async liftWriteFence(): Promise<void> {
+    await this.fenceWrites();
   }
 
   /** SQLite's online backup API: always there, so a SQLite source is always backed up this way. */
