@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { filesBeyondRunRecord } from './harness/run-record.js';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';

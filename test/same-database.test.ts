@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { filesBeyondRunRecord } from './harness/run-record.js';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';

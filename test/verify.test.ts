@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { cli } from './harness/cli.js';
 import { fixtureSql } from './harness/fixtures.js';
-import { databaseCopy, freshDatabase, testServer, withClient, type TestServer } from './harness/servers.js';
+import { databaseCopy, freshDatabase, testServer, type TestServer } from './harness/servers.js';
 
 describe('verify after a 14 → 17 migration', () => {
   let source: { name: string; url: string };

@@ -1,13 +1,7 @@
 /** Objects of kinds pgferry does not migrate, listed by name so nothing is skipped silently. */
 import type { UnsupportedObject } from '../../../model/inventory.js';
 import { runQuery, type Session } from '../run-query.js';
-import { isNotExtensionMember, isUserSchema } from '../sql.js';
-
-/** Names (schema.name) of the objects in a catalog that live in user schemas and belong to no extension. */
-function namespacedObjects(catalog: string, nameColumn: string, namespaceColumn: string): string {
-  return `SELECT format('%I.%I', n.nspname, o.${nameColumn}) FROM ${catalog} o JOIN pg_namespace n ON n.oid = o.${namespaceColumn}
-           WHERE ${isUserSchema('n.nspname')} AND ${isNotExtensionMember(catalog, 'o.oid')}`;
-}
+import { isNotExtensionMember } from '../sql.js';
 
 /** One query per kind; each returns the objects' names. Extension members are left out: the extension brings them. */
 const unsupportedKinds: ReadonlyArray<{ readonly kind: string; readonly sql: string }> = [
