@@ -1,7 +1,7 @@
 /** The public infer command: drafts the mapping of a JSON source's collections from their records. Never throws. */
 import { relative } from 'node:path';
 import { stringify } from 'yaml';
-import { isJsonLocation, jsonDirectory, readJsonCollections } from '../endpoints/json/json-collections.js';
+import { jsonDirectory, readJsonCollections } from '../endpoints/json/json-collections.js';
 import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
 import type { Finding } from '../model/findings.js';
 import { inferMapping, type JsonCollectionMapping } from '../model/json/infer-mapping.js';
@@ -29,9 +29,6 @@ export type InferResult =
 export function inferJson(options: { readonly from: string }): InferResult {
   const started = Date.now();
   try {
-    if (!isJsonLocation(options.from)) {
-      throw new PgferryError('URL_INVALID', `"${options.from}" is not a JSON source`, { hint: 'Give the directory of collection files as json:///path/to/dir (or json://relative/dir).' });
-    }
     const directory = jsonDirectory(options.from);
     const collections = readJsonCollections(directory);
     if (collections.length === 0) {

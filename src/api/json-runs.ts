@@ -3,10 +3,9 @@
  * (record by record) and export (PostgreSQL back to the files). Each resolves the plan, needs its `json` mapping,
  * is recorded like every run (events, reports) and never throws.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repairFailedWrites, type RepairOutcome } from '../dual-write/repair.js';
-import { collectionFiles, isJsonLocation, jsonDirectory, readStampedCollection } from '../endpoints/json/json-collections.js';
+import { collectionFiles, isJsonLocation, jsonDirectory, readStampedCollection, requireDirectory } from '../endpoints/json/json-collections.js';
 import { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import { asPgferryError, PgferryError } from '../errors/pgferry-error.js';
 import type { EventListener } from '../model/events.js';
@@ -20,7 +19,7 @@ import { verifyJson, type CollectionComparison } from '../phases/json-verify.js'
 import { timedPhase } from '../phases/timed-phase.js';
 import type { Plan } from '../plan/plan-schema.js';
 import { resolvePlan, type PlanSources } from '../plan/resolve-plan.js';
-import { commandPathsFor } from '../run/run-paths.js';
+import { commandPathsFor, type RecordPaths } from '../run/run-paths.js';
 import { logStartedAt } from '../run/run-log.js';
 import type { Failed } from './with-endpoints.js';
 import { withRunRecord, type Recorded, type RunRecorder } from './with-run-record.js';
@@ -69,17 +68,10 @@ export async function plansJsonSource(sources: PlanSources): Promise<boolean> {
   }
 }
 
-/** Whether the plan these sources resolve to writes JSON files (`export`'s target). */
-export async function plansJsonTarget(sources: PlanSources): Promise<boolean> {
-  try {
-    return isJsonLocation((await resolvePlan(sources)).target);
-  } catch {
-    return false;
-  }
-}
-
 interface JsonRun {
   readonly plan: Plan;
+  /** The command's run directory and record. */
+  readonly paths: RecordPaths;
   readonly directory: string;
   readonly collections: Readonly<Record<string, JsonCollectionMapping>>;
   readonly database: JsonTargetDatabase;
@@ -102,7 +94,6 @@ async function withJsonRun<T extends object>(
     const plan = await resolvePlan(sources);
     const files = databaseEnd === 'target' ? plan.source : plan.target;
     const url = databaseEnd === 'target' ? plan.target : plan.source;
-    if (!isJsonLocation(files)) throw new PgferryError('URL_INVALID', `${files} is not a JSON directory`, { hint: 'Give the directory of collection files as json:///path/to/dir.' });
     const directory = jsonDirectory(files);
     const collections = checkedJsonMapping(plan.json?.collections);
     database = new JsonTargetDatabase(url, collections, { connectTimeoutSeconds: plan.connectTimeoutSeconds, env: sources.env ?? process.env, label: databaseEnd });
@@ -117,10 +108,8 @@ async function withJsonRun<T extends object>(
           hint: `Run pgferry migrate with this plan first (--schema-only creates the tables without copying records), or point --${databaseEnd === 'target' ? 'to' : 'from'} at the database that has them.`,
         });
       }
-    } else if (!existsSync(directory)) {
-      throw new PgferryError('JSON_READ_FAILED', `the JSON source ${directory} is not a directory`, { hint: 'Give the directory holding the collection files: json:///srv/app/data.' });
-    }
-    const value = await work({ plan, directory, collections, database });
+    } else requireDirectory(directory);
+    const value = await work({ plan, paths, directory, collections, database });
     return Object.freeze({ ...value, ms: Date.now() - started });
   } catch (error) {
     return Object.freeze({ status: 'failed', ms: Date.now() - started, error: asPgferryError(error) });
@@ -151,7 +140,6 @@ function verificationFacts(v: JsonVerification): RunFacts['verification'] {
 
 /** Collection files of the directory the mapping does not name: read by nothing, said so. */
 function unmappedFiles(directory: string, collections: Readonly<Record<string, JsonCollectionMapping>>): Finding[] {
-  if (!existsSync(directory)) return [];
   const mapped = new Set(Object.values(collections).map((m) => join(directory, m.file)));
   return collectionFiles(directory)
     .filter((f) => !mapped.has(join(directory, f)))
@@ -170,7 +158,7 @@ export async function migrateJson(options: JsonRunOptions): Promise<JsonMigrateR
     'migrate',
     options.onEvent,
     (recorder) =>
-      withJsonRun('migrate', options, recorder, 'target', async ({ plan, directory, collections, database }) => {
+      withJsonRun('migrate', options, recorder, 'target', async ({ plan, paths, directory, collections, database }) => {
         const emit = recorder.onEvent;
         // Every file is read (and must parse) before anything is written.
         const files = new Map(Object.entries(collections).map(([name, m]) => [name, readStampedCollection(join(directory, m.file))]));
@@ -178,7 +166,6 @@ export async function migrateJson(options: JsonRunOptions): Promise<JsonMigrateR
         for (const w of warnings) emit({ type: 'warning', code: w.code, message: w.message });
         const tables = await timedPhase(emit, 'schema', () => database.ensureTables());
         if (options.schemaOnly) return { status: 'migrated' as const, source: directory, target: database.display, tablesCreated: tables.created, collections: [], verification: null, warnings };
-        const paths = commandPathsFor(plan.runDir, 'migrate', `json:${directory}`, database.identity);
         const loaded = await timedPhase(emit, 'backfill', () => backfillJson(database, { directory, collections, files, rejectsDir: join(paths.dir, 'rejects'), onEvent: emit }));
         for (const c of loaded) {
           if (c.rejected === 0) continue;
@@ -244,10 +231,10 @@ export async function repairJson(options: PlanSources & { readonly log: string }
   const started = Date.now();
   try {
     const plan = await resolvePlan(options);
-    if (!isJsonLocation(plan.source)) throw new PgferryError('URL_INVALID', `${plan.source} is not a JSON directory`, { hint: 'Give the directory of collection files as --from json:///path/to/dir.' });
+    const directory = jsonDirectory(plan.source);
     const outcome = await repairFailedWrites({
       collections: checkedJsonMapping(plan.json?.collections),
-      directory: jsonDirectory(plan.source),
+      directory,
       postgres: { url: plan.target, connectTimeoutSeconds: plan.connectTimeoutSeconds, env: options.env ?? process.env },
       failedWritesLog: options.log,
     });

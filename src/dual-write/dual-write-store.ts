@@ -17,6 +17,7 @@ import { recordDifferences, recordKey } from '../model/json/record-rows.js';
 import { jsonMapping } from '../plan/plan-schema.js';
 import { appendFailedWrite, type FailedWrite } from './failed-writes.js';
 import type { JsonRecord } from './json-file-store.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { mappedJsonStore } from './mapped-json-store.js';
 import { PostgresRecordStore, storedRecord } from './postgres-record-store.js';
 
@@ -139,8 +140,7 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
   const secondaryName: StoreName | null = config.writes === 'both' ? (config.reads === 'json' ? 'postgres' : 'json') : null;
   const secondary = secondaryName ? stores[secondaryName] : null;
   const counts = { shadowReads: 0, mismatches: 0, secondaryFailures: 0, unlogged: 0 };
-  const queues = new Map<string, Promise<unknown>>();
-  const pending = new Set<Promise<unknown>>();
+  const queue = new KeyedQueue();
 
   const known = (collection: string) => {
     const mapping = collections[collection];
@@ -149,16 +149,7 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
   };
   /** Runs `work` after every operation on the same record queued before it. */
   const serialized = <T>(collection: string, key: unknown, work: () => Promise<T>): Promise<T> => {
-    const id = `${collection}\n${recordKey(known(collection), storedRecord({ [known(collection).key[0]!]: key }))}`;
-    const run = (queues.get(id) ?? Promise.resolve()).then(work, work);
-    const tail = run.catch(() => undefined);
-    queues.set(id, tail);
-    pending.add(tail);
-    void tail.then(() => {
-      pending.delete(tail);
-      if (queues.get(id) === tail) queues.delete(id);
-    });
-    return run;
+    return queue.run(`${collection}\n${recordKey(known(collection), storedRecord({ [known(collection).key[0]!]: key }))}`, work);
   };
   /** Applies a write to the secondary; a failure is logged durably and reported, never thrown. */
   const toSecondary = async (collection: string, key: unknown, op: 'put' | 'delete', record?: JsonRecord) => {
@@ -254,7 +245,7 @@ export function createDualWriteStore(config: DualWriteConfig): DualWriteStore {
     },
     stats: () => ({ ...counts }),
     async close() {
-      await Promise.all([...pending]);
+      await queue.idle();
       await postgres?.close();
     },
   };

@@ -11,6 +11,8 @@ import { PgferryError } from '../errors/pgferry-error.js';
 import { recordsOfArray } from '../endpoints/json/json-collections.js';
 import { writeCollectionFile } from '../endpoints/json/collection-file-writer.js';
 import { withFileLock } from './file-lock.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { keyTaken, requireKey } from './record-key-errors.js';
 import { jsonTextOf as jsonText, parseJsonText, plainJson, type JsonValue } from '../model/json/json-text.js';
 
 /** A record as the application sees it: plain JSON values. */
@@ -29,8 +31,8 @@ export interface JsonFileStoreOptions {
 }
 
 export class JsonFileStore {
-  /** The tail of each file's queue of changes. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Each file's changes, one after another. */
+  private readonly queue = new KeyedQueue();
 
   constructor(private readonly options: JsonFileStoreOptions) {}
 
@@ -70,15 +72,8 @@ export class JsonFileStore {
    * processes writing the file (a repair) take too.
    */
   private serialized<T>(collection: string, change: () => T, writes = true): Promise<T> {
-    const before = this.queues.get(collection) ?? Promise.resolve();
     // A read needs no lock: a file is replaced by a rename, whole.
-    const locked = writes ? () => withFileLock(this.file(collection), change) : async () => change();
-    const run = before.then(locked, locked);
-    this.queues.set(
-      collection,
-      run.catch(() => undefined),
-    );
-    return run;
+    return this.queue.run(collection, writes ? () => withFileLock(this.file(collection), change) : change);
   }
 
   private indexOf(collection: string, records: readonly StoredRecord[], id: unknown): number {
@@ -104,10 +99,9 @@ export class JsonFileStore {
   async insert(collection: string, record: JsonRecord): Promise<JsonRecord> {
     return this.serialized(collection, () => {
       const key = this.keyOf(collection);
-      const id = record[key];
-      if (id === undefined || id === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${key}`, { hint: `Give every record its ${key}.` });
+      const id = requireKey(collection, key, record);
       const records: unknown[] = this.read(collection);
-      if (this.indexOf(collection, records as StoredRecord[], id) >= 0) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${key} ${jsonText(id)}`, { hint: 'Update that record, or give the new one another key.' });
+      if (this.indexOf(collection, records as StoredRecord[], id) >= 0) throw keyTaken(collection, key, id);
       records.push(record);
       this.write(collection, records);
       return record;

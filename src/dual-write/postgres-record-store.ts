@@ -10,6 +10,8 @@ import { jsonTextOf, parseJsonText, plainJson } from '../model/json/json-text.js
 import { flattenRecord, type JsonObject } from '../model/json/record-rows.js';
 import { valueProblem } from '../model/json/json-column-values.js';
 import type { JsonRecord } from './json-file-store.js';
+import { keyTaken, requireKey } from './record-key-errors.js';
+import type { RecordRows } from '../endpoints/postgres/json-record-tables.js';
 
 /** A record the application gave, as the strict reader would have read it (numbers keep their text). */
 export function storedRecord(record: JsonRecord): JsonObject {
@@ -69,23 +71,19 @@ export class PostgresRecordStore {
     await this.database.records.writeRecords(collection, [this.database.records.keyOf(collection, stored)], () => rows);
   }
 
-  /** The record's rows; JSON_RECORD_REJECTED when the mapping cannot take it. */
-  private rowsOf(collection: string, stored: JsonObject) {
+  /** The record's rows; JSON_RECORD_REJECTED (with `hint`) when the mapping cannot take it. */
+  rowsOf(collection: string, stored: JsonObject, hint = "Fix the value, or change the column's type in the mapping (and the table)."): RecordRows {
     this.keyField(collection);
     const flat = flattenRecord(this.options.collections[collection]!, stored);
-    if (flat.problem) {
-      throw new PgferryError('JSON_RECORD_REJECTED', `a record of ${collection} cannot be written to PostgreSQL: ${flat.problem.field}: ${flat.problem.reason}`, {
-        hint: "Fix the value, or change the column's type in the mapping (and the table).",
-      });
-    }
+    if (flat.problem) throw new PgferryError('JSON_RECORD_REJECTED', `a record of ${collection} cannot be written to PostgreSQL: ${flat.problem.field}: ${flat.problem.reason}`, { hint });
     return flat.rows;
   }
 
   async insert(collection: string, record: JsonRecord): Promise<JsonRecord> {
     const key = this.keyField(collection);
-    if (record[key] === undefined || record[key] === null) throw new PgferryError('JSON_INVALID', `a record for ${collection} has no ${key}`, { hint: `Give every record its ${key}.` });
+    const id = requireKey(collection, key, record);
     this.rowsOf(collection, storedRecord(record));
-    if (await this.get(collection, record[key])) throw new PgferryError('JSON_KEY_TAKEN', `${collection} already has a record with ${key} ${jsonTextOf(record[key])}`, { hint: 'Update that record, or give the new one another key.' });
+    if (await this.get(collection, id)) throw keyTaken(collection, key, id);
     await this.put(collection, record);
     return record;
   }

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { checkedJsonMapping } from '../model/json/checked-mapping.js';
-import { flattenRecord, type JsonObject } from '../model/json/record-rows.js';
+import type { JsonObject } from '../model/json/record-rows.js';
 import { appendFailedWrite, takeFailedWrites, type FailedWrite } from './failed-writes.js';
 import type { JsonRecord } from './json-file-store.js';
 import { mappedJsonStore } from './mapped-json-store.js';
@@ -56,11 +56,7 @@ export async function repairFailedWrites(options: RepairOptions): Promise<Repair
               const record = await json.get(entry.collection, entry.key);
               return record ? storedRecord(record) : undefined;
             },
-            (record: JsonObject) => {
-              const flat = flattenRecord(mapping, record);
-              if (flat.problem) throw new PgferryError('JSON_RECORD_REJECTED', `${flat.problem.field}: ${flat.problem.reason}`, { hint: 'Fix the record in the JSON file, then repair again.' });
-              return flat.rows;
-            },
+            (record: JsonObject) => postgres.rowsOf(entry.collection, record, 'Fix the record in the JSON file, then repair again.'),
           );
         } else {
           await tables.withRecordLock(entry.collection, tables.keyOf(entry.collection, key), async (read) => {

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { PgferryError } from '../../errors/pgferry-error.js';
+import { redactSecrets } from '../../errors/redact.js';
 import { isJsonObject, JsonTextError, parseJsonText, type JsonValue } from '../../model/json/json-text.js';
 
 export type JsonRecord = { [key: string]: JsonValue };
@@ -23,9 +24,24 @@ export function isJsonLocation(url: string): boolean {
   return /^json:\/\//i.test(url);
 }
 
-/** The absolute directory: json:///abs/dir → /abs/dir; json://rel/dir is relative to the working directory. */
+/**
+ * The absolute directory: json:///abs/dir → /abs/dir; json://rel/dir is relative to the working directory.
+ * URL_INVALID when `url` is not a json:// URL.
+ */
 export function jsonDirectory(url: string): string {
+  if (!isJsonLocation(url)) {
+    throw new PgferryError('URL_INVALID', `"${redactSecrets(url)}" is not a JSON directory`, { hint: 'Give the directory of collection files as json:///path/to/dir (or json://relative/dir).' });
+  }
   return resolve(decodeURIComponent(url.replace(/^json:\/\//i, '').replace(/[?#].*$/, '')));
+}
+
+/** JSON_READ_FAILED unless `directory` is a directory. */
+export function requireDirectory(directory: string): void {
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
+    throw new PgferryError('JSON_READ_FAILED', `the JSON source ${directory} is not a directory`, {
+      hint: 'Give the directory holding the collection files: json:///srv/app/data (users.json, projects.json…).',
+    });
+  }
 }
 
 /** A file may start with a UTF-8 byte order mark, which is no part of its JSON. */
@@ -74,11 +90,7 @@ function recordsOfLines(file: string, text: string): JsonRecord[] {
 
 /** Every collection of the directory, by name; a file that cannot be read or parsed stops with its name and place. */
 export function readJsonCollections(directory: string): JsonCollection[] {
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
-    throw new PgferryError('JSON_READ_FAILED', `the JSON source ${directory} is not a directory`, {
-      hint: 'Give the directory holding the collection files: json:///srv/app/data (users.json, projects.json…).',
-    });
-  }
+  requireDirectory(directory);
   return collectionFiles(directory).map((f) => readJsonCollection(join(directory, f)));
 }
 

@@ -85,6 +85,24 @@ function parsedRows(result: pg.QueryResult<{ row: string }>): TableRow[] {
   return result.rows.map((r) => parseJsonText(r.row) as TableRow);
 }
 
+/** Runs `work` in one transaction on a session `connect` takes; a failure rolls it back, throws, and drops the session. */
+export async function inPoolTransaction<T>(connect: () => Promise<pg.PoolClient>, work: (client: pg.PoolClient) => Promise<T>, readOnly = false): Promise<T> {
+  const client = await connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
+    const value = await work(client);
+    await client.query('COMMIT');
+    return value;
+  } catch (error) {
+    broken = error as Error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /**
  * Reads records of the collection in the transaction that holds the lock (never on a second session of the pool:
  * with every session holding a lock and waiting for another, the pool would deadlock).
@@ -106,22 +124,8 @@ export class JsonRecordTables {
     for (const [name, mapping] of Object.entries(collections)) this.collections.set(name, collectionSql(schema, mapping));
   }
 
-  /** Runs `work` in one transaction on a session of the pool; a failure rolls it back and throws. */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, readOnly = false): Promise<T> {
-    const client = await this.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(readOnly ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
-      const value = await work(client);
-      await client.query('COMMIT');
-      return value;
-    } catch (error) {
-      broken = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>, readOnly = false): Promise<T> {
+    return inPoolTransaction(this.connect, work, readOnly);
   }
 
   /**
@@ -180,11 +184,6 @@ export class JsonRecordTables {
   /** Runs `work` with a reader of every collection in one snapshot (what an export consistent across collections needs). */
   async inOneSnapshot<T>(work: (read: (collection: string) => Promise<Array<{ readonly key: string; readonly record: JsonObject }>>) => Promise<T>): Promise<T> {
     return this.transaction((client) => work((collection) => this.readRecords(client, collection)), true);
-  }
-
-  /** How many rows each of the collection's tables holds, in one snapshot. */
-  async tableCounts(collection: string): Promise<Map<string, number>> {
-    return this.transaction((client) => this.countRows(client, collection), true);
   }
 
   private tables(collection: string): TableSql[] {
@@ -289,15 +288,5 @@ export class JsonRecordTables {
       return byParent.get(nested.table)?.get(rowKey(owner.key, owner.keyTypes, row)) ?? [];
     };
     return (await rowsOf(top)).map((row) => ({ key: rowKey(top.key, top.keyTypes, row), record: recordOfRow(top.mapping, row, childRows) }));
-  }
-
-  /** How many rows each of the collection's tables holds. */
-  private async countRows(client: pg.ClientBase, collection: string): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const table of this.tables(collection)) {
-      const result = await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table.name}`);
-      counts.set(table.mapping.table, Number(result.rows[0]!.n));
-    }
-    return counts;
   }
 }

@@ -6,11 +6,12 @@ import pg from 'pg';
 import { PgferryError } from '../../errors/pgferry-error.js';
 import type { JsonTableMapping } from '../../model/json/infer-mapping.js';
 import { jsonSchemaModel } from '../../model/json/json-schema-model.js';
+import type { SchemaModel, TableDef } from '../../model/schema-model.js';
 import { renderCreate } from '../../model/ddl/render-pre-data.js';
 import { renderConstraint, renderIndex } from '../../model/ddl/render-post-data.js';
 import { connectionError } from './connect.js';
 import { databaseIdentity, postgresConnectionConfig, type PostgresConnectionConfig } from './connection-config.js';
-import { JsonRecordTables } from './json-record-tables.js';
+import { inPoolTransaction, JsonRecordTables } from './json-record-tables.js';
 import { qualifiedName } from './sql.js';
 
 export interface JsonTargetOptions {
@@ -45,6 +46,20 @@ export function openPool(config: PostgresConnectionConfig, options: JsonTargetOp
   return { pool, connect };
 }
 
+/** Each table of the model with the columns the database has for it (undefined: it has no such table). */
+async function tableColumns(client: pg.ClientBase, model: SchemaModel): Promise<Array<{ readonly table: TableDef; readonly label: string; readonly columns: ReadonlySet<string> | undefined }>> {
+  const tables: Array<{ table: TableDef; label: string; columns: ReadonlySet<string> | undefined }> = [];
+  for (const table of model.objects) {
+    if (table.kind !== 'table') continue;
+    const found = await client.query<{ column: string }>(
+      `SELECT a.attname AS column FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+      [qualifiedName(table.schema, table.name)],
+    );
+    tables.push({ table, label: `${table.schema}.${table.name}`, columns: found.rows.length > 0 ? new Set(found.rows.map((r) => r.column)) : undefined });
+  }
+  return tables;
+}
+
 export class JsonTargetDatabase {
   readonly display: string;
   readonly identity: string;
@@ -71,32 +86,23 @@ export class JsonTargetDatabase {
    */
   async ensureTables(): Promise<{ readonly created: string[]; readonly existing: string[] }> {
     const model = jsonSchemaModel(this.collections);
-    const client = await this.connect();
-    try {
-      await client.query('BEGIN');
+    return inPoolTransaction(this.connect, async (client) => {
       // One run at a time creates the tables: a second waits here, then finds them.
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('pgferry:json-tables', 0))`);
       const created: string[] = [];
       const existing: string[] = [];
-      for (const table of model.objects) {
-        if (table.kind !== 'table') continue;
-        const name = qualifiedName(table.schema, table.name);
-        const found = await client.query<{ column: string }>(
-          `SELECT a.attname AS column FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
-          [name],
-        );
-        if (found.rows.length === 0) {
-          created.push(`${table.schema}.${table.name}`);
+      for (const { table, label, columns } of await tableColumns(client, model)) {
+        if (!columns) {
+          created.push(label);
           continue;
         }
-        const have = new Set(found.rows.map((r) => r.column));
-        const missing = table.columns.filter((c) => !have.has(c.name)).map((c) => c.name);
+        const missing = table.columns.filter((c) => !columns.has(c.name)).map((c) => c.name);
         if (missing.length > 0) {
-          throw new PgferryError('JSON_TABLE_MISMATCH', `the target's table ${table.schema}.${table.name} has no column ${missing.join(', ')}, which the mapping writes`, {
+          throw new PgferryError('JSON_TABLE_MISMATCH', `the target's table ${label} has no column ${missing.join(', ')}, which the mapping writes`, {
             hint: 'Add the columns (ALTER TABLE … ADD COLUMN), or point the mapping at other table names, or drop the table to let pgferry create it.',
           });
         }
-        existing.push(`${table.schema}.${table.name}`);
+        existing.push(label);
       }
       const isNew = (t: { schema: string; name: string }) => created.includes(`${t.schema}.${t.name}`);
       for (const table of model.objects) if (table.kind === 'table' && isNew(table)) await client.query(renderCreate(table));
@@ -112,26 +118,14 @@ export class JsonTargetDatabase {
         await client.query(add);
         if (validate) await client.query(validate);
       }
-      await client.query('COMMIT');
       return { created, existing };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The mapping's tables the database does not have ("schema.name"). */
   async missingTables(): Promise<string[]> {
-    const names = jsonSchemaModel(this.collections).objects.filter((o) => o.kind === 'table').map((t) => `${t.schema}.${t.name}`);
-    const client = await this.connect();
-    try {
-      const found = await client.query<{ name: string }>('SELECT n AS name FROM unnest($1::text[]) AS n WHERE to_regclass(quote_ident(split_part(n, \'.\', 1)) || \'.\' || quote_ident(split_part(n, \'.\', 2))) IS NULL', [names]);
-      return found.rows.map((r) => r.name);
-    } finally {
-      client.release();
-    }
+    const tables = await inPoolTransaction(this.connect, (client) => tableColumns(client, jsonSchemaModel(this.collections)), true);
+    return tables.filter((t) => !t.columns).map((t) => t.label);
   }
 
   async close(): Promise<void> {
