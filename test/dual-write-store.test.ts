@@ -146,5 +146,27 @@ describe('the dual-write store', () => {
     assert.deepEqual(await withClient(url, async (c) => (await c.query('SELECT count(*)::int AS n FROM users WHERE id = $1', [ann])).rows), [{ n: 0 }]);
     assert.deepEqual(readFailedWrites(log), []);
   });
+
+  it('repairs PostgreSQL from the file with the numbers the file holds, as written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pgferry-dual-numbers-'));
+    const data = join(dir, 'data');
+    cpSync(exampleData, data, { recursive: true });
+    const users = join(data, 'users.json');
+    writeFileSync(users, readFileSync(users, 'utf8').replace(`"id": "${ann}",`, `"id": "${ann}", "big": 12345678901234567890, "ratio": 0.10,`));
+    const plan = join(dir, 'plan.yaml');
+    assert.equal((await cli('infer', '--from', `json://${data}`, '--out', plan)).code, 0);
+    const { url } = await freshDatabase(await testServer(17));
+    assert.equal((await cli('migrate', '--plan', plan, '--from', `json://${data}`, '--to', url, '--run-dir', join(dir, 'runs'))).code, 0);
+    // PostgreSQL unreachable for the application: the update is logged, then repaired from the file.
+    const log = join(dir, 'failed.ndjson');
+    const store = createDualWriteStore({ mapping: plan, json: { directory: data }, postgres: { url: `postgres://postgres@127.0.0.1:${await freeLoopbackPort()}/app`, connectTimeoutSeconds: 1 }, reads: 'json', writes: 'both', failedWritesLog: log });
+    await store.update('users', ann, { name: 'Ann Repaired' });
+    await store.close();
+    assert.equal(readFailedWrites(log).length, 1);
+    const repaired = await cli('repair', '--plan', plan, '--from', `json://${data}`, '--to', url, '--log', log, '--run-dir', join(dir, 'runs'));
+    assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
+    const row = await withClient(url, async (c) => (await c.query("SELECT name, big::text AS big, ratio::text AS ratio FROM users WHERE id = $1", [ann])).rows[0]);
+    assert.deepEqual(row, { name: 'Ann Repaired', big: '12345678901234567890', ratio: '0.10' });
+  });
 });
 

@@ -84,10 +84,16 @@ export class JsonFileStore {
   }
 
   async get(collection: string, id: unknown): Promise<JsonRecord | undefined> {
+    const stored = await this.getStored(collection, id);
+    return stored && (plainJson(stored) as JsonRecord);
+  }
+
+  /** get, the record as the file has it: numbers with their text (what a repair copies to PostgreSQL). */
+  async getStored(collection: string, id: unknown): Promise<StoredRecord | undefined> {
     return this.serialized(collection, () => {
       const records = this.read(collection);
       const at = this.indexOf(collection, records, id);
-      return at < 0 ? undefined : (plainJson(records[at]!) as JsonRecord);
+      return at < 0 ? undefined : records[at];
     }, false);
   }
 

@@ -52,10 +52,7 @@ export async function repairFailedWrites(options: RepairOptions): Promise<Repair
           await tables.syncRecord(
             entry.collection,
             key,
-            async () => {
-              const record = await json.get(entry.collection, entry.key);
-              return record ? storedRecord(record) : undefined;
-            },
+            () => json.getStored(entry.collection, entry.key),
             (record: JsonObject) => postgres.rowsOf(entry.collection, record, 'Fix the record in the JSON file, then repair again.'),
           );
         } else {
