@@ -14,7 +14,8 @@ import type { EventListener } from '../model/events.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { jsonTextOf } from '../model/json/json-text.js';
 import { serverErrorFields } from '../endpoints/postgres/server-error.js';
-import { flattenRecord, recordKey, type JsonObject, type ParentLookup, type RecordProblem, type TableRow } from '../model/json/record-rows.js';
+import { loadableRecords } from '../model/json/loadable-records.js';
+import { flattenRecord, type JsonObject, type ParentLookup, type RecordProblem, type TableRow } from '../model/json/record-rows.js';
 import { parentKeys } from './json-parent-keys.js';
 
 /** One record kept out, as its line in the reject file has it. */
@@ -123,24 +124,16 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
   const read = options.files.get(collection)!;
   let stamp = read.stamp;
   const records = read.records;
-  const firstAt = new Map<string, number>();
-  const batch: string[] = [];
-  const batches: string[][] = [];
-  records.forEach((record, at) => {
-    const flat = flattenRecord(mapping, record, parents);
-    if (flat.problem) return reject(at, record, flat.problem);
-    const key = recordKey(mapping, record);
-    const first = firstAt.get(key);
-    if (first !== undefined) return reject(at, record, { field: mapping.key.join(', '), value: record[mapping.key[0]!], reason: `the key is given again: record ${first + 1} has it too (only the first is loaded)` });
-    firstAt.set(key, at);
-    batch.push(key);
-    if (batch.length >= (options.batchSize ?? 500)) batches.push(batch.splice(0));
-  });
-  if (batch.length > 0) batches.push(batch.splice(0));
+  const first = loadableRecords(mapping, records, parents);
+  for (const { at, record, problem } of first.setAside) reject(at, record, problem);
+  /** Where each loaded key's record is in the file, as first read. */
+  const firstAt = new Map([...first.byKey].filter(([, chosen]) => !chosen.problem).map(([key, chosen]) => [key, chosen.at]));
+  const keys = [...firstAt.keys()];
+  const batchSize = options.batchSize ?? 500;
+  const batches = Array.from({ length: Math.ceil(keys.length / batchSize) }, (_, i) => keys.slice(i * batchSize, (i + 1) * batchSize));
 
   /** The records as they are now, by key: the first read until the file changes. */
-  let current = new Map<string, JsonObject>();
-  for (const [key, at] of firstAt) current.set(key, records[at]!);
+  let current = new Map([...firstAt].map(([key, at]) => [key, records[at]!]));
   const counts = { inserted: 0, updated: 0, written: 0, gone: 0 };
   const children = new Map<string, WriteCounts>();
   /**
@@ -156,16 +149,8 @@ async function backfillCollection(target: JsonTargetDatabase, collection: string
       const now = fileStamp(file);
       if (now !== stamp) {
         stamp = now;
-        // The record of a key the first read would load: the first that can be loaded, else the first.
-        current = new Map();
-        const loadable = new Set<string>();
-        for (const r of readJsonCollection(file).records) {
-          const key = recordKey(mapping, r);
-          if (loadable.has(key)) continue;
-          const ok = !flattenRecord(mapping, r, parents).problem;
-          if (ok || !current.has(key)) current.set(key, r);
-          if (ok) loadable.add(key);
-        }
+        // The record of a key the first read would load (or the one that shows why none can be).
+        current = new Map([...loadableRecords(mapping, readJsonCollection(file).records, parents).byKey].map(([key, chosen]) => [key, chosen.record]));
       }
       const rows = new Map<string, TableRow[]>();
       for (const key of keys) {

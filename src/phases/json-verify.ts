@@ -9,7 +9,8 @@ import { readStampedCollection } from '../endpoints/json/json-collections.js';
 import type { JsonTargetDatabase } from '../endpoints/postgres/json-target.js';
 import type { EventListener } from '../model/events.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
-import { flattenRecord, keyFields, recordDifferences, recordKey, type JsonObject, type ParentLookup } from '../model/json/record-rows.js';
+import { loadableRecords } from '../model/json/loadable-records.js';
+import { keyFields, recordDifferences, type JsonObject, type ParentLookup } from '../model/json/record-rows.js';
 import { parentKeys } from './json-parent-keys.js';
 import { jsonTextOf } from '../model/json/json-text.js';
 
@@ -71,27 +72,13 @@ async function compareCollection(
   parents: ParentLookup,
   options: JsonVerifyOptions,
 ): Promise<CollectionComparison> {
-  const source = new Map<string, JsonObject>();
-  /** Keys of records the backfill cannot load: PostgreSQL's record of such a key is not extra, it is set aside too. */
-  const setAsideKeys = new Set<string>();
-  const setAsideExamples: Array<{ key: string; field: string; reason: string }> = [];
   const shown = (record: JsonObject) => jsonTextOf(keyFields(mapping).map((c) => record[c.field] ?? null));
-  const putAside = (record: JsonObject, field: string, reason: string) => {
-    if (setAsideExamples.length < options.maxDiffs) setAsideExamples.push({ key: shown(record), field, reason });
-  };
-  let setAside = 0;
-  for (const record of records) {
-    const key = recordKey(mapping, record);
-    const problem = flattenRecord(mapping, record, parents).problem;
-    if (source.has(key)) {
-      setAside += 1;
-      putAside(record, mapping.key.join(', '), 'the key is given again in the file (the first is loaded)');
-    } else if (problem) {
-      setAside += 1;
-      setAsideKeys.add(key);
-      putAside(record, problem.field, problem.reason);
-    } else source.set(key, record);
-  }
+  const loadable = loadableRecords(mapping, records, parents);
+  const source = new Map([...loadable.byKey].filter(([, chosen]) => !chosen.problem).map(([key, chosen]) => [key, chosen.record]));
+  /** Keys of records the backfill cannot load: PostgreSQL's record of such a key is not extra, it is set aside too. */
+  const setAsideKeys = new Set([...loadable.byKey].filter(([, chosen]) => chosen.problem).map(([key]) => key));
+  const setAside = loadable.setAside.length;
+  const setAsideExamples = loadable.setAside.slice(0, options.maxDiffs).map(({ record, problem }) => ({ key: shown(record), field: problem.field, reason: problem.reason }));
   const targetRecords = await target.records.records(collection);
   const examples: RecordDifference[] = [];
   const note = (difference: RecordDifference) => {
