@@ -8,12 +8,12 @@
  * primary's and count (and report) every mismatch.
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { PgferryError } from '../errors/pgferry-error.js';
 import type { JsonCollectionMapping } from '../model/json/infer-mapping.js';
 import { checkedJsonMapping } from '../model/json/checked-mapping.js';
 import { plainJson } from '../model/json/json-text.js';
 import { recordDifferences, recordKey } from '../model/json/record-rows.js';
+import { planFileSettings } from '../plan/load-plan-file.js';
 import { jsonMapping } from '../plan/plan-schema.js';
 import { appendFailedWrite, type FailedWrite } from './failed-writes.js';
 import type { JsonRecord } from './json-file-store.js';
@@ -85,8 +85,13 @@ function mappingOf(config: DualWriteConfig): Readonly<Record<string, JsonCollect
   } catch (error) {
     throw new PgferryError('PLAN_NOT_FOUND', `the plan file ${planFile} cannot be read: ${(error as Error).message}`, { hint: 'Give the plan file pgferry infer wrote (--out plan.yaml).' });
   }
-  const section = (parse(text) as { json?: unknown } | null)?.json;
-  const checked = jsonMapping.safeParse(section);
+  let settings: Record<string, unknown>;
+  try {
+    settings = planFileSettings(planFile, text);
+  } catch (error) {
+    throw new PgferryError('JSON_MAPPING_INVALID', `the plan file ${planFile} holds no json mapping: ${(error as Error).message}`, { hint: 'Draft it with: pgferry infer --from json://DIR --out plan.yaml.' });
+  }
+  const checked = jsonMapping.safeParse(settings.json);
   if (!checked.success) {
     throw new PgferryError('JSON_MAPPING_INVALID', `the plan file ${planFile} has no usable json section: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
       hint: 'Draft it with: pgferry infer --from json://DIR --out plan.yaml.',

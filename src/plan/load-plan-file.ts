@@ -13,6 +13,11 @@ export async function loadPlanFile(path: string): Promise<Record<string, unknown
       cause,
     });
   }
+  return planFileSettings(path, text);
+}
+
+/** The settings the text of plan file `path` holds, unvalidated; PLAN_SYNTAX or PLAN_INVALID when it holds none. */
+export function planFileSettings(path: string, text: string): Record<string, unknown> {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
