@@ -6,6 +6,7 @@
  * column, so no data is lost; the draft names every field it saw.
  */
 import type { Finding } from '../findings.js';
+import { valueProblem } from './json-column-values.js';
 import { isJsonObject, JsonNumber, type JsonValue } from './json-text.js';
 
 export interface JsonColumnMapping {
@@ -56,17 +57,11 @@ interface FieldStats {
   readonly distinct: Set<string>;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const zonedTimestamp = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-const plainTimestamp = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+/** The string types a draft tries, narrowest first; a field gets one when migrate would take every value into it. */
+const stringFormats = ['uuid', 'timestamptz', 'timestamp', 'date'] as const;
 
-function formatOf(text: string): 'uuid' | 'timestamptz' | 'timestamp' | 'date' | 'text' {
-  if (uuidPattern.test(text)) return 'uuid';
-  if (zonedTimestamp.test(text) && !Number.isNaN(Date.parse(text))) return 'timestamptz';
-  if (plainTimestamp.test(text) && !Number.isNaN(Date.parse(`${text.replace(' ', 'T')}Z`))) return 'timestamp';
-  if (datePattern.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return 'date';
-  return 'text';
+function formatOf(text: string): (typeof stringFormats)[number] | 'text' {
+  return stringFormats.find((type) => valueProblem(type, text) === null) ?? 'text';
 }
 
 function kindOf(value: JsonValue): Kind {
