@@ -19,11 +19,13 @@ export function parentKeys(
     const mapping = collections[collection]!;
     known.set(collection, { keys: new Set(records.map((r) => recordKey(mapping, r))), stamp });
   };
-  for (const [collection, file] of files) load(collection, file.records, file.stamp);
   return (collection, value) => {
     const mapping = collections[collection];
     if (!mapping) return false;
     const key = recordKey(mapping, { [mapping.key[0]!]: value });
+    // A collection's keys are gathered the first time a reference asks for them: most collections are referenced by none.
+    const read = files.get(collection);
+    if (!known.has(collection) && read) load(collection, read.records, read.stamp);
     const entry = known.get(collection);
     if (entry?.keys.has(key)) return true;
     const file = join(directory, mapping.file);
