@@ -20,10 +20,12 @@ import { freshDatabase, testServer, withClient } from './harness/servers.js';
 const exampleData = fileURLToPath(new URL('../../examples/json-app/data', import.meta.url));
 const ann = '0b6f3c1e-8a2d-4f5e-9c7b-1d2e3f4a5b6c';
 
-async function migrated(): Promise<{ dir: string; data: string; plan: string; url: string; log: string }> {
+/** The example app's data (changed by `edit` first, when given), its drafted plan, migrated into a fresh database. */
+async function migrated(edit?: (data: string) => void): Promise<{ dir: string; data: string; plan: string; url: string; log: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pgferry-dual-store-'));
   const data = join(dir, 'data');
   cpSync(exampleData, data, { recursive: true });
+  edit?.(data);
   const plan = join(dir, 'plan.yaml');
   assert.equal((await cli('infer', '--from', `json://${data}`, '--out', plan)).code, 0);
   const { url } = await freshDatabase(await testServer(17));
@@ -148,17 +150,11 @@ describe('the dual-write store', () => {
   });
 
   it('repairs PostgreSQL from the file with the numbers the file holds, as written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pgferry-dual-numbers-'));
-    const data = join(dir, 'data');
-    cpSync(exampleData, data, { recursive: true });
-    const users = join(data, 'users.json');
-    writeFileSync(users, readFileSync(users, 'utf8').replace(`"id": "${ann}",`, `"id": "${ann}", "big": 12345678901234567890, "ratio": 0.10,`));
-    const plan = join(dir, 'plan.yaml');
-    assert.equal((await cli('infer', '--from', `json://${data}`, '--out', plan)).code, 0);
-    const { url } = await freshDatabase(await testServer(17));
-    assert.equal((await cli('migrate', '--plan', plan, '--from', `json://${data}`, '--to', url, '--run-dir', join(dir, 'runs'))).code, 0);
+    const { dir, data, plan, url, log } = await migrated((data) => {
+      const users = join(data, 'users.json');
+      writeFileSync(users, readFileSync(users, 'utf8').replace(`"id": "${ann}",`, `"id": "${ann}", "big": 12345678901234567890, "ratio": 0.10,`));
+    });
     // PostgreSQL unreachable for the application: the update is logged, then repaired from the file.
-    const log = join(dir, 'failed.ndjson');
     const store = createDualWriteStore({ mapping: plan, json: { directory: data }, postgres: { url: `postgres://postgres@127.0.0.1:${await freeLoopbackPort()}/app`, connectTimeoutSeconds: 1 }, reads: 'json', writes: 'both', failedWritesLog: log });
     await store.update('users', ann, { name: 'Ann Repaired' });
     await store.close();
